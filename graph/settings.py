@@ -1,0 +1,78 @@
+"""One place for every setting and limit, read from the environment (``UIKG_*``) or a ``.env``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_BASE_IRI = "https://w3id.org/uikg/"
+
+
+class Backend(StrEnum):
+    embedded = "embedded"
+    remote = "remote"
+
+
+class Settings(BaseSettings):
+    """Service settings. Every limit is here so operators can tune it without code changes."""
+
+    model_config = SettingsConfigDict(env_prefix="UIKG_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    base_iri: str = DEFAULT_BASE_IRI
+
+    # Store
+    backend: Backend = Backend.embedded
+    data_dir: Path = Path("var")
+    remote_query_url: str | None = None
+    remote_update_url: str | None = None
+    remote_store_url: str | None = Field(
+        default=None, description="Graph Store Protocol endpoint of the remote server."
+    )
+    remote_timeout_s: float = 30.0
+
+    # HTTP
+    host: str = "127.0.0.1"
+    port: int = 8000
+    admin_token: SecretStr | None = None
+    max_body_bytes: int = 1_048_576
+
+    # Query guards
+    query_timeout_s: float = 10.0
+    max_query_bytes: int = 65_536
+    max_query_nesting: int = 64
+    max_query_operators: int = 1_000
+    max_result_rows: int = 10_000
+    query_workers: int = 2
+    query_workers_max: int = 8
+    query_queue_timeout_s: float = 5.0
+    query_memory_mb: int = 4096
+    slow_query_nice_after_s: float = 0.25
+    service_allowlist: list[str] = Field(default_factory=list)
+    allow_load: bool = False
+
+    @property
+    def store_path(self) -> Path:
+        return self.data_dir / "store"
+
+    @property
+    def snapshots_path(self) -> Path:
+        return self.data_dir / "snapshots"
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        if not self.base_iri.endswith(("/", "#")):
+            raise ValueError("base_iri must end with '/' or '#'")
+        if self.backend is Backend.remote and not self.remote_query_url:
+            raise ValueError("the remote backend needs UIKG_REMOTE_QUERY_URL")
+        if self.environment == "production" and self.admin_token is not None:
+            token = self.admin_token.get_secret_value()
+            if len(token) < 24 or token in {"changeme", "secret", "admin"}:
+                raise ValueError("UIKG_ADMIN_TOKEN is too weak for production (24+ characters)")
+        if self.query_workers < 1 or self.query_workers_max < self.query_workers:
+            raise ValueError("need 1 <= query_workers <= query_workers_max")
+        return self

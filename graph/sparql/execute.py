@@ -1,0 +1,78 @@
+"""One query, from text to serialised bytes, on any store.
+
+Workers (embedded store) and the inline executor (remote store) both call ``run_job``, so the
+result formats and the row limit behave the same on either backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pyoxigraph import RdfFormat, Variable, parse
+
+from graph.sparql.results import Outcome, write_result
+from graph.store.base import Store
+
+CHUNK_BYTES = 65_536
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """Everything a worker needs; plain data so that it pickles cheaply."""
+
+    query: str
+    media_type: str
+    max_rows: int
+    default_graph: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    union_default: bool = True
+    substitutions: tuple[tuple[str, str], ...] = ()  # (variable, N-Triples term)
+    base_iri: str | None = None
+
+
+class ChunkWriter:
+    """A binary sink that hands on output in chunks of about ``CHUNK_BYTES``."""
+
+    def __init__(self, emit: Callable[[bytes], None], size: int = CHUNK_BYTES) -> None:
+        self._emit = emit
+        self._size = size
+        self._parts: list[bytes] = []
+        self._pending = 0
+
+    def write(self, data: bytes) -> int:
+        self._parts.append(bytes(data))
+        self._pending += len(data)
+        if self._pending >= self._size:
+            self.flush()
+        return len(data)
+
+    def flush(self) -> None:
+        if self._parts:
+            self._emit(b"".join(self._parts))
+            self._parts.clear()
+            self._pending = 0
+
+
+def decode_substitutions(pairs: tuple[tuple[str, str], ...]) -> dict[Variable, object]:
+    """N-Triples terms back into pyoxigraph terms (parsed, never pasted into query text)."""
+    out: dict[Variable, object] = {}
+    for name, term in pairs:
+        quad = next(iter(parse(f"<urn:s> <urn:p> {term} .".encode(), RdfFormat.N_TRIPLES)))
+        out[Variable(name)] = quad.object
+    return out
+
+
+def run_job(store: Store, job: QueryJob, emit: Callable[[bytes], None]) -> Outcome:
+    result = store.query(
+        job.query,
+        default_graph=job.default_graph,
+        named_graphs=job.named_graphs,
+        union_default=job.union_default,
+        substitutions=decode_substitutions(job.substitutions) or None,
+        base_iri=job.base_iri,
+    )
+    writer = ChunkWriter(emit)
+    outcome = write_result(result, job.media_type, writer, job.max_rows)
+    writer.flush()
+    return outcome

@@ -1,0 +1,186 @@
+"""Checks every SPARQL request passes before it reaches the engine.
+
+Size, nesting depth and operator count are limited because pyoxigraph's recursive parser
+overflows its stack (a segfault, not an exception) on about 2,200 nested groups or a FILTER
+of 10,000 ``||`` terms. ``SERVICE`` and ``LOAD`` are refused unless the operator allows them,
+because the engine would fetch any URL a client names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from graph.errors import BadRequest, QueryRejected, QuerySyntaxError
+from graph.sparql.lexer import Kind, LexError, Token, line_column, tokenize
+
+QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+)
+_PROLOGUE = frozenset({"PREFIX", "BASE"})
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 65_536
+    max_nesting: int = 64
+    max_operators: int = 1_000
+    service_allowlist: Sequence[str] = ()
+    allow_load: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: object) -> Limits:
+        return cls(
+            max_bytes=settings.max_query_bytes,  # type: ignore[attr-defined]
+            max_nesting=settings.max_query_nesting,  # type: ignore[attr-defined]
+            max_operators=settings.max_query_operators,  # type: ignore[attr-defined]
+            service_allowlist=tuple(settings.service_allowlist),  # type: ignore[attr-defined]
+            allow_load=settings.allow_load,  # type: ignore[attr-defined]
+        )
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    """What the server needs to know before running a query."""
+
+    form: str
+    has_dataset: bool  # FROM or FROM NAMED in the query text
+
+
+@dataclass(frozen=True)
+class UpdateInfo:
+    has_using: bool
+    where_offsets: tuple[int, ...] = field(default=())  # where a protocol USING clause goes
+
+
+def _tokens(text: str, limits: Limits, what: str) -> list[Token]:
+    size = len(text.encode("utf-8"))
+    if size > limits.max_bytes:
+        raise QueryRejected(f"the {what} is {size} bytes; the limit is {limits.max_bytes} bytes")
+    try:
+        tokens = list(tokenize(text))
+    except LexError as error:
+        line, column = line_column(text, error.position)
+        raise QuerySyntaxError(
+            f"error at {line}:{column}: {error}", line=line, column=column
+        ) from None
+    operators = 0
+    for token in tokens:
+        if token.depth >= limits.max_nesting:
+            line, column = line_column(text, token.start)
+            raise QueryRejected(
+                f"the {what} nests groups deeper than {limits.max_nesting} levels "
+                f"(at {line}:{column})",
+                line=line,
+                column=column,
+            )
+        if token.kind is Kind.PUNCT and token.text in ("||", "&&"):
+            operators += 1
+    if operators > limits.max_operators:
+        raise QueryRejected(
+            f"the {what} has {operators} || and && operators; the limit is {limits.max_operators}"
+        )
+    _check_service(text, tokens, limits)
+    return tokens
+
+
+def _check_service(text: str, tokens: list[Token], limits: Limits) -> None:
+    for index, token in enumerate(tokens):
+        if token.kind is not Kind.KEYWORD or token.upper != "SERVICE":
+            continue
+        target = tokens[index + 1] if index + 1 < len(tokens) else None
+        if target is not None and target.upper == "SILENT":
+            target = tokens[index + 2] if index + 2 < len(tokens) else None
+        if target is not None and target.kind is Kind.IRI:
+            if target.text[1:-1] in limits.service_allowlist:
+                continue
+            reason = f"SERVICE <{target.text[1:-1]}> is not an allowed federation endpoint"
+        else:
+            reason = "SERVICE with a variable endpoint is not allowed"
+        line, column = line_column(text, token.start)
+        raise QueryRejected(
+            f"{reason} (at {line}:{column}); federated queries are off on this server",
+            line=line,
+            column=column,
+        )
+
+
+def _body(tokens: list[Token]) -> list[Token]:
+    """The tokens after the prologue (PREFIX and BASE declarations)."""
+    index = 0
+    while index < len(tokens) and tokens[index].upper in _PROLOGUE:
+        index += 3 if tokens[index].upper == "PREFIX" else 2
+    return tokens[index:]
+
+
+def inspect_query(text: str, limits: Limits) -> QueryInfo:
+    """Check a query against the limits and find its form; raise ``QueryRejected`` if refused.
+
+    >>> inspect_query("PREFIX : <http://x/> ASK { :a ?p ?o }", Limits())
+    QueryInfo(form='ASK', has_dataset=False)
+    """
+    tokens = _tokens(text, limits, "query")
+    body = _body(tokens)
+    first = body[0] if body else None
+    if first is not None and first.kind is Kind.KEYWORD and first.upper in UPDATE_KEYWORDS:
+        raise QueryRejected(
+            "this is a SPARQL Update; the query endpoint only runs queries "
+            "(send updates to /sparql/update with a token)"
+        )
+    if first is None or first.upper not in QUERY_FORMS:
+        position = first.start if first is not None else len(text)
+        line, column = line_column(text, position)
+        raise QuerySyntaxError(
+            f"error at {line}:{column}: expected SELECT, ASK, CONSTRUCT or DESCRIBE",
+            line=line,
+            column=column,
+        )
+    has_dataset = any(t.kind is Kind.KEYWORD and t.upper == "FROM" and t.depth == 0 for t in body)
+    return QueryInfo(form=first.upper, has_dataset=has_dataset)
+
+
+def inspect_update(text: str, limits: Limits) -> UpdateInfo:
+    """Check an update against the limits; refuse ``LOAD`` unless the operator allows it."""
+    tokens = _tokens(text, limits, "update")
+    has_using = False
+    wheres: list[int] = []
+    previous: Token | None = None
+    for token in tokens:
+        if token.kind is Kind.KEYWORD and token.depth == 0:
+            keyword = token.upper
+            if keyword == "LOAD" and not limits.allow_load:
+                line, column = line_column(text, token.start)
+                raise QueryRejected(
+                    f"LOAD is not allowed on this server (at {line}:{column})",
+                    line=line,
+                    column=column,
+                )
+            if keyword == "USING":
+                has_using = True
+            if keyword == "WHERE" and not (previous is not None and previous.upper == "DELETE"):
+                wheres.append(token.start)
+        previous = token
+    return UpdateInfo(has_using=has_using, where_offsets=tuple(wheres))
+
+
+def apply_protocol_dataset(
+    text: str, info: UpdateInfo, using: Sequence[str], using_named: Sequence[str]
+) -> str:
+    """Add the protocol's ``using-graph-uri``/``using-named-graph-uri`` as USING clauses.
+
+    The SPARQL 1.1 Protocol makes a request that names a dataset both ways an error.
+    """
+    if not using and not using_named:
+        return text
+    if info.has_using:
+        raise BadRequest(
+            "the update has USING clauses and the request has using-graph-uri or "
+            "using-named-graph-uri parameters; the protocol allows only one of the two"
+        )
+    clause = "".join(f"USING <{iri}> " for iri in using) + "".join(
+        f"USING NAMED <{iri}> " for iri in using_named
+    )
+    for offset in sorted(info.where_offsets, reverse=True):
+        text = text[:offset] + clause + text[offset:]
+    return text

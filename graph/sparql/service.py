@@ -1,0 +1,236 @@
+"""The SPARQL service: guarded queries, updates and whole-graph operations on the store.
+
+This is what the HTTP layer (and the CLI) talk to. It knows nothing of HTTP: callers give it
+query text, a chosen media type and the protocol's dataset, and get a stream of bytes.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Protocol
+
+from pyoxigraph import Triple
+
+from graph.errors import QueryTimeout, UIKGError
+from graph.settings import Backend, Settings
+from graph.sparql import guard
+from graph.sparql.execute import QueryJob, run_job
+from graph.sparql.pool import Snapshots, WorkerPool
+from graph.store.base import Store
+from graph.store.embedded import EmbeddedStore
+from graph.store.remote import RemoteStore
+
+
+class Stream(Protocol):
+    media_type: str
+    rows: int
+    truncated: bool
+
+    def __iter__(self) -> Iterator[bytes]: ...
+    def read(self) -> bytes: ...
+    def close(self) -> None: ...
+
+
+class Executor(Protocol):
+    def run(self, job: QueryJob) -> Stream: ...
+    def refresh(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class PoolExecutor:
+    """Embedded store: worker processes over snapshots (see ``graph.sparql.pool``)."""
+
+    def __init__(self, store: EmbeddedStore, settings: Settings) -> None:
+        self.snapshots = Snapshots(store.snapshot, settings.snapshots_path)
+        self.pool = WorkerPool(
+            self.snapshots,
+            size=settings.query_workers,
+            max_size=settings.query_workers_max,
+            timeout_s=settings.query_timeout_s,
+            queue_timeout_s=settings.query_queue_timeout_s,
+            nice_after_s=settings.slow_query_nice_after_s,
+            memory_bytes=settings.query_memory_mb * 1024 * 1024,
+        )
+
+    def run(self, job: QueryJob) -> Stream:
+        return self.pool.run(job)
+
+    def refresh(self) -> None:
+        self.snapshots.publish()
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+class _ThreadStream:
+    """A query running in a thread of this process; its chunks arrive through a queue."""
+
+    def __init__(self, store: Store, job: QueryJob, timeout_s: float) -> None:
+        self.media_type = job.media_type
+        self.rows = 0
+        self.truncated = False
+        self._queue: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=64)
+        self._deadline = time.monotonic() + timeout_s
+        self._timeout = timeout_s
+        self._done = False
+        self._head: list[bytes] = []
+        threading.Thread(target=self._work, args=(store, job), daemon=True).start()
+        first = self._next()
+        if first is not None:
+            self._head.append(first)
+
+    def _work(self, store: Store, job: QueryJob) -> None:
+        try:
+            outcome = run_job(store, job, lambda chunk: self._queue.put(("chunk", chunk)))
+            self._queue.put(("end", outcome))
+        except UIKGError as error:
+            self._queue.put(("error", error))
+
+    def _next(self) -> bytes | None:
+        if self._done:
+            return None
+        try:
+            kind, value = self._queue.get(timeout=max(self._deadline - time.monotonic(), 0))
+        except queue.Empty:
+            self._done = True
+            raise QueryTimeout(
+                f"the query ran longer than the limit of {self._timeout:g} s and was stopped"
+            ) from None
+        if kind == "chunk":
+            return value  # type: ignore[return-value]
+        self._done = True
+        if kind == "error":
+            raise value  # type: ignore[misc]
+        self.rows, self.truncated = value.rows, value.truncated  # type: ignore[attr-defined]
+        return None
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self._head
+        self._head.clear()
+        while (chunk := self._next()) is not None:
+            yield chunk
+
+    def read(self) -> bytes:
+        return b"".join(self)
+
+    def close(self) -> None:
+        self._done = True
+
+
+class InlineExecutor:
+    """Remote store: the server does the work; here a thread waits for it, with a deadline."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self._store = store
+        self._timeout = settings.query_timeout_s
+
+    def run(self, job: QueryJob) -> Stream:
+        return _ThreadStream(self._store, job, self._timeout)
+
+    def refresh(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def open_store(settings: Settings) -> Store:
+    if settings.backend is Backend.remote:
+        assert settings.remote_query_url is not None
+        return RemoteStore(
+            settings.remote_query_url,
+            settings.remote_update_url,
+            settings.remote_store_url,
+            timeout=settings.remote_timeout_s,
+        )
+    return EmbeddedStore(settings.store_path)
+
+
+class SparqlService:
+    """Guarded reads for everyone, writes for those the HTTP layer has authorised."""
+
+    def __init__(self, settings: Settings, store: Store, executor: Executor) -> None:
+        self.settings = settings
+        self.store = store
+        self.limits = guard.Limits.from_settings(settings)
+        self._executor = executor
+        self._write_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, settings: Settings) -> SparqlService:
+        store = open_store(settings)
+        if isinstance(store, EmbeddedStore):
+            return cls(settings, store, PoolExecutor(store, settings))
+        return cls(settings, store, InlineExecutor(store, settings))
+
+    def close(self) -> None:
+        self._executor.close()
+        self.store.close()
+
+    # -- reads ------------------------------------------------------------------------------
+    def inspect(self, query: str) -> guard.QueryInfo:
+        return guard.inspect_query(query, self.limits)
+
+    def run(
+        self,
+        query: str,
+        info: guard.QueryInfo,
+        media_type: str,
+        *,
+        default_graph: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        substitutions: Sequence[tuple[str, str]] = (),
+    ) -> Stream:
+        """Start a checked query; returns once the first bytes (or the error) are known."""
+        protocol_dataset = bool(default_graph or named_graphs)
+        job = QueryJob(
+            query=query,
+            media_type=media_type,
+            max_rows=self.settings.max_result_rows,
+            default_graph=tuple(default_graph) or None,
+            named_graphs=tuple(named_graphs) or None,
+            union_default=not (protocol_dataset or info.has_dataset),
+            substitutions=tuple(substitutions),
+            base_iri=self.settings.base_iri,
+        )
+        return self._executor.run(job)
+
+    # -- writes -----------------------------------------------------------------------------
+    def update(
+        self, text: str, *, using: Sequence[str] = (), using_named: Sequence[str] = ()
+    ) -> None:
+        info = guard.inspect_update(text, self.limits)
+        text = guard.apply_protocol_dataset(text, info, using, using_named)
+        with self._write_lock:
+            self.store.update(text, base_iri=self.settings.base_iri)
+            self._executor.refresh()
+
+    def replace_graph(self, graph: str | None, triples: Iterable[Triple]) -> bool:
+        """Graph Store PUT; True when the graph did not exist before."""
+        with self._write_lock:
+            created = graph is not None and not self.store.has_graph(graph)
+            self.store.replace_graph(graph, triples)
+            self._executor.refresh()
+            return created
+
+    def add_triples(self, graph: str | None, triples: Iterable[Triple]) -> bool:
+        with self._write_lock:
+            created = graph is not None and not self.store.has_graph(graph)
+            self.store.add_triples(graph, triples)
+            self._executor.refresh()
+            return created
+
+    def drop_graph(self, graph: str | None) -> bool:
+        """Graph Store DELETE; False when there was no such graph."""
+        with self._write_lock:
+            if graph is not None and not self.store.has_graph(graph):
+                return False
+            self.store.drop_graph(graph)
+            self._executor.refresh()
+            return True
+
+    def graph_exists(self, graph: str | None) -> bool:
+        return graph is None or self.store.has_graph(graph)

@@ -1,0 +1,139 @@
+"""The default backend: pyoxigraph's RocksDB store on local disk, no server needed."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO
+
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store as OxStore, Triple
+
+from graph.errors import QuerySyntaxError, StoreError, StoreLocked
+from graph.store.base import QueryResult, Store, Substitutions, data_block, graph_ref
+
+
+def _graph_term(graph: str | None) -> NamedNode | DefaultGraph:
+    return NamedNode(graph) if graph else DefaultGraph()
+
+
+def syntax_error(error: SyntaxError) -> QuerySyntaxError:
+    """pyoxigraph's ``error at L:C: …`` message as our error, with line and column."""
+    message = str(error)
+    line = column = None
+    if message.startswith("error at "):
+        position = message[len("error at ") :].split(":", 2)
+        if len(position) == 3 and position[0].isdigit() and position[1].isdigit():
+            line, column = int(position[0]), int(position[1])
+    return QuerySyntaxError(message, line=line, column=column)
+
+
+class EmbeddedStore(Store):
+    """A pyoxigraph store on disk (or in memory with ``path=None``, for tests and tools)."""
+
+    def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
+        self.path = path
+        try:
+            if path is None:
+                self._store = OxStore()
+            elif read_only:
+                self._store = OxStore.read_only(str(path))
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._store = OxStore(str(path))
+        except OSError as error:
+            if "lock" in str(error).lower():
+                raise StoreLocked(
+                    f"the store at {path} is in use by another process "
+                    "(stop the running server, or point --data-dir elsewhere)"
+                ) from error
+            raise StoreError(f"cannot open the store at {path}: {error}") from error
+
+    @property
+    def engine(self) -> OxStore:
+        return self._store
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        union_default: bool = True,
+        substitutions: Substitutions | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResult:
+        try:
+            return self._store.query(
+                sparql,
+                base_iri=base_iri,
+                use_default_graph_as_union=union_default and default_graph is None,
+                default_graph=[NamedNode(g) for g in default_graph] if default_graph else None,
+                named_graphs=[NamedNode(g) for g in named_graphs] if named_graphs else None,
+                substitutions=dict(substitutions) if substitutions else None,
+            )
+        except SyntaxError as error:
+            raise syntax_error(error) from None
+
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        try:
+            self._store.update(sparql, base_iri=base_iri)
+        except SyntaxError as error:
+            raise syntax_error(error) from None
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, NamedNode))
+
+    def has_graph(self, graph: str) -> bool:
+        return self._store.contains_named_graph(NamedNode(graph))
+
+    def triples(self, graph: str | None) -> Iterator[Triple]:
+        for quad in self._store.quads_for_pattern(None, None, None, _graph_term(graph)):
+            yield quad.triple
+
+    def replace_graph(self, graph: str | None, triples: Iterable[Triple]) -> None:
+        block = data_block(triples, graph)
+        self.update(f"DROP SILENT {graph_ref(graph)} ; INSERT DATA {{ {block} }}")
+        if graph and not self.has_graph(graph):  # an empty graph still exists after PUT
+            self._store.add_graph(NamedNode(graph))
+
+    def add_triples(self, graph: str | None, triples: Iterable[Triple]) -> None:
+        target = _graph_term(graph)
+        self._store.extend(Quad(t.subject, t.predicate, t.object, target) for t in triples)
+        if graph and not self.has_graph(graph):
+            self._store.add_graph(NamedNode(graph))
+
+    def drop_graph(self, graph: str | None) -> None:
+        if graph is None:
+            self._store.clear_graph(DefaultGraph())
+        else:
+            self._store.remove_graph(NamedNode(graph))
+
+    def load(self, source: IO[bytes], format: RdfFormat, *, bulk: bool = False) -> int:
+        before = len(self._store)
+        try:
+            if bulk:
+                self._store.bulk_load(source, format)
+            else:
+                self._store.load(source, format)
+        except SyntaxError as error:
+            raise syntax_error(error) from None
+        return len(self._store) - before
+
+    def quads(self) -> Iterator[Quad]:
+        return iter(self._store)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def snapshot(self, target: Path) -> None:
+        """A consistent read-only copy; hard links make it cheap on the same file system."""
+        if target.exists():
+            shutil.rmtree(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self._store.flush()
+        self._store.backup(str(target))
+
+    def close(self) -> None:
+        self._store.flush()
+        del self._store

@@ -184,3 +184,16 @@ def apply_protocol_dataset(
     for offset in sorted(info.where_offsets, reverse=True):
         text = text[:offset] + clause + text[offset:]
     return text
+
+
+def check_iri(value: str, where: str) -> str:
+    """An absolute IRI, or ``BadRequest`` naming the parameter (IRIs may end up in query text)."""
+    from pyoxigraph import NamedNode
+
+    try:
+        NamedNode(value)
+    except ValueError as error:
+        raise BadRequest(f"{where}: {value!r} is not a valid absolute IRI ({error})") from None
+    if ":" not in value or any(c in value for c in '<>"{}|^`\\ \t\r\n'):
+        raise BadRequest(f"{where}: {value!r} is not a valid absolute IRI")
+    return value

@@ -33,6 +33,9 @@ class Stream(Protocol):
     def read(self) -> bytes: ...
     def close(self) -> None: ...
 
+    @property
+    def complete(self) -> bool: ...
+
 
 class Executor(Protocol):
     def run(self, job: QueryJob) -> Stream: ...
@@ -116,6 +119,10 @@ class _ThreadStream:
     def read(self) -> bytes:
         return b"".join(self)
 
+    @property
+    def complete(self) -> bool:
+        return self._done
+
     def close(self) -> None:
         self._done = True
 
@@ -185,6 +192,8 @@ class SparqlService:
         substitutions: Sequence[tuple[str, str]] = (),
     ) -> Stream:
         """Start a checked query; returns once the first bytes (or the error) are known."""
+        for iri in (*default_graph, *named_graphs):
+            guard.check_iri(iri, "default-graph-uri/named-graph-uri")
         protocol_dataset = bool(default_graph or named_graphs)
         job = QueryJob(
             query=query,
@@ -202,6 +211,8 @@ class SparqlService:
     def update(
         self, text: str, *, using: Sequence[str] = (), using_named: Sequence[str] = ()
     ) -> None:
+        for iri in (*using, *using_named):
+            guard.check_iri(iri, "using-graph-uri/using-named-graph-uri")
         info = guard.inspect_update(text, self.limits)
         text = guard.apply_protocol_dataset(text, info, using, using_named)
         with self._write_lock:

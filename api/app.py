@@ -1,0 +1,44 @@
+"""``create_app(settings)``: the whole service, with no state at import time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from api import errors
+from api.limits import BodyLimit
+from api.routers import graph_store, health, sparql
+from graph import __version__
+from graph.settings import Settings
+from graph.sparql.service import SparqlService
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.service = await run_in_threadpool(SparqlService.open, settings)
+        try:
+            yield
+        finally:
+            await run_in_threadpool(app.state.service.close)
+
+    app = FastAPI(
+        title="Urban Integration Knowledge Graph",
+        version=__version__,
+        summary="How European cities integrate immigrants, as linked data: SPARQL, REST, pages.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    errors.install(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    for module in (sparql, graph_store, health):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,67 @@
+"""The one place where errors become HTTP answers (RFC 9457 problem details)."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from graph import errors
+
+log = logging.getLogger(__name__)
+
+STATUS: list[tuple[type[errors.UIKGError], int]] = [
+    (errors.ValidationFailed, 422),
+    (errors.DataError, 422),
+    (errors.BadRequest, 400),
+    (errors.NotAcceptable, 406),
+    (errors.UnsupportedMediaType, 415),
+    (errors.PayloadTooLarge, 413),
+    (errors.NotFound, 404),
+    (errors.Unauthorized, 401),
+    (errors.Forbidden, 403),
+    (errors.QueryTimeout, 503),
+    (errors.Overloaded, 503),
+    (errors.EngineCrashed, 500),
+    (errors.StoreLocked, 503),
+    (errors.StoreError, 502),
+]
+
+
+def status_of(error: errors.UIKGError) -> int:
+    for cls, status in STATUS:
+        if isinstance(error, cls):
+            return status
+    return 500
+
+
+def problem(status: int, title: str, detail: str, **extra: object) -> JSONResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(errors.UIKGError)
+    async def _uikg(request: Request, error: errors.UIKGError) -> JSONResponse:
+        status = status_of(error)
+        if status >= 500:
+            log.warning("%s %s: %s", request.method, request.url.path, error.detail)
+        extra = {k: v for k, v in error.extra.items() if k != "retry_after"}
+        if isinstance(error, errors.ValidationFailed):
+            extra["report"] = error.report.to_json()
+        response = problem(status, type(error).__name__, error.detail, **extra)
+        if isinstance(error, errors.Unauthorized):
+            response.headers["WWW-Authenticate"] = 'Bearer realm="uikg"'
+        if "retry_after" in error.extra:
+            response.headers["Retry-After"] = str(error.extra["retry_after"])
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        where = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
+        )
+        return problem(400, "BadRequest", f"invalid request parameters: {where}")

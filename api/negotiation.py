@@ -1,0 +1,80 @@
+"""One content-negotiation function for every route (RFC 9110 §12.5.1).
+
+Media ranges carry q-values; the most specific range that matches a type decides its q; among
+equal q the server's order of preference wins; q=0 excludes.
+
+>>> choose("text/turtle;q=0.5, application/*", ["text/turtle", "application/n-triples"])
+'application/n-triples'
+>>> choose(None, ["text/turtle", "application/n-triples"])
+'text/turtle'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from graph.errors import NotAcceptable
+
+
+@dataclass(frozen=True)
+class MediaRange:
+    type: str
+    subtype: str
+    q: float
+
+    @property
+    def specificity(self) -> int:
+        return (self.type != "*") + (self.subtype != "*")
+
+    def matches(self, media_type: str) -> bool:
+        kind, _, sub = media_type.partition("/")
+        return self.type in ("*", kind) and self.subtype in ("*", sub)
+
+
+def parse_accept(header: str) -> list[MediaRange]:
+    ranges = []
+    for part in header.split(","):
+        fields = [f.strip() for f in part.split(";")]
+        kind, _, sub = fields[0].lower().partition("/")
+        if not kind or not sub:
+            continue
+        q = 1.0
+        for param in fields[1:]:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    q = 0.0
+        ranges.append(MediaRange(kind, sub, q))
+    return ranges
+
+
+def quality(ranges: Sequence[MediaRange], media_type: str) -> float:
+    best: MediaRange | None = None
+    for media_range in ranges:
+        if media_range.matches(media_type) and (
+            best is None or media_range.specificity > best.specificity
+        ):
+            best = media_range
+    return best.q if best else 0.0
+
+
+def choose(accept: str | None, available: Sequence[str]) -> str:
+    """The best of ``available`` for an Accept header; raise ``NotAcceptable`` if none fits."""
+    if not accept or not accept.strip():
+        return available[0]
+    ranges = parse_accept(accept)
+    if not ranges:
+        return available[0]
+    scored = [(quality(ranges, media_type), -index, media_type)
+              for index, media_type in enumerate(available)]
+    q, _, media_type = max(scored)
+    if q <= 0:
+        raise NotAcceptable(
+            f"none of the requested types ({accept}) is available here; "
+            f"available: {', '.join(available)}",
+            available=list(available),
+        )
+    return media_type

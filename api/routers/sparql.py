@@ -1,0 +1,179 @@
+"""The SPARQL 1.1 Protocol: queries at ``/sparql`` (public), updates at ``/sparql/update``."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import StreamingResponse
+from pyoxigraph import serialize
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import ServiceDep, Writer
+from api.negotiation import choose
+from graph.errors import BadRequest, UnsupportedMediaType
+from graph.sparql import formats
+from graph.sparql.description import describe
+from graph.sparql.service import SparqlService, Stream
+
+router = APIRouter(tags=["SPARQL"])
+
+FORM = "application/x-www-form-urlencoded"
+QUERY_TYPE = "application/sparql-query"
+UPDATE_TYPE = "application/sparql-update"
+
+_QUERY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Query results, in the negotiated format.",
+        "content": {media_type: {} for media_type in (*formats.SOLUTIONS, *formats.GRAPH)},
+    },
+    400: {"description": "Malformed or refused query (message gives line and column)."},
+    406: {"description": "No acceptable result format."},
+    413: {"description": "Request body too large."},
+    415: {"description": "Unsupported request Content-Type."},
+    503: {"description": "Time limit reached, or all query workers busy."},
+}
+
+
+def _pairs(text: str, where: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise BadRequest(f"the {where} is not valid UTF-8 after percent-decoding") from None
+
+
+def _decode(body: bytes, content_type: str) -> str:
+    charset = "utf-8"
+    for param in content_type.split(";")[1:]:
+        name, _, value = param.strip().partition("=")
+        if name.lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    if charset not in ("utf-8", "utf8"):
+        raise UnsupportedMediaType(f"the body must be UTF-8 encoded, not {charset}")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BadRequest(f"the body is not valid UTF-8 (byte {error.start})") from None
+
+
+def _one(values: list[str], name: str) -> str:
+    if len(values) > 1:
+        raise BadRequest(f"the request has {len(values)} '{name}' parameters; send exactly one")
+    if not values or not values[0].strip():
+        raise BadRequest(f"the request has no '{name}' parameter")
+    return values[0]
+
+
+async def read_protocol(request: Request, kind: str) -> tuple[str | None, dict[str, list[str]]]:
+    """The operation text and every parameter, from the URL and (for POST) the body."""
+    params: dict[str, list[str]] = {}
+    for key, value in _pairs(request.url.query, "query string"):
+        params.setdefault(key, []).append(value)
+    if request.method == "POST":
+        content_type = request.headers.get("content-type", "")
+        media_type = content_type.split(";")[0].strip().lower()
+        body = await request.body()
+        direct = QUERY_TYPE if kind == "query" else UPDATE_TYPE
+        if media_type == FORM:
+            text = _decode(body, content_type)
+            for key, value in _pairs(text, "form body"):
+                params.setdefault(key, []).append(value)
+        elif media_type == direct:
+            if kind in params:
+                raise BadRequest(f"a direct POST carries the {kind} in the body, not the URL")
+            params[kind] = [_decode(body, content_type)]
+        else:
+            raise UnsupportedMediaType(
+                f"POST a {kind} as {FORM} or {direct}, not "
+                f"{media_type or 'a body without Content-Type'}"
+            )
+    if kind == "query" and "update" in params:
+        raise BadRequest("SPARQL Update is not accepted here; POST it to /sparql/update")
+    texts = params.get(kind, [])
+    return (_one(texts, kind) if texts else None), params
+
+
+def _respond(stream: Stream, headers: dict[str, str]) -> Response:
+    media_type = formats.charset(stream.media_type)
+    if getattr(stream, "complete", False):
+        body = stream.read()
+        if stream.truncated:
+            headers["UIKG-Result-Truncated"] = "true"
+        return Response(body, media_type=media_type, headers=headers)
+    return StreamingResponse(iter(stream), media_type=media_type, headers=headers)
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def _service_description(request: Request, service: SparqlService) -> Response:
+    media_type = choose(request.headers.get("accept"), list(formats.GRAPH))
+    triples = describe(
+        _base(request) + "/sparql",
+        _base(request) + "/sparql/update",
+        service.store.named_graphs(),
+        federation=bool(service.settings.service_allowlist),
+    )
+    body = serialize(triples, None, formats.GRAPH[media_type]) or b""
+    return Response(body, media_type=formats.charset(media_type), headers={"Vary": "Accept"})
+
+
+@router.api_route(
+    "/sparql",
+    methods=["GET", "POST"],
+    operation_id="sparql_query",
+    summary="SPARQL 1.1 query (or the service description when there is no query)",
+    responses=_QUERY_RESPONSES,
+)
+async def sparql_query(request: Request, service: ServiceDep) -> Response:
+    """Run a read-only SPARQL query over the union of the graphs.
+
+    `default-graph-uri` and `named-graph-uri` choose another dataset. Results stream in the
+    format the `Accept` header asks for. Queries have a time limit and a row limit.
+    """
+    query, params = await read_protocol(request, "query")
+    if query is None:
+        return await run_in_threadpool(_service_description, request, service)
+    info = service.inspect(query)
+    media_type = choose(request.headers.get("accept"), formats.for_form(info.form))
+    stream = await run_in_threadpool(
+        service.run,
+        query,
+        info,
+        media_type,
+        default_graph=params.get("default-graph-uri", []),
+        named_graphs=params.get("named-graph-uri", []),
+    )
+    headers = {
+        "Vary": "Accept",
+        "UIKG-Result-Limit": str(service.settings.max_result_rows),
+    }
+    return _respond(stream, headers)
+
+
+@router.post(
+    "/sparql/update",
+    operation_id="sparql_update",
+    summary="SPARQL 1.1 update (bearer token required)",
+    status_code=204,
+    dependencies=[Writer],
+    responses={
+        204: {"description": "Applied, as one transaction."},
+        401: {"description": "Missing or invalid token."},
+        403: {"description": "Writes are disabled."},
+    },
+)
+async def sparql_update(request: Request, service: ServiceDep) -> Response:
+    """Apply a SPARQL Update atomically. `LOAD` is refused unless the operator allows it."""
+    update, params = await read_protocol(request, "update")
+    if update is None:
+        raise BadRequest("the request has no 'update' parameter")
+    await run_in_threadpool(
+        service.update,
+        update,
+        using=params.get("using-graph-uri", []),
+        using_named=params.get("using-named-graph-uri", []),
+    )
+    return Response(status_code=204)

@@ -1,0 +1,39 @@
+"""Parsing RDF that clients send, with the error position they need to fix it."""
+
+from __future__ import annotations
+
+import re
+
+from pyoxigraph import RdfFormat, Triple, parse
+
+from graph.errors import BadRequest, RDFSyntaxError, UnsupportedMediaType
+from graph.sparql import formats
+
+_POSITION = re.compile(r"line (\d+) column (\d+)|(\d+):(\d+)")
+
+
+def rdf_format(content_type: str | None, *, graphs_only: bool = True) -> RdfFormat:
+    """The parser for a Content-Type; ``graphs_only`` refuses dataset formats (TriG, N-Quads)."""
+    media_type = (content_type or "").split(";")[0].strip().lower()
+    accepted = {k: v for k, v in formats.INPUT.items() if not (graphs_only and v.supports_datasets)}
+    if media_type not in accepted:
+        raise UnsupportedMediaType(
+            f"cannot read {media_type or 'a body without Content-Type'}; "
+            f"send one of: {', '.join(sorted(accepted))}"
+        )
+    return accepted[media_type]
+
+
+def parse_triples(data: bytes, format: RdfFormat, base_iri: str | None = None) -> list[Triple]:
+    if not data.strip():
+        raise BadRequest("the request body is empty; send the RDF to store")
+    try:
+        return [quad.triple for quad in parse(data, format, base_iri=base_iri, without_named_graphs=True)]
+    except SyntaxError as error:
+        message = str(error)
+        match = _POSITION.search(message)
+        numbers = [int(g) for g in match.groups() if g] if match else [None, None]
+        line, column = numbers[0], numbers[1]
+        raise RDFSyntaxError(f"the {format.name} body does not parse: {message}", line, column) from None
+    except ValueError as error:
+        raise RDFSyntaxError(f"the {format.name} body does not parse: {error}") from None

@@ -1,0 +1,63 @@
+"""The SPARQL 1.1 Service Description of the endpoint, as RDF."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pyoxigraph import BlankNode, NamedNode, Triple
+
+from graph.sparql import formats
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+FORMATS = "http://www.w3.org/ns/formats/"
+
+_FORMAT_IRIS = {
+    formats.SPARQL_JSON: "SPARQL_Results_JSON",
+    formats.SPARQL_XML: "SPARQL_Results_XML",
+    formats.CSV: "SPARQL_Results_CSV",
+    formats.TSV: "SPARQL_Results_TSV",
+    formats.TURTLE: "Turtle",
+    formats.N_TRIPLES: "N-Triples",
+    formats.JSON_LD: "JSON-LD",
+    formats.RDF_XML: "RDF_XML",
+}
+
+
+def _sd(name: str) -> NamedNode:
+    return NamedNode(SD + name)
+
+
+def describe(
+    query_endpoint: str, update_endpoint: str, named_graphs: Sequence[str], *, federation: bool
+) -> list[Triple]:
+    """Both services (query and update) and the dataset they share."""
+    triples: list[Triple] = []
+    dataset = BlankNode()
+    default_graph = BlankNode()
+    triples += [
+        Triple(dataset, RDF_TYPE, _sd("Dataset")),
+        Triple(dataset, _sd("defaultGraph"), default_graph),
+        Triple(default_graph, RDF_TYPE, _sd("Graph")),
+    ]
+    for name in named_graphs:
+        node = BlankNode()
+        triples += [
+            Triple(dataset, _sd("namedGraph"), node),
+            Triple(node, RDF_TYPE, _sd("NamedGraph")),
+            Triple(node, _sd("name"), NamedNode(name)),
+        ]
+    for endpoint, language in ((query_endpoint, "SPARQL11Query"), (update_endpoint, "SPARQL11Update")):
+        service = BlankNode()
+        triples += [
+            Triple(service, RDF_TYPE, _sd("Service")),
+            Triple(service, _sd("endpoint"), NamedNode(endpoint)),
+            Triple(service, _sd("supportedLanguage"), _sd(language)),
+            Triple(service, _sd("feature"), _sd("UnionDefaultGraph")),
+            Triple(service, _sd("defaultDataset"), dataset),
+        ]
+        if federation:
+            triples.append(Triple(service, _sd("feature"), _sd("BasicFederatedQuery")))
+        for media_type, name in _FORMAT_IRIS.items():
+            triples.append(Triple(service, _sd("resultFormat"), NamedNode(FORMATS + name)))
+    return triples

@@ -352,8 +352,6 @@ def literature(works: list[dict[str, str]], notes: list[dict[str, str]],
         where = "A:(whole file)" if node == ARTICLE else "E:(whole file)" if node == ESSAY else \
             "A:" + ", ".join(f"fn{n[2:]}" for n in row["footnotes"].split()) if row["footnotes"] else "A"
         g.add((node, UIKG.sourceLocation, Literal(where)))
-    g.add((ARTICLE, UIKG.textOf, ID["work/rola-miast-2018"]))  # placeholder removed below
-    g.remove((ARTICLE, UIKG.textOf, ID["work/rola-miast-2018"]))
     for row in notes:
         n = int(row["footnote"])
         node = ID[f"citation/article-fn{n}"]
@@ -417,7 +415,6 @@ def _describe(g: Graph, name: str, what: str) -> None:
     g.add((node, PROV.wasDerivedFrom, ESSAY))
     g.add((node, DCTERMS.source, Literal("../shared/reference (entities.csv, bibliography.csv, "
                                           "footnotes.csv, external_ids.csv)")))
-    g.add((node, PROV.wasGeneratedBy, ID["activity/curation-reference-script"]))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -213,7 +213,7 @@ class WorkerPool:
                 self.stats.killed_timeout += 1
                 self._discard(worker)
                 raise QueryTimeout(
-                    f"the query ran longer than the limit of {self._timeout:g} s and was stopped"
+                    f"the query ran past the time limit of {self._timeout:g} s and was stopped"
                 )
             wait = deadline - now if worker.niced else min(deadline, nice_at) - now
             try:

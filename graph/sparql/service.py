@@ -100,7 +100,7 @@ class _ThreadStream:
         except queue.Empty:
             self._done = True
             raise QueryTimeout(
-                f"the query ran longer than the limit of {self._timeout:g} s and was stopped"
+                f"the query ran past the time limit of {self._timeout:g} s and was stopped"
             ) from None
         if kind == "chunk":
             return value  # type: ignore[return-value]

@@ -1,0 +1,113 @@
+"""Shared fixtures: settings, a store built from the repository's data once per session, and
+real server processes (this service and Oxigraph server) for the tests that need HTTP."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from graph.build import build
+from graph.settings import Settings
+from graph.store.embedded import EmbeddedStore
+from graph.store.remote import RemoteStore
+from tests.support.servers import Server, start_oxigraph, start_uikg
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+ADMIN_TOKEN = "test-admin-token-0123456789abcdef"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip(f"the shared folder {SHARED} is not beside this checkout")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def built_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir whose store holds the full build (ontology, shapes, records, inferences)."""
+    data_dir = tmp_path_factory.mktemp("built")
+    settings = Settings(data_dir=data_dir)
+    with EmbeddedStore(settings.store_path) as store:
+        build(store, settings)
+    return data_dir
+
+
+def copy_data_dir(source: Path, target: Path) -> Path:
+    """A private copy of a built data dir (a checkpoint: hard links, cheap)."""
+    with EmbeddedStore(source / "store", read_only=True) as store:
+        store.snapshot(target / "store")
+    return target
+
+
+@pytest.fixture(scope="session")
+def built_store(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
+    """The built graph, read-only by convention; ``.query`` uses the union default graph."""
+    target = copy_data_dir(built_dir, tmp_path_factory.mktemp("built-store"))
+    store = EmbeddedStore(target / "store")
+    yield store
+    store.close()
+
+
+def make_settings(data_dir: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {"data_dir": data_dir, "admin_token": ADMIN_TOKEN}
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    """The app in-process, on an empty temporary store."""
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="session")
+def built_client(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The app in-process, on a copy of the built graph."""
+    target = copy_data_dir(built_dir, tmp_path_factory.mktemp("built-app"))
+    with TestClient(create_app(make_settings(target))) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def auth() -> dict[str, str]:
+    return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A real ``uikg serve`` process over HTTP, on an empty store, with writes enabled."""
+    data_dir = tmp_path_factory.mktemp("live")
+    server = start_uikg(
+        data_dir, tmp_path_factory.mktemp("logs"), admin_token=ADMIN_TOKEN, query_timeout_s="3"
+    )
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A real ``oxigraph serve`` process on a free loopback port."""
+    server = start_oxigraph(tmp_path_factory.mktemp("oxigraph"), tmp_path_factory.mktemp("logs"))
+    yield server
+    server.stop()
+
+
+def remote_store_for(server: Server) -> RemoteStore:
+    return RemoteStore(f"{server.url}/query", f"{server.url}/update", f"{server.url}/store")
+
+
+__all__ = ["ADMIN_TOKEN", "REPO", "SHARED", "copy_data_dir", "make_settings", "remote_store_for",
+           "shutil"]

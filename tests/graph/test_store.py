@@ -1,0 +1,126 @@
+"""One store test suite, run against both backends: embedded pyoxigraph and a real
+``oxigraph serve`` process reached only through the SPARQL and Graph Store protocols."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, RdfFormat, Triple, Variable
+
+from graph.errors import QuerySyntaxError
+from graph.store.base import Store
+from graph.store.embedded import EmbeddedStore
+from tests.conftest import remote_store_for
+from tests.support.servers import Server
+
+EX = "http://example.org/"
+G1, G2 = EX + "g1", EX + "g2"
+
+
+def t(s: str, p: str, o: object) -> Triple:
+    obj = o if isinstance(o, Literal | NamedNode) else NamedNode(EX + str(o))
+    return Triple(NamedNode(EX + s), NamedNode(EX + p), obj)
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "embedded":
+        backend: Store = EmbeddedStore(tmp_path / "store")
+    else:
+        server: Server = request.getfixturevalue("oxigraph_server")
+        backend = remote_store_for(server)
+        backend.update("DROP ALL")
+    yield backend
+    backend.close()
+
+
+def test_replace_graph_replaces_and_never_duplicates(store: Store) -> None:
+    store.replace_graph(G1, [t("a", "p", "b"), t("a", "p", "c")])
+    store.replace_graph(G1, [t("a", "p", "b")])
+    assert sorted(str(x) for x in store.triples(G1)) == [str(t("a", "p", "b"))]
+    assert store.count(G1) == 1
+
+
+def test_add_triples_creates_graph_and_adds(store: Store) -> None:
+    assert not store.has_graph(G2)
+    store.add_triples(G2, [t("a", "p", "b")])
+    store.add_triples(G2, [t("a", "p", "c"), t("a", "p", "b")])
+    assert store.has_graph(G2)
+    assert store.count(G2) == 2
+    assert G2 in store.named_graphs()
+
+
+def test_drop_graph(store: Store) -> None:
+    store.replace_graph(G1, [t("a", "p", "b")])
+    store.drop_graph(G1)
+    assert not store.has_graph(G1)
+    assert list(store.triples(G1)) == []
+
+
+def test_default_graph_is_separate_from_named_graphs(store: Store) -> None:
+    store.replace_graph(None, [t("d", "p", "e")])
+    store.replace_graph(G1, [t("a", "p", "b")])
+    assert [str(x) for x in store.triples(None)] == [str(t("d", "p", "e"))]
+    store.drop_graph(None)
+    assert list(store.triples(None)) == []
+    assert store.count(G1) == 1
+
+
+def test_query_sees_union_of_graphs_by_default(store: Store) -> None:
+    store.replace_graph(G1, [t("a", "p", "b")])
+    store.replace_graph(G2, [t("c", "p", "d")])
+    rows = store.query("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s")
+    assert isinstance(rows, QuerySolutions)
+    assert [row["s"].value for row in rows] == [EX + "a", EX + "c"]
+
+
+def test_query_with_protocol_dataset(store: Store) -> None:
+    store.replace_graph(G1, [t("a", "p", "b")])
+    store.replace_graph(G2, [t("c", "p", "d")])
+    rows = store.query("SELECT ?s WHERE { ?s ?p ?o }", default_graph=[G2])
+    assert [row["s"].value for row in rows] == [EX + "c"]
+    rows = store.query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", named_graphs=[G1])
+    assert [row["g"].value for row in rows] == [G1]
+
+
+def test_ask_construct_and_literals(store: Store) -> None:
+    store.replace_graph(G1, [t("a", "label", Literal("Gdańsk", language="pl"))])
+    assert isinstance(store.query("ASK { ?s ?p ?o }"), QueryBoolean)
+    assert store.ask(f'ASK {{ <{EX}a> <{EX}label> "Gdańsk"@pl }}')
+    triples = list(store.query("CONSTRUCT WHERE { ?s ?p ?o }"))
+    assert triples == [t("a", "label", Literal("Gdańsk", language="pl"))]
+
+
+def test_substitutions_bind_values(store: Store) -> None:
+    store.replace_graph(G1, [t("a", "p", "b"), t("c", "p", "d")])
+    rows = store.query(
+        "SELECT ?s ?o WHERE { ?s ?p ?o }", substitutions={Variable("s"): NamedNode(EX + "c")}
+    )
+    assert [row["o"].value for row in rows] == [EX + "d"]
+
+
+def test_update_is_applied(store: Store) -> None:
+    store.update(f"INSERT DATA {{ GRAPH <{G1}> {{ <{EX}x> <{EX}p> 1 }} }}")
+    assert store.count(G1) == 1
+    store.update(f"DELETE WHERE {{ GRAPH <{G1}> {{ ?s ?p ?o }} }}")
+    assert store.count(G1) == 0
+
+
+def test_syntax_error_is_reported(store: Store) -> None:
+    with pytest.raises(QuerySyntaxError):
+        list(store.query("SELECT * WHERE { ?s ?p }"))
+
+
+def test_load_and_quads_round_trip(store: Store) -> None:
+    nquads = (
+        f"<{EX}a> <{EX}p> <{EX}b> <{G1}> .\n"
+        f'<{EX}c> <{EX}p> "x"@en <{G2}> .\n'
+        f"<{EX}d> <{EX}p> <{EX}e> .\n"
+    ).encode()
+    assert store.load(io.BytesIO(nquads), RdfFormat.N_QUADS) == 3
+    expected = {line.rstrip(" .") for line in nquads.decode().splitlines()}
+    assert {str(quad) for quad in store.quads()} == expected
+    assert store.count() == 2  # named graphs only

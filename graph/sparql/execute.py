@@ -49,9 +49,14 @@ class ChunkWriter:
 
     def flush(self) -> None:
         if self._parts:
-            self._emit(b"".join(self._parts))
-            self._parts.clear()
-            self._pending = 0
+            self._emit(self.take())
+
+    def take(self) -> bytes:
+        """What is buffered and not yet emitted."""
+        data = b"".join(self._parts)
+        self._parts.clear()
+        self._pending = 0
+        return data
 
 
 def decode_substitutions(pairs: tuple[tuple[str, str], ...]) -> dict[Variable, object]:
@@ -63,7 +68,12 @@ def decode_substitutions(pairs: tuple[tuple[str, str], ...]) -> dict[Variable, o
     return out
 
 
-def run_job(store: Store, job: QueryJob, emit: Callable[[bytes], None]) -> Outcome:
+def run_job(store: Store, job: QueryJob, emit: Callable[[bytes], None]) -> tuple[Outcome, bytes]:
+    """Run the job, emitting full chunks as they fill; returns the outcome and the last bytes.
+
+    The last bytes travel with the end-of-result message, so a short result arrives whole in
+    one message and the HTTP layer can answer it with a Content-Length and exact headers.
+    """
     result = store.query(
         job.query,
         default_graph=job.default_graph,
@@ -74,5 +84,4 @@ def run_job(store: Store, job: QueryJob, emit: Callable[[bytes], None]) -> Outco
     )
     writer = ChunkWriter(emit)
     outcome = write_result(result, job.media_type, writer, job.max_rows)
-    writer.flush()
-    return outcome
+    return outcome, writer.take()

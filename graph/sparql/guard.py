@@ -24,6 +24,7 @@ _PROLOGUE = frozenset({"PREFIX", "BASE"})
 @dataclass(frozen=True)
 class Limits:
     max_bytes: int = 65_536
+    max_update_bytes: int = 1_048_576  # updates are authenticated and may carry data
     max_nesting: int = 64
     max_operators: int = 1_000
     service_allowlist: Sequence[str] = ()
@@ -33,6 +34,7 @@ class Limits:
     def from_settings(cls, settings: object) -> Limits:
         return cls(
             max_bytes=settings.max_query_bytes,  # type: ignore[attr-defined]
+            max_update_bytes=settings.max_body_bytes,  # type: ignore[attr-defined]
             max_nesting=settings.max_query_nesting,  # type: ignore[attr-defined]
             max_operators=settings.max_query_operators,  # type: ignore[attr-defined]
             service_allowlist=tuple(settings.service_allowlist),  # type: ignore[attr-defined]
@@ -51,13 +53,15 @@ class QueryInfo:
 @dataclass(frozen=True)
 class UpdateInfo:
     has_using: bool
+    has_with: bool = False  # WITH names the dataset too, so it conflicts like USING
     where_offsets: tuple[int, ...] = field(default=())  # where a protocol USING clause goes
 
 
 def _tokens(text: str, limits: Limits, what: str) -> list[Token]:
     size = len(text.encode("utf-8"))
-    if size > limits.max_bytes:
-        raise QueryRejected(f"the {what} is {size} bytes; the limit is {limits.max_bytes} bytes")
+    cap = limits.max_bytes if what == "query" else limits.max_update_bytes
+    if size > cap:
+        raise QueryRejected(f"the {what} is {size} bytes; the limit is {cap} bytes")
     try:
         tokens = list(tokenize(text))
     except LexError as error:
@@ -143,7 +147,7 @@ def inspect_query(text: str, limits: Limits) -> QueryInfo:
 def inspect_update(text: str, limits: Limits) -> UpdateInfo:
     """Check an update against the limits; refuse ``LOAD`` unless the operator allows it."""
     tokens = _tokens(text, limits, "update")
-    has_using = False
+    has_using = has_with = False
     wheres: list[int] = []
     previous: Token | None = None
     for token in tokens:
@@ -158,10 +162,12 @@ def inspect_update(text: str, limits: Limits) -> UpdateInfo:
                 )
             if keyword == "USING":
                 has_using = True
+            if keyword == "WITH":
+                has_with = True
             if keyword == "WHERE" and not (previous is not None and previous.upper == "DELETE"):
                 wheres.append(token.start)
         previous = token
-    return UpdateInfo(has_using=has_using, where_offsets=tuple(wheres))
+    return UpdateInfo(has_using=has_using, has_with=has_with, where_offsets=tuple(wheres))
 
 
 def apply_protocol_dataset(
@@ -169,13 +175,15 @@ def apply_protocol_dataset(
 ) -> str:
     """Add the protocol's ``using-graph-uri``/``using-named-graph-uri`` as USING clauses.
 
-    The SPARQL 1.1 Protocol makes a request that names a dataset both ways an error.
+    The SPARQL 1.1 Protocol (§2.2.3) makes a request that names the dataset both ways, with
+    parameters and with USING, USING NAMED or WITH in the text, an error.
     """
     if not using and not using_named:
         return text
-    if info.has_using:
+    if info.has_using or info.has_with:
+        clause = "USING clauses" if info.has_using else "a WITH clause"
         raise BadRequest(
-            "the update has USING clauses and the request has using-graph-uri or "
+            f"the update has {clause} and the request has using-graph-uri or "
             "using-named-graph-uri parameters; the protocol allows only one of the two"
         )
     clause = "".join(f"USING <{iri}> " for iri in using) + "".join(

@@ -258,7 +258,7 @@ class ResultStream:
         """Wait for the first chunk, the end, or the error: whichever the worker sends first."""
         message = self._next()
         if message is not None:
-            self._head.append(message)
+            self._head.insert(0, message)
 
     @property
     def complete(self) -> bool:
@@ -279,15 +279,21 @@ class ResultStream:
         self._pool._release(worker)
         if kind == "end":
             self.rows, self.truncated = message[1], message[2]
+            if message[3]:
+                self._head.append(message[3])
             return None
         raise message[1]
 
     def __iter__(self) -> Iterator[bytes]:
         try:
-            yield from self._head
-            self._head.clear()
-            while (chunk := self._next()) is not None:
-                yield chunk
+            while True:
+                while self._head:
+                    yield self._head.pop(0)
+                chunk = self._next()
+                if chunk is None and not self._head:
+                    return
+                if chunk is not None:
+                    yield chunk
         finally:
             self.close()
 

@@ -83,12 +83,12 @@ class _ThreadStream:
         threading.Thread(target=self._work, args=(store, job), daemon=True).start()
         first = self._next()
         if first is not None:
-            self._head.append(first)
+            self._head.insert(0, first)
 
     def _work(self, store: Store, job: QueryJob) -> None:
         try:
-            outcome = run_job(store, job, lambda chunk: self._queue.put(("chunk", chunk)))
-            self._queue.put(("end", outcome))
+            outcome, tail = run_job(store, job, lambda chunk: self._queue.put(("chunk", chunk)))
+            self._queue.put(("end", (outcome, tail)))
         except UIKGError as error:
             self._queue.put(("error", error))
 
@@ -107,14 +107,21 @@ class _ThreadStream:
         self._done = True
         if kind == "error":
             raise value  # type: ignore[misc]
-        self.rows, self.truncated = value.rows, value.truncated  # type: ignore[attr-defined]
+        outcome, tail = value  # type: ignore[misc]
+        self.rows, self.truncated = outcome.rows, outcome.truncated
+        if tail:
+            self._head.append(tail)
         return None
 
     def __iter__(self) -> Iterator[bytes]:
-        yield from self._head
-        self._head.clear()
-        while (chunk := self._next()) is not None:
-            yield chunk
+        while True:
+            while self._head:
+                yield self._head.pop(0)
+            chunk = self._next()
+            if chunk is None and not self._head:
+                return
+            if chunk is not None:
+                yield chunk
 
     def read(self) -> bytes:
         return b"".join(self)

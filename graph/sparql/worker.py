@@ -37,8 +37,8 @@ def _worker_main(conn: Connection, memory_bytes: int) -> None:
                 store = EmbeddedStore(Path(path), read_only=True)
                 opened = generation
             assert store is not None
-            outcome = run_job(store, job, lambda chunk: conn.send(("chunk", chunk)))
-            conn.send(("end", outcome.rows, outcome.truncated))
+            outcome, tail = run_job(store, job, lambda chunk: conn.send(("chunk", chunk)))
+            conn.send(("end", outcome.rows, outcome.truncated, tail))
         except UIKGError as error:
             conn.send(("error", error))
         except MemoryError:

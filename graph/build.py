@@ -17,7 +17,7 @@ from pathlib import Path
 import rdflib
 from pyoxigraph import DefaultGraph, Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
-from graph.errors import RDFSyntaxError, ValidationFailed
+from graph.errors import DataError, ValidationFailed
 from graph.paths import DataPaths
 from graph.settings import DEFAULT_BASE_IRI, Settings
 from graph.store.base import Store
@@ -83,7 +83,7 @@ def _read(path: Path, kind: str, file_graph: str, rebase: Rebase) -> SourceFile:
     try:
         quads = list(parse(path=str(path), format=format))
     except SyntaxError as error:
-        raise RDFSyntaxError(f"{path}: {error}") from None
+        raise DataError(f"{path}: {error}") from None
     for quad in quads:
         if isinstance(quad.graph_name, DefaultGraph):
             name = file_graph
@@ -112,7 +112,7 @@ def collect(paths: DataPaths, settings: Settings) -> list[SourceFile]:
     for source in found:
         for name in source.graphs:
             if not name.startswith(f"{base}graph/"):
-                raise RDFSyntaxError(
+                raise DataError(
                     f"{source.path}: graph <{name}> is outside {base}graph/; "
                     "curated data may only write the project's graphs"
                 )
@@ -158,18 +158,16 @@ def check(sources: list[SourceFile], progress: Progress) -> tuple[rdflib.Graph, 
     abox = to_rdflib(_triples_of(sources, "data"))
     progress(f"validating {len(abox)} triples against {len(shapes)} triples of shapes")
     report = validation.validate(abox, shapes, tbox)
-    warnings = [f"{r.severity}: {r.focus_node} {r.path or ''}: {r.message}" for r in report.results
-                if r.severity != "Violation"]
+    warnings = [r.to_text() for r in report.results if r.severity != "Violation"]
     if not report.conforms:
         origins = _origin_index(sources)
         lines = []
         for result in report.results:
             if result.severity == "Violation":
                 files = ", ".join(sorted(origins.get(result.focus_node, {"?"})))
-                lines.append(
-                    f"{files}: {result.focus_node} — {result.message} "
-                    f"(path {result.path}, value {result.value}, shape {result.source_shape})"
-                )
+                shape = result.source_shape
+                named = f" (shape {shape})" if shape and not shape.startswith("_:") else ""
+                lines.append(f"{files}: {result.to_text()}{named}")
         raise ValidationFailed(
             f"{len(lines)} SHACL violation(s) in the curated data:\n" + "\n".join(lines), report
         )

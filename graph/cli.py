@@ -28,7 +28,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 out = Console()
 
 DataDir = Annotated[
@@ -69,17 +69,24 @@ def build(
         bool, typer.Option("--skip-checks", help="Load without SHACL and OWL checks (development).")
     ] = False,
     base_iri: Annotated[str | None, typer.Option(help="Mint IRIs under this base.")] = None,
+    source: Annotated[
+        Path | None,
+        typer.Option(help="A folder laid out like the repository (ontology/, shapes/, graph/data/)."),
+    ] = None,
 ) -> None:
     """Load the ontology, shapes and curated records into the store, after checking them."""
     from graph.build import build as run_build
+    from graph.paths import DataPaths
 
     settings = _settings(data_dir, base_iri=base_iri)
+    paths = DataPaths.locate(source.resolve()) if source else None
     try:
         with _open(settings) as store, _progress() as progress:
             task = progress.add_task("building", total=None)
             report = run_build(
                 store,
                 settings,
+                paths=paths,
                 checks=not skip_checks,
                 progress=lambda message: progress.update(task, description=message),
             )

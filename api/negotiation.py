@@ -11,6 +11,7 @@ equal q the server's order of preference wins; q=0 excludes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,22 +33,32 @@ class MediaRange:
         return self.type in ("*", kind) and self.subtype in ("*", sub)
 
 
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9a-z-]+")
+_QVALUE = re.compile(r"0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?")  # RFC 9110 §12.4.2
+
+
 def parse_accept(header: str) -> list[MediaRange]:
+    """The media ranges of an Accept header; a malformed range is left out, not guessed at.
+
+    A bad q-value (``q=high``, ``q=2``, ``q=nan``) drops its range rather than counting as
+    q=0, which would turn a client's typo into a silent refusal of the very type it named.
+
+    >>> [r.subtype for r in parse_accept("text/turtle;q=x, */turtle, application/n-triples")]
+    ['n-triples']
+    """
     ranges = []
     for part in header.split(","):
         fields = [f.strip() for f in part.split(";")]
         kind, _, sub = fields[0].lower().partition("/")
-        if not kind or not sub:
+        if not (_TOKEN.fullmatch(kind) and _TOKEN.fullmatch(sub)) or (kind == "*" != sub):
             continue
-        q = 1.0
+        q: float | None = 1.0
         for param in fields[1:]:
             name, _, value = param.partition("=")
             if name.strip().lower() == "q":
-                try:
-                    q = min(max(float(value), 0.0), 1.0)
-                except ValueError:
-                    q = 0.0
-        ranges.append(MediaRange(kind, sub, q))
+                q = float(value) if _QVALUE.fullmatch(value.strip()) else None
+        if q is not None:
+            ranges.append(MediaRange(kind, sub, q))
     return ranges
 
 

@@ -53,11 +53,16 @@ def describe(
             Triple(service, RDF_TYPE, _sd("Service")),
             Triple(service, _sd("endpoint"), NamedNode(endpoint)),
             Triple(service, _sd("supportedLanguage"), _sd(language)),
-            Triple(service, _sd("feature"), _sd("UnionDefaultGraph")),
             Triple(service, _sd("defaultDataset"), dataset),
         ]
         if federation:
             triples.append(Triple(service, _sd("feature"), _sd("BasicFederatedQuery")))
-        for media_type, name in _FORMAT_IRIS.items():
-            triples.append(Triple(service, _sd("resultFormat"), NamedNode(FORMATS + name)))
+        if language == "SPARQL11Query":
+            # Only queries see the union of the graphs; an update's WHERE and its INSERTs
+            # without GRAPH use the store's real default graph. Only queries have results.
+            triples.append(Triple(service, _sd("feature"), _sd("UnionDefaultGraph")))
+            triples += [
+                Triple(service, _sd("resultFormat"), NamedNode(FORMATS + name))
+                for name in _FORMAT_IRIS.values()
+            ]
     return triples

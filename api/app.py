@@ -6,17 +6,22 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from pathlib import Path
+
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from api import errors
 from api.limits import BodyLimit
-from api.routers import graph_store, health, sparql
+from api.routers import graph_store, health, linked_data, sparql
 from graph import __version__
+from graph.search import LabelIndex
 from graph.settings import Settings
 from graph.sparql.service import SparqlService
 
 log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -39,6 +44,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    for module in (sparql, graph_store, health):
+    app.state.labels = LabelIndex()
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (sparql, graph_store, linked_data, health):
         app.include_router(module.router)
     return app

@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     query_queue_timeout_s: float = 5.0
     query_memory_mb: int = 4096
     slow_query_nice_after_s: float = 0.25
+    inverse_page_size: int = 100
     service_allowlist: list[str] = Field(default_factory=list)
     allow_load: bool = False
 

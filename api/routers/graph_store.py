@@ -7,6 +7,7 @@ Indirect identification (``/store?graph=IRI``, ``/store?default``) and direct id
 from __future__ import annotations
 
 import uuid
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 from pyoxigraph import Triple, serialize
@@ -25,13 +26,24 @@ router = APIRouter(tags=["Graph Store"])
 _DEFAULT = object()
 
 
+def _request_iri(request: Request) -> str:
+    """The URL the client used, percent-encoding kept: in direct identification it *is* the IRI.
+
+    ``request.url`` is rebuilt from the decoded path, which makes ``/store/a%2Fb`` and
+    ``/store/a/b`` one graph and turns ``/store/a%20b`` into an IRI with a space in it.
+    """
+    raw = request.scope.get("raw_path")
+    path = raw.decode("latin-1") if raw else quote(request.scope["path"])
+    return check_iri(f"{request.url.scheme}://{request.url.netloc}{path}", "graph URL")
+
+
 def _target(request: Request, path: str | None) -> str | None | object:
     """The graph a request names: an IRI, ``None`` for the default graph, or nothing."""
     query = request.query_params
     if path is not None:
         if "graph" in query or "default" in query:
             raise BadRequest("a direct graph URL takes no ?graph or ?default parameter")
-        return str(request.url.replace(query=""))
+        return _request_iri(request)
     if "graph" in query and "default" in query:
         raise BadRequest("name either ?graph=IRI or ?default, not both")
     if "default" in query:
@@ -103,7 +115,7 @@ async def graph_post(request: Request, service: ServiceDep, path: str | None = N
     target = _target(request, path)
     headers = {}
     if target is _DEFAULT:  # POST to the service itself: the server names a new graph
-        target = f"{str(request.url.replace(query='')).rstrip('/')}/{uuid.uuid4().hex}"
+        target = f"{_request_iri(request).rstrip('/')}/{uuid.uuid4().hex}"
         headers["Location"] = target
     graph = _required(target)
     triples = await _payload(request, graph)

@@ -47,7 +47,10 @@ def describe(
             Triple(node, RDF_TYPE, _sd("NamedGraph")),
             Triple(node, _sd("name"), NamedNode(name)),
         ]
-    for endpoint, language in ((query_endpoint, "SPARQL11Query"), (update_endpoint, "SPARQL11Update")):
+    for endpoint, language in (
+        (query_endpoint, "SPARQL11Query"),
+        (update_endpoint, "SPARQL11Update"),
+    ):
         service = BlankNode()
         triples += [
             Triple(service, RDF_TYPE, _sd("Service")),

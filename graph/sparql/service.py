@@ -172,6 +172,7 @@ class SparqlService:
         self.limits = guard.Limits.from_settings(settings)
         self._executor = executor
         self._write_lock = threading.Lock()
+        self.generation = 0  # bumped after every write, so caches know when to refresh
 
     @classmethod
     def open(cls, settings: Settings) -> SparqlService:
@@ -183,6 +184,10 @@ class SparqlService:
     def close(self) -> None:
         self._executor.close()
         self.store.close()
+
+    def _written(self) -> None:
+        self._executor.refresh()
+        self.generation += 1
 
     # -- reads ------------------------------------------------------------------------------
     def inspect(self, query: str) -> guard.QueryInfo:
@@ -224,21 +229,21 @@ class SparqlService:
         text = guard.apply_protocol_dataset(text, info, using, using_named)
         with self._write_lock:
             self.store.update(text, base_iri=self.settings.base_iri)
-            self._executor.refresh()
+            self._written()
 
     def replace_graph(self, graph: str | None, triples: Iterable[Triple]) -> bool:
         """Graph Store PUT; True when the graph did not exist before."""
         with self._write_lock:
             created = graph is not None and not self.store.has_graph(graph)
             self.store.replace_graph(graph, triples)
-            self._executor.refresh()
+            self._written()
             return created
 
     def add_triples(self, graph: str | None, triples: Iterable[Triple]) -> bool:
         with self._write_lock:
             created = graph is not None and not self.store.has_graph(graph)
             self.store.add_triples(graph, triples)
-            self._executor.refresh()
+            self._written()
             return created
 
     def drop_graph(self, graph: str | None) -> bool:
@@ -247,7 +252,7 @@ class SparqlService:
             if graph is not None and not self.store.has_graph(graph):
                 return False
             self.store.drop_graph(graph)
-            self._executor.refresh()
+            self._written()
             return True
 
     def graph_exists(self, graph: str | None) -> bool:

@@ -33,6 +33,7 @@ class EmbeddedStore(Store):
 
     def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
         try:
             if path is None:
                 self._store = OxStore()
@@ -131,9 +132,11 @@ class EmbeddedStore(Store):
         if target.exists():
             shutil.rmtree(target)
         target.parent.mkdir(parents=True, exist_ok=True)
-        self._store.flush()
+        if not self.read_only:
+            self._store.flush()
         self._store.backup(str(target))
 
     def close(self) -> None:
-        self._store.flush()
+        if not self.read_only:
+            self._store.flush()
         del self._store

@@ -44,8 +44,13 @@ def store(server: Server) -> Server:
 
 
 def drop_all(server: Server) -> None:
-    reply = send(server.url, "POST", "/sparql/update",
-                 {**AUTH, "Content-Type": "application/sparql-update"}, b"DROP ALL")
+    reply = send(
+        server.url,
+        "POST",
+        "/sparql/update",
+        {**AUTH, "Content-Type": "application/sparql-update"},
+        b"DROP ALL",
+    )
     assert reply.status == 204, reply.describe()
 
 
@@ -58,10 +63,9 @@ def same_content_type(actual: str | None, expected: str) -> bool:
     """Same media type and same parameters (``charset=UTF-8`` equals ``charset=utf-8``)."""
     if actual is None:
         return False
-    return (
-        actual.split(";")[0].strip().lower() == expected.split(";")[0].strip().lower()
-        and _parameters(actual) == _parameters(expected)
-    )
+    return actual.split(";")[0].strip().lower() == expected.split(";")[
+        0
+    ].strip().lower() and _parameters(actual) == _parameters(expected)
 
 
 def check(request: Request, reply: Reply, url: str, where: str) -> None:
@@ -70,15 +74,17 @@ def check(request: Request, reply: Reply, url: str, where: str) -> None:
         f"{where}: expected {'/'.join(expected.statuses)}, got {reply.describe()}"
     )
     for name, value in expected.headers:
-        assert same_content_type(reply.headers.get(name), value) if name.lower() == (
-            "content-type"
-        ) else reply.headers.get(name) == value, (
-            f"{where}: expected {name}: {value}, got {reply.headers.get(name)!r}"
-        )
+        assert (
+            same_content_type(reply.headers.get(name), value)
+            if name.lower() == ("content-type")
+            else reply.headers.get(name) == value
+        ), f"{where}: expected {name}: {value}, got {reply.headers.get(name)!r}"
     if expected.body is not None:
-        media_type = next(
-            (v for k, v in expected.headers if k.lower() == "content-type"), "text/turtle"
-        ).split(";")[0].strip()
+        media_type = (
+            next((v for k, v in expected.headers if k.lower() == "content-type"), "text/turtle")
+            .split(";")[0]
+            .strip()
+        )
         wanted = parse_rdf(expected.body, media_type, base=url)
         got = parse_rdf(reply.body, reply.media_type, base=url)
         assert same_graph(got, wanted), (
@@ -96,7 +102,7 @@ def test_graph_store(test: W3CTest, store: Server) -> None:
             path = path.replace(name, value)
             body = body.replace(name.encode(), value.encode()) if body is not None else None
         assert path.startswith("/gsp"), path
-        path = "/store" + path[len("/gsp"):]
+        path = "/store" + path[len("/gsp") :]
         headers = dict(request.headers)
         if request.method in WRITES:
             headers.update(AUTH)
@@ -117,7 +123,36 @@ def test_manifests_are_complete(shared_dir: Path) -> None:
 
 
 def test_writes_need_the_token(store: Server) -> None:
-    reply = send(store.url, "PUT", "/store?graph=http%3A%2F%2Fx%2Fg",
-                 {"Content-Type": "text/turtle"}, b"<http://x/s> <http://x/p> 1 .")
+    reply = send(
+        store.url,
+        "PUT",
+        "/store?graph=http%3A%2F%2Fx%2Fg",
+        {"Content-Type": "text/turtle"},
+        b"<http://x/s> <http://x/p> 1 .",
+    )
     assert reply.status == 401, reply.describe()
     assert send(store.url, "GET", "/store?graph=http%3A%2F%2Fx%2Fg").status == 404
+
+
+def test_direct_identification_uses_the_url_as_sent(store: Server) -> None:
+    """The graph IRI is the request URL with its percent-encoding: ``a%2Fb`` is not ``a/b``,
+    and ``a%20b`` is a valid graph, not a base IRI with a space (it used to give 400, then 500)."""
+    headers = {**AUTH, "Content-Type": "application/n-triples"}
+    for path, obj in (("/store/a%2Fb", b'"1"'), ("/store/a/b", b'"2"'), ("/store/a%20b", b'"3"')):
+        reply = send(store.url, "PUT", path, headers, b"<http://x/s> <http://x/p> " + obj + b" .")
+        assert reply.status == 201, f"{path}: {reply.describe()}"
+    for path, graph in (
+        ("/store/a%2Fb", "a%2Fb"),
+        ("/store/a/b", "a/b"),
+        ("/store/a%20b", "a%20b"),
+    ):
+        reply = send(store.url, "GET", path, {"Accept": "application/n-triples"})
+        assert reply.status == 200, f"{path}: {reply.describe()}"
+        iri = f"{store.url}/store/{graph}"
+        same = send(
+            store.url,
+            "GET",
+            "/store?graph=" + iri.replace("%", "%25"),
+            {"Accept": "application/n-triples"},
+        )
+        assert same.status == 200 and same.body == reply.body, f"{iri}: {same.describe()}"

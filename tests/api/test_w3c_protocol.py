@@ -8,12 +8,14 @@ written: the manifest's ``/sparql/`` becomes ``/sparql`` for queries and ``/spar
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 
+from graph.sparql import formats
 from tests.conftest import ADMIN_TOKEN, SHARED
 from tests.support.servers import Server
 from tests.support.w3c import (
@@ -46,10 +48,8 @@ def is_update(test: W3CTest, request: Request) -> bool:
         return media_type == UPDATE_TYPE
     keys = {key for key, _ in parse_qsl(urlsplit(request.path).query, keep_blank_values=True)}
     if request.body is not None:
-        try:
+        with contextlib.suppress(UnicodeDecodeError):  # a UTF-16 body is no form
             keys |= {k for k, _ in parse_qsl(request.body.decode("ascii"), keep_blank_values=True)}
-        except UnicodeDecodeError:
-            pass
     if keys & {"update", "using-graph-uri", "using-named-graph-uri"}:
         return True
     if "query" in keys:
@@ -60,7 +60,7 @@ def is_update(test: W3CTest, request: Request) -> bool:
 def mapped(test: W3CTest, request: Request) -> tuple[str, dict[str, str]]:
     """The path on this server, and the headers to send (the manifest's, plus the token)."""
     assert request.path.startswith("/sparql/"), request.path
-    rest = request.path[len("/sparql/"):]
+    rest = request.path[len("/sparql/") :]
     headers = dict(request.headers)
     if is_update(test, request):
         headers.update(AUTH)
@@ -75,8 +75,9 @@ def server(shared_dir: Path, live_server: Server) -> Iterator[Server]:
 
 
 def drop_all(server: Server) -> None:
-    reply = send(server.url, "POST", "/sparql/update", {**AUTH, "Content-Type": UPDATE_TYPE},
-                 b"DROP ALL")
+    reply = send(
+        server.url, "POST", "/sparql/update", {**AUTH, "Content-Type": UPDATE_TYPE}, b"DROP ALL"
+    )
     assert reply.status == 204, reply.describe()
 
 
@@ -84,8 +85,11 @@ def load(server: Server, test: W3CTest) -> None:
     drop_all(server)
     for graph, source in test.graph_data:
         reply = send(
-            server.url, "PUT", f"/store?graph={quote(graph, safe='')}",
-            {**AUTH, "Content-Type": "application/n-triples"}, source.read_bytes(),
+            server.url,
+            "PUT",
+            f"/store?graph={quote(graph, safe='')}",
+            {**AUTH, "Content-Type": "application/n-triples"},
+            source.read_bytes(),
         )
         assert reply.status in (201, 204), f"loading {source.name}: {reply.describe()}"
 
@@ -120,6 +124,28 @@ def test_protocol(test: W3CTest, server: Server) -> None:
         check(request, reply, f"request {number} ({request.method} {path})")
 
 
+FORMAT_CASES = [
+    ("query_content_type_select", list(formats.SOLUTIONS)),
+    ("query_content_type_ask", [formats.SPARQL_JSON, formats.SPARQL_XML]),
+    ("query_content_type_describe", list(formats.GRAPH)),
+    ("query_content_type_construct", list(formats.GRAPH)),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "accept"),
+    [pytest.param(n, a, id=f"{n}-{a}") for n, accepts in FORMAT_CASES for a in accepts],
+)
+def test_content_type_tests_in_every_offered_format(name: str, accept: str, server: Server) -> None:
+    """The manifest's result-format tests again, asking for each format the server offers."""
+    test = next(t for t in TESTS if t.local_name == name)
+    request = test.requests[0]
+    path, headers = mapped(test, request)
+    reply = send(server.url, request.method, path, {**headers, "Accept": accept}, request.body)
+    assert reply.media_type == accept, reply.describe()
+    check(request, reply, f"{name} as {accept}")
+
+
 def test_manifest_is_complete(shared_dir: Path) -> None:
     """All 34 tests were read, so a parsing slip cannot silently shrink the suite."""
     assert len(TESTS) == 34
@@ -140,3 +166,27 @@ def test_requests_reach_the_right_endpoint(shared_dir: Path, name: str, endpoint
     test = next(t for t in TESTS if t.local_name == name)
     path, _ = mapped(test, test.requests[0])
     assert path.startswith(endpoint)
+
+
+@pytest.mark.parametrize(
+    ("query_string", "status"),
+    [
+        ("", 204),  # WITH alone names the graph: fine
+        ("?using-graph-uri=http%3A%2F%2Fexample%2Fpeople", 400),  # both ways: refused
+    ],
+)
+def test_with_clause_and_protocol_dataset(server: Server, query_string: str, status: int) -> None:
+    """Regression: a WITH clause conflicts with using-graph-uri as USING does (§2.2.3), and
+    a WITH clause on its own still applies."""
+    drop_all(server)
+    update = (
+        b"WITH <http://example/g> INSERT { ?s <http://example/p> 2 } WHERE { ?s ?p 1 } ;"
+        b"INSERT DATA { GRAPH <http://example/g> { <http://example/s> <http://example/p> 1 } }"
+    )
+    headers = {**AUTH, "Content-Type": UPDATE_TYPE}
+    reply = send(server.url, "POST", "/sparql/update" + query_string, headers, update)
+    assert reply.status == status, reply.describe()
+    reply = send(server.url, "POST", "/sparql/update" + query_string, headers, update)
+    ask = b"ASK { GRAPH <http://example/g> { <http://example/s> <http://example/p> 2 } }"
+    reply = send(server.url, "POST", "/sparql", {"Content-Type": QUERY_TYPE}, ask)
+    assert parse_solutions(reply).askAnswer is (status == 204), reply.describe()

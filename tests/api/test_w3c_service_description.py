@@ -79,7 +79,10 @@ def server(shared_dir: Path, live_server: Server) -> Iterator[Server]:
     auth = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     update = {**auth, "Content-Type": "application/sparql-update"}
     send(live_server.url, "POST", "/sparql/update", update, b"DROP ALL")
-    data = b"INSERT DATA { GRAPH <http://example.org/g1> { <http://example.org/s> a <http://example.org/C> } GRAPH <http://example.org/g2> { <http://example.org/s> a <http://example.org/D> } }"
+    data = (
+        b"INSERT DATA { GRAPH <http://example.org/g1> { <http://example.org/s> a <http://x/C> } "
+        b"GRAPH <http://example.org/g2> { <http://example.org/s> a <http://x/D> } }"
+    )
     assert send(live_server.url, "POST", "/sparql/update", update, data).status == 204
     yield live_server
     send(live_server.url, "POST", "/sparql/update", update, b"DROP ALL")
@@ -137,8 +140,13 @@ def schema_problems(graph: Graph) -> list[str]:
 
 
 def returns_rdf(server: Server, path: str) -> None:
-    for accept in (None, "text/turtle", "application/rdf+xml", "application/n-triples",
-                   "application/ld+json"):
+    for accept in (
+        None,
+        "text/turtle",
+        "application/rdf+xml",
+        "application/n-triples",
+        "application/ld+json",
+    ):
         reply = send(server.url, "GET", path, {"Accept": accept} if accept else {})
         assert reply.status == 200, reply.describe()
         if accept:
@@ -192,12 +200,15 @@ def test_description_tells_the_truth(server: Server) -> None:
 
 def test_schema_check_catches_mistakes() -> None:
     """The conformance check itself finds a broken description."""
-    bad = Graph().parse(data="""
+    bad = Graph().parse(
+        data="""
         @prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
         [] a sd:Service ; sd:endpoint "http://x/sparql" ; sd:feature sd:NoSuchFeature ;
            sd:supportedLanguage sd:SPARQL11Query ; sd:defaultGraph [ a sd:Graph ] .
         [] a sd:Service .
-    """, format="turtle")
+    """,
+        format="turtle",
+    )
     problems = "\n".join(schema_problems(bad))
     assert "endpoint must be an IRI" in problems
     assert "NoSuchFeature" in problems

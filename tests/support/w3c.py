@@ -29,10 +29,21 @@ UT = Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
 
 # hts: names used by the manifests (RFC 9110 reason phrases without spaces).
 _STATUS_NAMES = {
-    "OK": "200", "Created": "201", "Accepted": "202", "NoContent": "204",
-    "MovedPermanently": "301", "Found": "302", "SeeOther": "303", "NotModified": "304",
-    "BadRequest": "400", "Unauthorized": "401", "Forbidden": "403", "NotFound": "404",
-    "MethodNotAllowed": "405", "NotAcceptable": "406", "Conflict": "409",
+    "OK": "200",
+    "Created": "201",
+    "Accepted": "202",
+    "NoContent": "204",
+    "MovedPermanently": "301",
+    "Found": "302",
+    "SeeOther": "303",
+    "NotModified": "304",
+    "BadRequest": "400",
+    "Unauthorized": "401",
+    "Forbidden": "403",
+    "NotFound": "404",
+    "MethodNotAllowed": "405",
+    "NotAcceptable": "406",
+    "Conflict": "409",
     "UnsupportedMediaType": "415",
 }
 
@@ -103,7 +114,7 @@ class W3CTest:
 def _status(node: URIRef) -> str:
     local = str(node).rsplit("#", 1)[-1]
     if local.startswith("StatusCode"):
-        return local[len("StatusCode"):].lower()  # "2xx"
+        return local[len("StatusCode") :].lower()  # "2xx"
     if local not in _STATUS_NAMES:
         raise ValueError(f"unknown status {node} in the manifest; add it to _STATUS_NAMES")
     return _STATUS_NAMES[local]
@@ -114,7 +125,9 @@ def _headers(graph: Graph, node: object) -> tuple[tuple[str, str], ...]:
     out = []
     for head in lists:
         for item in Collection(graph, head):
-            out.append((str(graph.value(item, HT.fieldName)), str(graph.value(item, HT.fieldValue))))
+            out.append(
+                (str(graph.value(item, HT.fieldName)), str(graph.value(item, HT.fieldValue)))
+            )
     return tuple(out)
 
 
@@ -188,7 +201,8 @@ def read_manifest(path: Path, *, include_unlisted: bool = False) -> list[W3CTest
         for head in graph.objects(manifest, MF.include):
             for included in Collection(graph, head):
                 tests += read_manifest(
-                    path.parent / str(included).rsplit("/", 1)[-1], include_unlisted=include_unlisted
+                    path.parent / str(included).rsplit("/", 1)[-1],
+                    include_unlisted=include_unlisted,
                 )
         listed: list[URIRef] = []
         for head in graph.objects(manifest, MF.entries):
@@ -203,9 +217,7 @@ def read_manifest(path: Path, *, include_unlisted: bool = False) -> list[W3CTest
 def case_ids(tests: list[W3CTest]) -> list[str]:
     """``mf:name`` as the pytest id; a name two tests share gets the test's local name added."""
     names = [t.name for t in tests]
-    return [
-        t.name if names.count(t.name) == 1 else f"{t.name} [{t.local_name}]" for t in tests
-    ]
+    return [t.name if names.count(t.name) == 1 else f"{t.name} [{t.local_name}]" for t in tests]
 
 
 def cases(tests: list[W3CTest]) -> list[object]:

@@ -1,0 +1,167 @@
+"""Dereferenceable IRIs, following "Cool URIs for the Semantic Web" with 303 redirects.
+
+A thing's IRI (``/id/…``, ``/graph/…``) answers 303 See Other to the document that describes it
+(``/doc/…``), which negotiates between HTML and RDF formats; ``/doc/….ttl`` and the other
+extension URLs bypass negotiation.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pyoxigraph import RdfFormat, serialize
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import ServiceDep, SettingsDep
+from api.negotiation import choose
+from api.pages import Links, resource_context, templates
+from graph.describe import describe, to_quads, to_triples
+from graph.errors import NotFound
+from graph.sparql import formats
+
+router = APIRouter(tags=["Linked Data"])
+HTML = "text/html"
+
+
+@dataclass(frozen=True)
+class Variant:
+    extension: str
+    media_type: str
+    name: str
+    rdf: RdfFormat | None
+
+
+VARIANTS = [
+    Variant("html", HTML, "HTML", None),
+    Variant("ttl", formats.TURTLE, "Turtle", RdfFormat.TURTLE),
+    Variant("jsonld", formats.JSON_LD, "JSON-LD", RdfFormat.JSON_LD),
+    Variant("rdf", formats.RDF_XML, "RDF/XML", RdfFormat.RDF_XML),
+    Variant("nt", formats.N_TRIPLES, "N-Triples", RdfFormat.N_TRIPLES),
+    Variant("trig", formats.TRIG, "TriG", RdfFormat.TRIG),
+    Variant("nq", formats.N_QUADS, "N-Quads", RdfFormat.N_QUADS),
+]
+BY_EXTENSION = {v.extension: v for v in VARIANTS}
+BY_MEDIA_TYPE = {v.media_type: v for v in VARIANTS}
+PREFIXES = {
+    "uikg": "https://w3id.org/uikg/ontology#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "dct": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+}
+
+
+def _links(request: Request, base_iri: str) -> Links:
+    return Links(base_iri, str(request.base_url))
+
+
+def _variant(request: Request) -> Variant:
+    return BY_MEDIA_TYPE[choose(request.headers.get("accept"), [v.media_type for v in VARIANTS])]
+
+
+def _exists(service: ServiceDep, iri: str) -> bool:
+    return service.store.ask(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}")
+
+
+@router.api_route("/id/{path:path}", methods=["GET", "HEAD"], operation_id="thing",
+                  summary="A thing's IRI: 303 See Other to its description", status_code=303,
+                  responses={303: {"description": "See the description document"}, 404: {"description": "Unknown thing"}})
+@router.api_route("/graph/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
+async def thing(request: Request, path: str, service: ServiceDep, settings: SettingsDep) -> Response:
+    iri = settings.base_iri + request.url.path[len(request.scope.get("root_path", "")):].lstrip("/")
+    if not await run_in_threadpool(_exists, service, iri):
+        raise NotFound(f"nothing is known about <{iri}>")
+    variant = _variant(request)
+    location = _links(request, settings.base_iri).doc(iri, variant.extension)
+    return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})
+
+
+@router.api_route("/doc/{path:path}", methods=["GET", "HEAD"], operation_id="describe",
+                  summary="The description of a thing, as HTML or RDF",
+                  responses={200: {"content": {v.media_type: {} for v in VARIANTS}}})
+def document(
+    request: Request,
+    path: str,
+    service: ServiceDep,
+    settings: SettingsDep,
+    page: int = Query(1, ge=1, le=10_000, description="Page of the statements pointing at the thing."),
+) -> Response:
+    """Statements about the thing, statements pointing at it (paged), labels, and the source
+    passage of each statement."""
+    stem, _, extension = path.rpartition(".")
+    if extension in BY_EXTENSION and "/" not in extension:
+        variant, negotiated = BY_EXTENSION[extension], False
+    else:
+        stem, variant, negotiated = path, _variant(request), True
+    iri = settings.base_iri + stem
+    links = _links(request, settings.base_iri)
+    size = settings.inverse_page_size
+    description = describe(service.store, iri, inverse_limit=size, inverse_offset=(page - 1) * size)
+    if description is None:
+        raise NotFound(f"nothing is known about <{iri}>")
+    specific = links.doc(iri, variant.extension)
+    headers = {
+        "Content-Location": specific,
+        "Link": ", ".join(
+            f'<{links.doc(iri, v.extension)}>; rel="alternate"; type="{v.media_type}"' for v in VARIANTS
+        ),
+    }
+    if negotiated:
+        headers["Vary"] = "Accept"
+    more = description.inverse_total > page * size
+    page_link = links.doc(iri, variant.extension if not negotiated else None)
+    if more:
+        headers["Link"] += f', <{page_link}?page={page + 1}>; rel="next"'
+    if variant.rdf is None:
+        context = resource_context(description, links, ("en", "pl"))
+        context.update(
+            request=request,
+            root=links.root,
+            alternates=[{"href": links.doc(iri, v.extension), "media_type": v.media_type, "name": v.name}
+                        for v in VARIANTS if v.rdf is not None],
+            next_page=f"{page_link}?page={page + 1}" if more else None,
+            previous_page=f"{page_link}?page={page - 1}" if page > 1 else None,
+        )
+        response = templates().TemplateResponse(request, "resource.html", context, headers=headers)
+    else:
+        if variant.rdf.supports_datasets:
+            data = serialize(to_quads(description), None, variant.rdf, prefixes=PREFIXES)
+        else:
+            data = serialize(to_triples(description, specific), None, variant.rdf, prefixes=PREFIXES)
+        response = Response(data, media_type=formats.charset(variant.media_type), headers=headers)
+    if request.method == "HEAD":
+        return Response(status_code=200, headers=dict(response.headers))
+    return response
+
+
+@router.get("/search", operation_id="search", summary="Search labels (accent-insensitive)",
+            response_class=HTMLResponse)
+def search(
+    request: Request,
+    service: ServiceDep,
+    settings: SettingsDep,
+    q: str = Query("", max_length=200, description="Words to find in labels, e.g. Gdansk."),
+    limit: int = Query(50, ge=1, le=500),
+) -> Response:
+    index = request.app.state.labels
+    index.refresh(service.store, service.generation)
+    links = _links(request, settings.base_iri)
+    hits = index.search(q, limit)
+    media_type = choose(request.headers.get("accept"), [HTML, "application/json"])
+    if media_type == "application/json":
+        return Response(
+            json.dumps([{"iri": h.iri, "label": h.label, "language": h.language} for h in hits],
+                                     ensure_ascii=False),
+            media_type="application/json", headers={"Vary": "Accept"},
+        )
+    results = [{"href": links.href(h.iri), "label": h.label, "language": h.language, "iri": h.iri} for h in hits]
+    return templates().TemplateResponse(
+        request, "search.html", {"hits": results, "query": q, "root": links.root}, headers={"Vary": "Accept"}
+    )

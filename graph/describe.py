@@ -1,0 +1,212 @@
+"""The description of one thing: what it says, what points at it, and the evidence for each.
+
+Every curated statement sits in a named graph that is an evidence unit (a source work plus a
+passage), so the graph a statement comes from *is* its provenance. A description keeps that
+graph beside each statement; as RDF, each statement is also reified with
+``prov:wasDerivedFrom`` its graph, so the provenance survives in formats without graphs
+(Turtle, N-Triples, JSON-LD, RDF/XML).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
+
+from graph.store.base import Store
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+PROV = "http://www.w3.org/ns/prov#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+UIKG = "https://w3id.org/uikg/ontology#"
+LABEL_PROPERTIES = (
+    RDFS + "label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    FOAF + "name",
+    "http://purl.org/dc/terms/title",
+    "https://schema.org/name",
+)
+Term = NamedNode | BlankNode | Literal
+
+
+@dataclass
+class Statement:
+    subject: Term
+    predicate: NamedNode
+    object: Term
+    graphs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Evidence:
+    graph: str
+    label: str | None = None
+    work: str | None = None
+    locator: str | None = None
+    quotation: str | None = None
+
+
+@dataclass
+class Description:
+    iri: str
+    statements: list[Statement]
+    inverse: list[Statement]
+    inverse_total: int
+    inverse_offset: int
+    labels: dict[str, list[Literal]]
+    evidence: dict[str, Evidence]
+    label_triples: list[Triple] = field(default_factory=list)
+
+    @property
+    def types(self) -> list[str]:
+        return sorted({s.object.value for s in self.statements
+                       if s.predicate.value == RDF + "type" and isinstance(s.object, NamedNode)})
+
+    def label(self, iri: str, languages: tuple[str, ...] = ("en", "pl", "")) -> str | None:
+        """The best label of ``iri`` for a reader of ``languages``, in that order."""
+        candidates = self.labels.get(iri, [])
+        for language in languages:
+            for literal in candidates:
+                if (literal.language or "") == language:
+                    return literal.value
+        return candidates[0].value if candidates else None
+
+
+def _iri(term: Term) -> str:
+    return str(term)
+
+
+def describe(store: Store, iri: str, *, inverse_limit: int = 100, inverse_offset: int = 0) -> Description | None:
+    """Everything the store holds about ``iri``, or ``None`` when it knows nothing of it."""
+    node = f"<{iri}>"
+    statements: dict[tuple[str, str], Statement] = {}
+    for row in store.query(
+        f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }} ORDER BY ?p ?o", union_default=False
+    ):
+        key = (_iri(row["p"]), _iri(row["o"]))
+        if key not in statements:
+            statements[key] = Statement(NamedNode(iri), row["p"], row["o"])
+        statements[key].graphs.append(row["g"].value)
+
+    total = int(next(iter(store.query(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }} }}",
+        union_default=False,
+    )))["n"].value)
+    inverse: dict[tuple[str, str], Statement] = {}
+    if total:
+        for row in store.query(
+            f"SELECT ?s ?p (GROUP_CONCAT(STR(?g); SEPARATOR=' ') AS ?gs) WHERE {{ "
+            f"GRAPH ?g {{ ?s ?p {node} }} }} GROUP BY ?s ?p ORDER BY ?p ?s "
+            f"LIMIT {int(inverse_limit)} OFFSET {int(inverse_offset)}",
+            union_default=False,
+        ):
+            key = (_iri(row["s"]), _iri(row["p"]))
+            inverse[key] = Statement(row["s"], row["p"], NamedNode(iri), row["gs"].value.split())
+    if not statements and not total:
+        return None
+
+    graphs = sorted({g for s in (*statements.values(), *inverse.values()) for g in s.graphs})
+    mentioned = {iri, *graphs}
+    for statement in (*statements.values(), *inverse.values()):
+        for term in (statement.subject, statement.predicate, statement.object):
+            if isinstance(term, NamedNode):
+                mentioned.add(term.value)
+    evidence = _evidence(store, graphs)
+    mentioned.update(e.work for e in evidence.values() if e.work)
+    label_triples = labels(store, sorted(mentioned))
+    found: dict[str, list[Literal]] = defaultdict(list)
+    for triple in label_triples:
+        found[triple.subject.value].append(triple.object)  # type: ignore[arg-type]
+    return Description(
+        iri=iri,
+        statements=list(statements.values()),
+        inverse=list(inverse.values()),
+        inverse_total=total,
+        inverse_offset=inverse_offset,
+        labels=dict(found),
+        evidence=evidence,
+        label_triples=label_triples,
+    )
+
+
+def _values(iris: list[str]) -> str:
+    return " ".join(f"<{i}>" for i in iris)
+
+
+def labels(store: Store, iris: list[str]) -> list[Triple]:
+    """The label triples of many things, one query per batch."""
+    found: list[Triple] = []
+    properties = _values(list(LABEL_PROPERTIES))
+    for start in range(0, len(iris), 200):
+        batch = iris[start : start + 200]
+        for row in store.query(
+            f"SELECT DISTINCT ?x ?p ?l WHERE {{ VALUES ?x {{ {_values(batch)} }} "
+            f"VALUES ?p {{ {properties} }} ?x ?p ?l FILTER(isLiteral(?l)) }}"
+        ):
+            found.append(Triple(row["x"], row["p"], row["l"]))
+    return found
+
+
+def _evidence(store: Store, graphs: list[str]) -> dict[str, Evidence]:
+    out = {g: Evidence(g) for g in graphs}
+    if not graphs:
+        return out
+    for row in store.query(
+        f"PREFIX uikg: <{UIKG}> PREFIX rdfs: <{RDFS}> PREFIX prov: <{PROV}> "
+        f"SELECT ?g ?label ?work ?locator ?quote WHERE {{ VALUES ?g {{ {_values(graphs)} }} "
+        "OPTIONAL { ?g rdfs:label ?label } "
+        "OPTIONAL { ?g uikg:evidenceFrom|prov:wasDerivedFrom ?work FILTER(isIRI(?work)) } "
+        "OPTIONAL { ?g uikg:locator ?locator } OPTIONAL { ?g uikg:quotation ?quote } }"
+    ):
+        item = out[row["g"].value]
+        item.label = item.label or (row["label"].value if row["label"] else None)
+        item.work = item.work or (row["work"].value if row["work"] else None)
+        item.locator = item.locator or (row["locator"].value if row["locator"] else None)
+        item.quotation = item.quotation or (row["quote"].value if row["quote"] else None)
+    return out
+
+
+def to_triples(description: Description, document: str | None = None) -> list[Triple]:
+    """The description as plain triples, with each statement's graph as reified provenance.
+
+    Order: the statements, then labels and evidence units, then one ``rdf:Statement`` per
+    (statement, graph) saying ``prov:wasDerivedFrom`` that graph.
+    """
+    rdf_type = NamedNode(RDF + "type")
+    derived = NamedNode(PROV + "wasDerivedFrom")
+    statements = [*description.statements, *description.inverse]
+    triples = [Triple(s.subject, s.predicate, s.object) for s in statements]
+    if document:
+        triples.append(Triple(NamedNode(document), NamedNode(FOAF + "primaryTopic"), NamedNode(description.iri)))
+    triples += description.label_triples
+    for item in description.evidence.values():
+        graph = NamedNode(item.graph)
+        if item.work:
+            triples.append(Triple(graph, NamedNode(UIKG + "evidenceFrom"), NamedNode(item.work)))
+        if item.locator:
+            triples.append(Triple(graph, NamedNode(UIKG + "locator"), Literal(item.locator)))
+    for statement in statements:
+        for graph in statement.graphs:
+            node = BlankNode()
+            triples += [
+                Triple(node, rdf_type, NamedNode(RDF + "Statement")),
+                Triple(node, NamedNode(RDF + "subject"), statement.subject),
+                Triple(node, NamedNode(RDF + "predicate"), statement.predicate),
+                Triple(node, NamedNode(RDF + "object"), statement.object),
+                Triple(node, derived, NamedNode(graph)),
+            ]
+    return list(dict.fromkeys(triples))
+
+
+def to_quads(description: Description) -> list[Quad]:
+    """The description as a dataset: each statement in its own evidence graph."""
+    quads = []
+    for statement in (*description.statements, *description.inverse):
+        for graph in statement.graphs:
+            quads.append(Quad(statement.subject, statement.predicate, statement.object, NamedNode(graph)))
+    for triple in to_triples(description):
+        if triple.predicate.value in (UIKG + "evidenceFrom", UIKG + "locator", *LABEL_PROPERTIES):
+            quads.append(Quad(triple.subject, triple.predicate, triple.object))
+    return list(dict.fromkeys(quads))

@@ -14,8 +14,9 @@ from starlette.concurrency import run_in_threadpool
 
 from api import errors
 from api.limits import BodyLimit
-from api.routers import graph_store, health, linked_data, sparql
+from api.routers import dataset, graph_store, health, linked_data, sparql
 from graph import __version__
+from graph.dataset import Dumps
 from graph.search import LabelIndex
 from graph.settings import Settings
 from graph.sparql.service import SparqlService
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.state.labels = LabelIndex()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (sparql, graph_store, linked_data, health):
+    app.state.dumps = Dumps(settings.data_dir / "dumps")
+    for module in (sparql, graph_store, linked_data, dataset, health):
         app.include_router(module.router)
     return app

@@ -52,15 +52,26 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
 
 
+ONTOLOGY_NAMESPACE = DEFAULT_BASE_IRI + "ontology"
+
+
 class Rebase:
-    """Rewrites IRIs from the canonical base to the configured one (a local server's own URL)."""
+    """Rewrites IRIs from the canonical base to the configured one (a local server's own URL).
+
+    The ontology's terms keep their canonical namespace: a vocabulary is shared by every copy of
+    the data, and queries written against ``uikg:`` keep working on any deployment.
+    """
 
     def __init__(self, base_iri: str) -> None:
         self.base = base_iri
         self.active = base_iri != DEFAULT_BASE_IRI
 
     def iri(self, value: str) -> str:
-        if self.active and value.startswith(DEFAULT_BASE_IRI):
+        if (
+            self.active
+            and value.startswith(DEFAULT_BASE_IRI)
+            and not value.startswith(ONTOLOGY_NAMESPACE)
+        ):
             return self.base + value[len(DEFAULT_BASE_IRI) :]
         return value
 

@@ -56,6 +56,22 @@ class Settings(BaseSettings):
     service_allowlist: list[str] = Field(default_factory=list)
     allow_load: bool = False
 
+    # Auth and contributions (graph/auth.py, graph/contributions/)
+    tokens: SecretStr | None = Field(
+        default=None, description="name:role:token entries, comma separated (roles: contributor, "
+        "curator, admin)."
+    )
+    tokens_file: Path | None = Field(
+        default=None, description="File of 'name role sha256:HEX' lines (hashed tokens)."
+    )
+    record_max_bytes: int = 1_048_576
+    record_max_triples: int = 10_000
+    record_closure_max_triples: int = 20_000
+    accept_pause_s: float = Field(
+        default=0.0, description="Testing only: pause inside an accept (crash tests)."
+    )
+    accept_pause_at: Literal["before-publish", "after-publish"] = "before-publish"
+
     @property
     def store_path(self) -> Path:
         return self.data_dir / "store"

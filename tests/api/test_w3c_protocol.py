@@ -179,14 +179,12 @@ def test_with_clause_and_protocol_dataset(server: Server, query_string: str, sta
     """Regression: a WITH clause conflicts with using-graph-uri as USING does (§2.2.3), and
     a WITH clause on its own still applies."""
     drop_all(server)
-    update = (
-        b"WITH <http://example/g> INSERT { ?s <http://example/p> 2 } WHERE { ?s ?p 1 } ;"
-        b"INSERT DATA { GRAPH <http://example/g> { <http://example/s> <http://example/p> 1 } }"
-    )
     headers = {**AUTH, "Content-Type": UPDATE_TYPE}
+    data = b"INSERT DATA { GRAPH <http://example/g> { <http://example/s> <http://example/p> 1 } }"
+    assert send(server.url, "POST", "/sparql/update", headers, data).status == 204
+    update = b"WITH <http://example/g> INSERT { ?s <http://example/p> 2 } WHERE { ?s ?p 1 }"
     reply = send(server.url, "POST", "/sparql/update" + query_string, headers, update)
     assert reply.status == status, reply.describe()
-    reply = send(server.url, "POST", "/sparql/update" + query_string, headers, update)
     ask = b"ASK { GRAPH <http://example/g> { <http://example/s> <http://example/p> 2 } }"
     reply = send(server.url, "POST", "/sparql", {"Content-Type": QUERY_TYPE}, ask)
     assert parse_solutions(reply).askAnswer is (status == 204), reply.describe()

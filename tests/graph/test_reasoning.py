@@ -56,10 +56,10 @@ def test_materialise_adds_supertypes_inverses_and_defined_classes():
     data = Graph().parse(data="""
         @prefix uikg: <https://w3id.org/uikg/ontology#> .
         @prefix id: <https://w3id.org/uikg/id/> .
-        id:organisation/m a uikg:Municipality ; uikg:governs id:city/c .
-        id:city/c a uikg:City ; uikg:country id:country/k .
-        id:document/d a uikg:PolicyDocument ; uikg:documentKind <https://w3id.org/uikg/id/concept/document-kind/declaration> .
-        id:claim/c01 a uikg:Claim ; uikg:contradicts id:claim/c02 .
+        <https://w3id.org/uikg/id/organisation/m> a uikg:Municipality ; uikg:governs <https://w3id.org/uikg/id/city/c> .
+        <https://w3id.org/uikg/id/city/c> a uikg:City ; uikg:country <https://w3id.org/uikg/id/country/k> .
+        <https://w3id.org/uikg/id/document/d> a uikg:PolicyDocument ; uikg:documentKind <https://w3id.org/uikg/id/concept/document-kind/declaration> .
+        <https://w3id.org/uikg/id/claim/c01> a uikg:Claim ; uikg:contradicts <https://w3id.org/uikg/id/claim/c02> .
     """, format="turtle")
     new = materialise(tbox(), data)
     assert (ID["organisation/m"], RDF.type, UIKG.Agent) in new

@@ -14,9 +14,11 @@ from starlette.concurrency import run_in_threadpool
 
 from api import errors
 from api.limits import BodyLimit
-from api.routers import dataset, graph_store, health, linked_data, sparql
+from api.routers import dataset, graph_store, health, linked_data, rest, sparql
 from graph import __version__
 from graph.dataset import Dumps
+from graph.paths import DataPaths
+from graph.queries import load_catalogue
 from graph.search import LabelIndex
 from graph.settings import Settings
 from graph.sparql.service import SparqlService
@@ -50,4 +52,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.dumps = Dumps(settings.data_dir / "dumps")
     for module in (sparql, graph_store, linked_data, dataset, health):
         app.include_router(module.router)
+    catalogue = load_catalogue(DataPaths.locate().queries)
+    app.include_router(rest.build_router(catalogue, settings.max_page_size))
     return app

@@ -35,6 +35,7 @@ class Sample:
     duration_s: float = 0.0
     latencies_s: list[float] = field(default_factory=list)  # successful requests only
     errors: Counter[str] = field(default_factory=Counter)
+    error_examples: dict[str, str] = field(default_factory=dict)
     client_cpu_s: float = 0.0
     server_cpu_s: dict[str, float] = field(default_factory=dict)
 
@@ -62,6 +63,7 @@ class Sample:
             "duration_s": round(self.duration_s, 3),
             "requests": self.ok,
             "errors": dict(self.errors),
+            "error_examples": self.error_examples,
             "rps": round(self.rps, 2),
             "p50_ms": None if p50 is None else round(p50 * 1000, 3),
             "p99_ms": None if p99 is None else round(p99 * 1000, 3),
@@ -222,7 +224,7 @@ async def _http(
                 began = time.perf_counter()
                 try:
                     async with asyncio.timeout(timeout_s):
-                        status, _ = await connection.post(
+                        status, body = await connection.post(
                             path, request.query.encode(), request.accept
                         )
                 except (TimeoutError, ConnectionLost, OSError, asyncio.IncompleteReadError) as error:
@@ -233,6 +235,7 @@ async def _http(
                     sample.latencies_s.append(time.perf_counter() - began)
                 else:
                     sample.errors[f"HTTP {status}"] += 1
+                    sample.error_examples.setdefault(f"HTTP {status}", body[:300].decode(errors="replace"))
         finally:
             connection.close()
 

@@ -4,7 +4,8 @@ Header lines start with ``#+ `` so the file stays valid SPARQL (the grlc convent
 are SPARQL variables of the same name; :meth:`NamedQuery.bind` turns user strings into RDF terms
 for pyoxigraph ``substitutions`` — values are never pasted into the query text.
 
->>> q = parse_named_query("demo", "#+ title: Demo\\n#+ params:\\n#+   - {name: year, type: gYear}\\nSELECT * {}")
+>>> text = "#+ title: Demo\n#+ params:\n#+   - {name: year, type: gYear}\nSELECT * {}"
+>>> q = parse_named_query("demo", text)
 >>> q.title, [p.name for p in q.params]
 ('Demo', ['year'])
 """
@@ -55,11 +56,15 @@ class NamedQuery:
         known = {p.name: p for p in self.params}
         unknown = sorted(set(values) - set(known))
         if unknown:
-            raise BadRequest(f"Unknown parameter(s) for query '{self.name}': {', '.join(unknown)}; "
-                             f"accepted: {', '.join(known) or 'none'}.")
+            raise BadRequest(
+                f"Unknown parameter(s) for query '{self.name}': {', '.join(unknown)}; "
+                f"accepted: {', '.join(known) or 'none'}."
+            )
         missing = [p.name for p in self.params if p.required and p.name not in values]
         if missing:
-            raise BadRequest(f"Missing required parameter(s) for query '{self.name}': {', '.join(missing)}.")
+            raise BadRequest(
+                f"Missing required parameter(s) for query '{self.name}': {', '.join(missing)}."
+            )
         return {pyoxigraph.Variable(n): _convert(known[n], v) for n, v in values.items()}
 
 
@@ -69,26 +74,35 @@ def _convert(param: QueryParam, value: str) -> Any:
         return pyoxigraph.Literal(value)
     if kind == "iri" or kind.startswith("concept:"):
         if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value) or _IRI_FORBIDDEN.search(value):
-            raise BadRequest(f"Parameter '{param.name}' must be an absolute IRI without spaces or "
-                             f"<>\"{{}}|^` characters, got {value!r}.")
+            raise BadRequest(
+                f"Parameter '{param.name}' must be an absolute IRI without spaces or "
+                f'<>"{{}}|^` characters, got {value!r}.'
+            )
         if kind.startswith("concept:"):
             scheme = kind.split(":", 1)[1]
             prefix = f"{_CONCEPT_BASE}{scheme}/"
             if not value.startswith(prefix):
-                raise BadRequest(f"Parameter '{param.name}' must be a concept of the '{scheme}' "
-                                 f"scheme (an IRI starting with {prefix}), got {value!r}.")
+                raise BadRequest(
+                    f"Parameter '{param.name}' must be a concept of the '{scheme}' "
+                    f"scheme (an IRI starting with {prefix}), got {value!r}."
+                )
         return pyoxigraph.NamedNode(value)
     pattern = _PATTERNS[kind]
     if not pattern.fullmatch(value):
-        raise BadRequest(f"Parameter '{param.name}' must be an xsd:{kind}"
-                         f"{' such as 2016' if kind == 'gYear' else ''}, got {value!r}.")
+        raise BadRequest(
+            f"Parameter '{param.name}' must be an xsd:{kind}"
+            f"{' such as 2016' if kind == 'gYear' else ''}, got {value!r}."
+        )
     datatype = pyoxigraph.NamedNode(XSD + kind)
     return pyoxigraph.Literal(str(int(value)) if kind == "integer" else value, datatype=datatype)
 
 
 def parse_named_query(name: str, text: str) -> NamedQuery:
-    header = "\n".join(line[3:] if line.startswith("#+ ") else line[2:]
-                       for line in text.splitlines() if line.startswith("#+"))
+    header = "\n".join(
+        line[3:] if line.startswith("#+ ") else line[2:]
+        for line in text.splitlines()
+        if line.startswith("#+")
+    )
     meta = yaml.safe_load(header) or {}
     if not isinstance(meta, dict) or "title" not in meta:
         raise ValueError(f"{name}: the '#+ ' header needs at least a title")
@@ -98,16 +112,28 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
         if ptype not in _TYPES and not ptype.startswith("concept:"):
             raise ValueError(f"{name}: parameter {raw.get('name')} has unknown type {ptype}")
         example = raw.get("example")
-        params.append(QueryParam(name=str(raw["name"]), type=ptype,
-                                 description=str(raw.get("description", "")),
-                                 required=bool(raw.get("required", False)),
-                                 example=None if example is None else str(example)))
-    return NamedQuery(name=name, title=str(meta["title"]),
-                      description=str(meta.get("description", "")).strip(), text=text,
-                      params=params, tags=[str(t) for t in meta.get("tags") or []])
+        params.append(
+            QueryParam(
+                name=str(raw["name"]),
+                type=ptype,
+                description=str(raw.get("description", "")),
+                required=bool(raw.get("required", False)),
+                example=None if example is None else str(example),
+            )
+        )
+    return NamedQuery(
+        name=name,
+        title=str(meta["title"]),
+        description=str(meta.get("description", "")).strip(),
+        text=text,
+        params=params,
+        tags=[str(t) for t in meta.get("tags") or []],
+    )
 
 
 def load_catalogue(folder: Path) -> dict[str, NamedQuery]:
     """Every ``*.rq`` in ``folder``, keyed by file stem."""
-    return {path.stem: parse_named_query(path.stem, path.read_text(encoding="utf-8"))
-            for path in sorted(folder.glob("*.rq"))}
+    return {
+        path.stem: parse_named_query(path.stem, path.read_text(encoding="utf-8"))
+        for path in sorted(folder.glob("*.rq"))
+    }

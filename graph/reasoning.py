@@ -34,13 +34,32 @@ def _reasoning_copy(tbox: Graph, abox: Graph) -> Graph:
     """
     union = Graph()
     for s, p, o in (*tbox, *abox):
-        if isinstance(o, URIRef) and p != RDF.type and str(o).startswith(_BUILTIN) and \
-                p not in (RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass,
-                          OWL.inverseOf, RDF.first, RDF.rest, OWL.onProperty, OWL.disjointWith,
-                          OWL.members, OWL.intersectionOf, OWL.unionOf, RDFS.domain, RDFS.range):
+        if (
+            isinstance(o, URIRef)
+            and p != RDF.type
+            and str(o).startswith(_BUILTIN)
+            and p
+            not in (
+                RDFS.subClassOf,
+                RDFS.subPropertyOf,
+                OWL.equivalentClass,
+                OWL.inverseOf,
+                RDF.first,
+                RDF.rest,
+                OWL.onProperty,
+                OWL.disjointWith,
+                OWL.members,
+                OWL.intersectionOf,
+                OWL.unionOf,
+                RDFS.domain,
+                RDFS.range,
+            )
+        ):
             continue
-        if isinstance(o, Literal) and o.datatype is not None and str(o.datatype).endswith(
-            _UNSUPPORTED
+        if (
+            isinstance(o, Literal)
+            and o.datatype is not None
+            and str(o.datatype).endswith(_UNSUPPORTED)
         ):
             o = Literal(str(o))
         if p == RDFS.range and str(o).endswith(_UNSUPPORTED):
@@ -95,8 +114,10 @@ def _explain(tbox: Graph, abox: Graph) -> str:
     for pair in sorted(_disjoint_pairs(tbox), key=lambda p: sorted(map(str, p))):
         a, b = sorted(pair, key=str)
         both = set(closed.subjects(RDF.type, a)) & set(closed.subjects(RDF.type, b))
-        lines.extend(f"{x} is both a {a} and a {b}, which the ontology declares disjoint"
-                     for x in sorted(both, key=str))
+        lines.extend(
+            f"{x} is both a {a} and a {b}, which the ontology declares disjoint"
+            for x in sorted(both, key=str)
+        )
     return "; ".join(lines)
 
 
@@ -143,7 +164,9 @@ def materialise(tbox: Graph, abox: Graph) -> Graph:
                 if isinstance(part, URIRef):
                     named.append(part)
                 elif tbox.value(part, OWL.hasValue) is not None:
-                    values.append((tbox.value(part, OWL.onProperty), tbox.value(part, OWL.hasValue)))
+                    values.append(
+                        (tbox.value(part, OWL.onProperty), tbox.value(part, OWL.hasValue))
+                    )
             if values:
                 defined.append((c, named, values))
                 for n in named:

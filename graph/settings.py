@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     query_memory_mb: int = 4096
     slow_query_nice_after_s: float = 0.25
     inverse_page_size: int = 100
+    max_page_size: int = 500
     service_allowlist: list[str] = Field(default_factory=list)
     allow_load: bool = False
 

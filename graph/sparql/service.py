@@ -231,6 +231,15 @@ class SparqlService:
             self.store.update(text, base_iri=self.settings.base_iri)
             self._written()
 
+    def apply(self, update: str) -> None:
+        """A trusted update the service built itself (no guards): one transaction, then refresh.
+
+        Used by the contribution workflow, whose updates carry already-parsed terms.
+        """
+        with self._write_lock:
+            self.store.update(update, base_iri=None)
+            self._executor.refresh()
+
     def replace_graph(self, graph: str | None, triples: Iterable[Triple]) -> bool:
         """Graph Store PUT; True when the graph did not exist before."""
         with self._write_lock:

@@ -63,9 +63,12 @@ def same_content_type(actual: str | None, expected: str) -> bool:
     """Same media type and same parameters (``charset=UTF-8`` equals ``charset=utf-8``)."""
     if actual is None:
         return False
-    return actual.split(";")[0].strip().lower() == expected.split(";")[
-        0
-    ].strip().lower() and _parameters(actual) == _parameters(expected)
+    same_type = _media_type(actual) == _media_type(expected)
+    return same_type and _parameters(actual) == _parameters(expected)
+
+
+def _media_type(value: str) -> str:
+    return value.split(";")[0].strip().lower()
 
 
 def check(request: Request, reply: Reply, url: str, where: str) -> None:
@@ -74,17 +77,14 @@ def check(request: Request, reply: Reply, url: str, where: str) -> None:
         f"{where}: expected {'/'.join(expected.statuses)}, got {reply.describe()}"
     )
     for name, value in expected.headers:
-        assert (
-            same_content_type(reply.headers.get(name), value)
-            if name.lower() == ("content-type")
-            else reply.headers.get(name) == value
-        ), f"{where}: expected {name}: {value}, got {reply.headers.get(name)!r}"
+        actual = reply.headers.get(name)
+        if name.lower() == "content-type":
+            assert same_content_type(actual, value), f"{where}: {name} {actual!r}, not {value!r}"
+        else:
+            assert actual == value, f"{where}: {name} {actual!r}, not {value!r}"
     if expected.body is not None:
-        media_type = (
-            next((v for k, v in expected.headers if k.lower() == "content-type"), "text/turtle")
-            .split(";")[0]
-            .strip()
-        )
+        declared = [v for k, v in expected.headers if k.lower() == "content-type"]
+        media_type = _media_type(declared[0]) if declared else "text/turtle"
         wanted = parse_rdf(expected.body, media_type, base=url)
         got = parse_rdf(reply.body, reply.media_type, base=url)
         assert same_graph(got, wanted), (

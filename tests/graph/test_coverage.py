@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (long IRIs and inline RDF/SPARQL read best unbroken)
 """The built graph against the reference inventory in ../shared/reference."""
 
 from __future__ import annotations
@@ -35,8 +36,11 @@ def _excluded() -> dict[str, str]:
 
 def test_every_entity_is_in_the_graph_or_excluded_with_a_reason(graph_store):
     typed, excluded = _typed(graph_store), _excluded()
-    missing = [r["id_slug"] for r in _rows("entities.csv")
-               if str(iri_of(r["id_slug"], r["type"])) not in typed and not excluded.get(r["id_slug"])]
+    missing = [
+        r["id_slug"]
+        for r in _rows("entities.csv")
+        if str(iri_of(r["id_slug"], r["type"])) not in typed and not excluded.get(r["id_slug"])
+    ]
     assert missing == []
 
 
@@ -45,8 +49,10 @@ def test_all_sixty_works_are_described(graph_store):
     assert len(rows) == 60
     typed = _typed(graph_store)
     assert [r["id"] for r in rows if str(iri_of(r["id"], "BibliographicWork")) not in typed] == []
-    titled = {str(s[0].value) for s in graph_store.query(
-        "SELECT ?w { ?w <http://purl.org/dc/terms/title> ?t }")}
+    titled = {
+        str(s[0].value)
+        for s in graph_store.query("SELECT ?w { ?w <http://purl.org/dc/terms/title> ?t }")
+    }
     assert all(str(iri_of(r["id"], "BibliographicWork")) in titled for r in rows)
 
 
@@ -69,8 +75,10 @@ def test_all_73_claims_have_attribution_citation_and_evidence(graph_store):
         SELECT ?c (COUNT(DISTINCT ?a) AS ?na) (COUNT(DISTINCT ?e) AS ?ne) (COUNT(DISTINCT ?f) AS ?nf) WHERE {{
           ?c a <{UIKG}Claim> ; <{UIKG}attributedTo> ?a ; <{UIKG}evidence> ?e .
           ?e <{UIKG}evidenceFrom> ?work . OPTIONAL {{ ?c <{UIKG}citation> ?f }} }} GROUP BY ?c""")
-    claims = {str(r[0].value).rsplit("/", 1)[1]: (int(r[1].value), int(r[2].value), int(r[3].value))
-              for r in result}
+    claims = {
+        str(r[0].value).rsplit("/", 1)[1]: (int(r[1].value), int(r[2].value), int(r[3].value))
+        for r in result
+    }
     assert sorted(claims) == sorted(r["claim_id"] for r in rows)
     for row in rows:
         has_footnote = row["source_footnote"].startswith("fn")
@@ -90,8 +98,10 @@ def test_reported_disagreements_are_present(graph_store):
 
 def test_verified_ids_linked_and_unverified_not(graph_store):
     rows = _rows("external_ids.csv")
-    links = {(str(r[0].value), str(r[1].value)) for r in graph_store.query(
-        "SELECT ?s ?o { ?s <http://www.w3.org/2002/07/owl#sameAs> ?o }")}
+    links = {
+        (str(r[0].value), str(r[1].value))
+        for r in graph_store.query("SELECT ?s ?o { ?s <http://www.w3.org/2002/07/owl#sameAs> ?o }")
+    }
     expected = set()
     for row in rows:
         node = str(iri_of(row["id_slug"], row["type"]))
@@ -100,5 +110,9 @@ def test_verified_ids_linked_and_unverified_not(graph_store):
         if row["geonames_confidence"] == "verified" and row["geonames_id"]:
             expected.add((node, f"https://sws.geonames.org/{row['geonames_id']}/"))
     assert links == expected
-    unverified_targets = {row["wikidata_qid"] for row in rows if row["wikidata_confidence"] != "verified" and row["wikidata_qid"]}
+    unverified_targets = {
+        row["wikidata_qid"]
+        for row in rows
+        if row["wikidata_confidence"] != "verified" and row["wikidata_qid"]
+    }
     assert not any(o.endswith(f"/{q}") for _, o in links for q in unverified_targets)

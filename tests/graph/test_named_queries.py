@@ -41,8 +41,18 @@ def test_every_query_runs_with_and_without_its_example_parameters(graph_store, n
 def test_cities_before_national_government(graph_store):
     rows = run(graph_store, "cities_before_national_government")
     cities = {r["cityLabel"] for r in rows}
-    assert cities == {"Berlin", "Zurich", "Basel", "Vienna", "Rotterdam", "Amsterdam", "Frankfurt",
-                      "Turin", "Aarhus", "Copenhagen"}
+    assert cities == {
+        "Berlin",
+        "Zurich",
+        "Basel",
+        "Vienna",
+        "Rotterdam",
+        "Amsterdam",
+        "Frankfurt",
+        "Turin",
+        "Aarhus",
+        "Copenhagen",
+    }
     aarhus = [r for r in rows if r["cityLabel"] == "Aarhus"][0]
     assert aarhus["nationalDate"] == "2011" and aarhus["locator"] == "fn11"
     berlin = run(graph_store, "cities_before_national_government", city=ID + "city/berlin")
@@ -50,38 +60,68 @@ def test_cities_before_national_government(graph_store):
 
 
 def test_gdansk_model_areas_are_eight_plus_three(graph_store):
-    rows = run(graph_store, "gdansk_model_areas", document=ID + "document/gdansk-immigrant-integration-model")
+    rows = run(
+        graph_store,
+        "gdansk_model_areas",
+        document=ID + "document/gdansk-immigrant-integration-model",
+    )
     original = {r["areaLabel"] for r in rows if r["phase"] == "original"}
     added = {r["areaLabel"] for r in rows if r["phase"] != "original"}
-    assert original == {"education", "employment", "health", "housing", "culture",
-                        "discrimination and violence", "social welfare", "local communities' integration"}
+    assert original == {
+        "education",
+        "employment",
+        "health",
+        "housing",
+        "culture",
+        "discrimination and violence",
+        "social welfare",
+        "local communities' integration",
+    }
     assert added == {"higher education", "sports", "communication"}
 
 
 def test_gdansk_model_rejects_assimilation_and_separation(graph_store):
-    rows = run(graph_store, "model_follows_rejects", document=ID + "document/gdansk-immigrant-integration-model")
-    assert {r["modelLabel"] for r in rows if r["stance"] == "rejects"} == {"assimilationist policy", "separation"}
+    rows = run(
+        graph_store,
+        "model_follows_rejects",
+        document=ID + "document/gdansk-immigrant-integration-model",
+    )
+    assert {r["modelLabel"] for r in rows if r["stance"] == "rejects"} == {
+        "assimilationist policy",
+        "separation",
+    }
     assert {r["modelLabel"] for r in rows if r["stance"] == "follows"} == {"two-way integration"}
     assert {r["locator"] for r in rows} == {"fn33"}
 
 
 def test_gdansk_model_coordination_and_adoption(graph_store):
-    rows = run(graph_store, "model_coordination", document=ID + "document/gdansk-immigrant-integration-model")
+    rows = run(
+        graph_store,
+        "model_coordination",
+        document=ID + "document/gdansk-immigrant-integration-model",
+    )
     by_role = {}
     for r in rows:
         by_role.setdefault(r["role"], set()).add(r["agent"].rsplit("/", 1)[1])
-    assert by_role["coordinated by"] == {"gdansk-city-hall-social-affairs", "immigrants-support-centre-gdansk"}
+    assert by_role["coordinated by"] == {
+        "gdansk-city-hall-social-affairs",
+        "immigrants-support-centre-gdansk",
+    }
     assert by_role["adopted by"] == {"gdansk-city-council"}
     assert by_role["developed by"] == {"gdansk-team-immigrant-integration-model"}
     coordinator = run(graph_store, "coordinators", agent=ID + "person/marta-siciarek")
     assert {r["thing"].rsplit("/", 1)[1] for r in coordinator} == {
-        "gdansk-immigrant-integration-model", "pomeranian-integration-strategy"}
+        "gdansk-immigrant-integration-model",
+        "pomeranian-integration-strategy",
+    }
 
 
 def test_polish_city_initiatives_with_dates(graph_store):
     rows = run(graph_store, "polish_city_initiatives", city=ID + "city/warsaw")
     assert {(r["initiative"].rsplit("/", 1)[1], r["date"]) for r in rows} == {
-        ("warsaw-social-dialogue-commission-foreigners", "2012"), ("warsaw-multicultural-centre", "2014")}
+        ("warsaw-social-dialogue-commission-foreigners", "2012"),
+        ("warsaw-multicultural-centre", "2014"),
+    }
     gdansk = run(graph_store, "polish_city_initiatives", city=ID + "city/gdansk")
     dates = {r["initiative"].rsplit("/", 1)[1]: r["date"] for r in gdansk}
     assert dates["gdansk-mayor-act-2015"] == "2015-04"
@@ -94,13 +134,22 @@ def test_civic_integration_effects_per_country(graph_store):
     assert ("netherlands", "role disappeared") in effects
     assert ("germany", "role disappeared") in effects
     assert ("sweden", "role reduced") in effects
-    assert {c for c, _ in effects} == {"netherlands", "germany", "sweden", "denmark", "flanders", "catalonia"}
+    assert {c for c, _ in effects} == {
+        "netherlands",
+        "germany",
+        "sweden",
+        "denmark",
+        "flanders",
+        "catalonia",
+    }
 
 
 def test_scholars_who_disagree(graph_store):
     rows = run(graph_store, "scholar_disagreements", claim=ID + "claim/c26")
     assert {(r["relation"], r["work"].rsplit("/", 1)[1]) for r in rows} == {
-        ("disputed by", "dekker-et-al-2015"), ("found ambiguous by", "scuzzarello-2015")}
+        ("disputed by", "dekker-et-al-2015"),
+        ("found ambiguous by", "scuzzarello-2015"),
+    }
     assert "Ambrosini" in rows[0]["claimant"] and "Boccagni" in rows[0]["claimant"]
 
 
@@ -109,38 +158,54 @@ def test_conflicting_statements_keep_both_signatory_counts(graph_store):
     declaration = [r for r in rows if r["subject"].endswith("ump-mayors-declaration-2017")]
     assert len(declaration) == 1
     row = declaration[0]
-    versions = {(row["value1"], row["work1"].rsplit("/", 1)[1]), (row["value2"], row["work2"].rsplit("/", 1)[1])}
+    versions = {
+        (row["value1"], row["work1"].rsplit("/", 1)[1]),
+        (row["value2"], row["work2"].rsplit("/", 1)[1]),
+    }
     assert versions == {("12", "article-role-of-cities"), ("11", "essay-when-local-level-steps-in")}
 
 
 def test_declaration_signatories_with_sources(graph_store):
-    rows = run(graph_store, "declaration_signatories", document=ID + "document/ump-mayors-declaration-2017")
+    rows = run(
+        graph_store, "declaration_signatories", document=ID + "document/ump-mayors-declaration-2017"
+    )
     assert {(r["count"], r["locator"]) for r in rows} == {("12", "L362-365"), ("11", "L33")}
     assert {r["eventDate"] for r in rows} == {"2017-06-30"}
 
 
 def test_evidence_behind_a_fact(graph_store):
-    rows = run(graph_store, "evidence_for_fact", subject=ID + "document/gdansk-immigrant-integration-model",
-               property="https://w3id.org/uikg/ontology#adoptionDate")
+    rows = run(
+        graph_store,
+        "evidence_for_fact",
+        subject=ID + "document/gdansk-immigrant-integration-model",
+        property="https://w3id.org/uikg/ontology#adoptionDate",
+    )
     assert [(r["value"], r["work"].rsplit("/", 1)[1], r["locator"]) for r in rows] == [
-        ("2016-06", "essay-when-local-level-steps-in", "L19")]
+        ("2016-06", "essay-when-local-level-steps-in", "L19")
+    ]
 
 
 def test_document_timeline_for_gdansk(graph_store):
     rows = run(graph_store, "document_timeline", place=ID + "city/gdansk")
     ordered = [r["document"].rsplit("/", 1)[1] for r in rows if r["date"]]
-    assert ordered.index("gdansk-mayor-act-2015") < ordered.index("gdansk-immigrant-integration-model")
+    assert ordered.index("gdansk-mayor-act-2015") < ordered.index(
+        "gdansk-immigrant-integration-model"
+    )
 
 
 def test_lublin_in_intercultural_cities_2008_2013(graph_store):
     rows = run(graph_store, "memberships_by_period", member=ID + "organisation/lublin-municipality")
     assert [(r["in"].rsplit("/", 1)[1], r["start"], r["end"], r["locator"]) for r in rows] == [
-        ("intercultural-cities-programme", "2008", "2013", "fn31")]
+        ("intercultural-cities-programme", "2008", "2013", "fn31")
+    ]
 
 
 def test_assimilation_through_abandonment_is_credited(graph_store):
-    rows = run(graph_store, "integration_models",
-               model=ID + "concept/integration-model/assimilation-through-abandonment")
+    rows = run(
+        graph_store,
+        "integration_models",
+        model=ID + "concept/integration-model/assimilation-through-abandonment",
+    )
     assert "Grzymała-Kazłowska" in rows[0]["proposedBy"] and "Weinar" in rows[0]["proposedBy"]
 
 
@@ -153,7 +218,9 @@ def test_actor_query_finds_governments_and_ngos_alike(graph_store):
 def test_draft_policies_by_status(graph_store):
     rows = run(graph_store, "documents_by_status", status=ID + "concept/document-status/draft")
     assert {r["document"].rsplit("/", 1)[1] for r in rows} == {
-        "pl-integration-policy-draft-2013", "pl-migration-policy-draft-2019"}
+        "pl-integration-policy-draft-2013",
+        "pl-migration-policy-draft-2019",
+    }
 
 
 def test_bind_rejects_bad_values():

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (long IRIs and inline RDF/SPARQL read best unbroken)
 """OWL consistency with HermiT, and the deterministic materialisation."""
 
 from __future__ import annotations
@@ -44,23 +45,29 @@ def test_real_ontology_and_data_are_consistent():
 
 @needs_java
 def test_inconsistent_toy_example_is_caught_and_explained():
-    toy = Graph().parse(data="""
+    toy = Graph().parse(
+        data="""
         @prefix uikg: <https://w3id.org/uikg/ontology#> .
         <https://w3id.org/uikg/id/city/x> a uikg:City, uikg:Municipality .
-    """, format="turtle")
+    """,
+        format="turtle",
+    )
     with pytest.raises(OntologyInconsistent, match="city/x"):
         check_consistency(tbox(), toy)
 
 
 def test_materialise_adds_supertypes_inverses_and_defined_classes():
-    data = Graph().parse(data="""
+    data = Graph().parse(
+        data="""
         @prefix uikg: <https://w3id.org/uikg/ontology#> .
         @prefix id: <https://w3id.org/uikg/id/> .
         <https://w3id.org/uikg/id/organisation/m> a uikg:Municipality ; uikg:governs <https://w3id.org/uikg/id/city/c> .
         <https://w3id.org/uikg/id/city/c> a uikg:City ; uikg:country <https://w3id.org/uikg/id/country/k> .
         <https://w3id.org/uikg/id/document/d> a uikg:PolicyDocument ; uikg:documentKind <https://w3id.org/uikg/id/concept/document-kind/declaration> .
         <https://w3id.org/uikg/id/claim/c01> a uikg:Claim ; uikg:contradicts <https://w3id.org/uikg/id/claim/c02> .
-    """, format="turtle")
+    """,
+        format="turtle",
+    )
     new = materialise(tbox(), data)
     assert (ID["organisation/m"], RDF.type, UIKG.Agent) in new
     assert (ID["organisation/m"], RDF.type, UIKG.GovernmentOrganisation) in new

@@ -1,0 +1,25 @@
+"""Contributed records: read with limits, validate, queue, moderate, publish, with history.
+
+``record`` parses and checks the bytes, ``check`` validates against ``shapes/`` with the
+closure of referenced published things, ``workflow`` keeps the queue and publishes atomically.
+"""
+
+from graph.contributions.check import Checked, Rules, check_record
+from graph.contributions.record import (
+    Record,
+    format_for_media_type,
+    format_for_path,
+    read_record,
+)
+from graph.contributions.workflow import (
+    Conflict,
+    Contribution,
+    Contributions,
+    Status,
+    history_of,
+)
+
+__all__ = [
+    "Checked", "Conflict", "Contribution", "Contributions", "Record", "Rules", "Status",
+    "check_record", "format_for_media_type", "format_for_path", "history_of", "read_record",
+]

@@ -1,0 +1,484 @@
+"""The contribution lifecycle: submit, review, accept or reject, with provenance and history.
+
+Where things live (``{base}`` is the configured base IRI):
+
+- **The queue** is a private store beside the published one (``{data_dir}/contributions``).
+  It holds every contribution's record in ``{base}graph/contribution/{id}`` and, in
+  ``{base}graph/contributions``, its PROV description (who, when, from which source, the hash
+  of the bytes sent, the validation report) and its history (one ``prov:Activity`` per
+  submission, acceptance, rejection or supersession, with agent, time and reason). Nothing in
+  the queue is visible to ``/sparql`` or the Graph Store: the public endpoint queries the union
+  of *every* graph of the published store, so a pending record must not be in it at all.
+- **The published store** gets, when a curator accepts, in one SPARQL Update (one
+  transaction): the record in ``{base}graph/published/contribution/{id}``, its new inferences in
+  ``{base}graph/inferred/contribution/{id}``, and in ``{base}graph/contributions`` the PROV
+  of the contribution, of the acceptance activity and of the published graph. Queries see all
+  of it at once or none of it. ``uikg build`` leaves these graphs alone.
+
+The published store is the authority on what was accepted: if the process dies after the
+update committed but before the queue said so, :meth:`Contributions.reconcile` (run when the
+queue opens) finds the acceptance activity and marks the contribution accepted. A crash before
+the commit leaves it pending.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Protocol
+
+from pyoxigraph import Literal, NamedNode, RdfFormat, Store as OxStore, Triple
+
+from graph.auth import Principal, Role
+from graph.contributions.check import (
+    Checked,
+    Diff,
+    Rules,
+    check_record,
+    closure,
+    diff,
+    inferences,
+    sources_of,
+)
+from graph.contributions.record import Record, read_record
+from graph.errors import BadRequest, Forbidden, NotFound, ValidationFailed
+from graph.settings import Settings
+from graph.store.base import Store
+
+PROV = "http://www.w3.org/ns/prov#"
+DCT = "http://purl.org/dc/terms/"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+UIKG = "https://w3id.org/uikg/ontology#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_FORMAT_TYPES = {
+    RdfFormat.TURTLE: "text/turtle",
+    RdfFormat.JSON_LD: "application/ld+json",
+    RdfFormat.RDF_XML: "application/rdf+xml",
+    RdfFormat.N_TRIPLES: "application/n-triples",
+}
+
+
+class Status(StrEnum):
+    pending = "pending"
+    accepted = "accepted"
+    rejected = "rejected"
+    superseded = "superseded"
+
+
+class Conflict(BadRequest):
+    """The contribution is not in a state that allows this action (accepting it twice, …)."""
+
+
+class Publisher(Protocol):
+    """What the workflow needs from ``SparqlService``: reads, and one atomic write."""
+
+    store: Store
+
+    def apply(self, update: str) -> None: ...
+
+
+@dataclass
+class Event:
+    action: str
+    agent: str
+    time: str
+    reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"action": self.action, "agent": self.agent, "time": self.time,
+                "reason": self.reason}
+
+
+@dataclass
+class Contribution:
+    id: str
+    iri: str
+    status: Status
+    contributor: str
+    submitted: str
+    digest: str
+    media_type: str
+    triples: int
+    sources: list[str]
+    report: list[dict[str, Any]]
+    record_graph: str
+    published_graph: str
+    supersedes: str | None = None
+    events: list[Event] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "iri": self.iri,
+            "status": self.status.value,
+            "contributor": self.contributor,
+            "submitted": self.submitted,
+            "hash": self.digest,
+            "mediaType": self.media_type,
+            "triples": self.triples,
+            "sources": self.sources,
+            "supersedes": self.supersedes,
+            "recordGraph": self.record_graph,
+            "publishedGraph": self.published_graph if self.status is Status.accepted else None,
+            "report": self.report,
+            "history": [event.to_json() for event in self.events],
+        }
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _lit(value: object, datatype: str | None = None) -> str:
+    if datatype:
+        return str(Literal(str(value), datatype=NamedNode(datatype)))
+    return str(Literal(str(value)))
+
+
+def _block(triples: Iterable[Triple]) -> str:
+    return "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+
+
+def new_id() -> str:
+    """Sortable by time, unguessable: ``20261123T071614-1f2e3d4c5b6a``."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    return f"{stamp}-{secrets.token_hex(6)}"
+
+
+class Contributions:
+    """The queue of contributions and the actions on it; one instance per process."""
+
+    def __init__(self, settings: Settings, publisher: Publisher, queue: OxStore,
+                 rules: Rules | None = None) -> None:
+        self.settings = settings
+        self.base = settings.base_iri
+        self.publisher = publisher
+        self.queue = queue
+        self.rules = rules or Rules.load()
+        self.meta = f"{self.base}graph/contributions"
+        self._lock = threading.RLock()
+        self.reconcile()
+
+    @classmethod
+    def open(cls, settings: Settings, publisher: Publisher, path: Path | None = None) -> Contributions:
+        path = path or settings.data_dir / "contributions"
+        path.mkdir(parents=True, exist_ok=True)
+        return cls(settings, publisher, OxStore(str(path)))
+
+    def close(self) -> None:
+        self.queue.flush()
+
+    # -- names ---------------------------------------------------------------------------------
+    def iri(self, cid: str) -> str:
+        return f"{self.base}id/contribution/{cid}"
+
+    def record_graph(self, cid: str) -> str:
+        return f"{self.base}graph/contribution/{cid}"
+
+    def published_graph(self, cid: str) -> str:
+        return f"{self.base}graph/published/contribution/{cid}"
+
+    def inferred_graph(self, cid: str) -> str:
+        return f"{self.base}graph/inferred/contribution/{cid}"
+
+    # -- validation ----------------------------------------------------------------------------
+    def read(self, data: bytes, format: RdfFormat, record_id: str) -> Record:
+        return read_record(
+            data, format, base_iri=self.base, record_id=record_id,
+            max_bytes=self.settings.record_max_bytes,
+            max_triples=self.settings.record_max_triples,
+        )
+
+    def check(self, record: Record) -> Checked:
+        return check_record(self.publisher.store, record, self.rules, base_iri=self.base,
+                            closure_limit=self.settings.record_closure_max_triples)
+
+    def validate(self, data: bytes, format: RdfFormat) -> Checked:
+        """The dry run: parse and check, store nothing."""
+        return self.check(self.read(data, format, "validate"))
+
+    # -- submission ----------------------------------------------------------------------------
+    def submit(self, data: bytes, format: RdfFormat, who: Principal,
+               supersedes: str | None = None) -> Contribution:
+        """Store a conforming record as pending; a non-conforming one raises ValidationFailed."""
+        cid = new_id()
+        record = self.read(data, format, cid)
+        checked = self.check(record)
+        if not checked.report.conforms:
+            raise ValidationFailed(
+                f"the record does not conform: {len(checked.report.violations)} violation(s)",
+                checked.report,
+            )
+        if supersedes is not None:
+            previous = self.get(supersedes, who)
+            if previous.status not in (Status.pending, Status.accepted):
+                raise Conflict(f"contribution {supersedes} is {previous.status}; "
+                               "only a pending or accepted one can be superseded")
+        iri, agent, now = self.iri(cid), who.agent_iri(self.base), _now()
+        meta = [
+            f"<{iri}> <{RDF_TYPE}> <{PROV}Entity> ; <{UIKG}reviewStatus> {_lit('pending')} ;",
+            f"  <{PROV}wasAttributedTo> <{agent}> ; <{UIKG}contributor> {_lit(who.name)} ;",
+            f"  <{PROV}generatedAtTime> {_lit(now, XSD + 'dateTime')} ;",
+            f"  <{UIKG}recordHash> {_lit(record.digest)} ;",
+            f"  <{DCT}format> {_lit(_FORMAT_TYPES[record.format])} ;",
+            f"  <{UIKG}tripleCount> {_lit(len(record.triples), XSD + 'integer')} ;",
+            f"  <{UIKG}validationReport> {_lit(json.dumps(checked.report.to_json()))} ;",
+            f"  <{UIKG}recordGraph> <{self.record_graph(cid)}> .",
+        ]
+        for source in sources_of(record):
+            node = f"<{source}>" if ":" in source and " " not in source else _lit(source)
+            meta.append(f"<{iri}> <{PROV}hadPrimarySource> {node} .")
+        if supersedes is not None:
+            meta.append(f"<{iri}> <{PROV}wasRevisionOf> <{self.iri(supersedes)}> .")
+        meta.append(self._event(cid, 1, "submitted", who, now, None))
+        with self._lock:
+            self.queue.update(
+                f"INSERT DATA {{ GRAPH <{self.record_graph(cid)}> {{ {_block(record.triples)} }}"
+                f" GRAPH <{self.meta}> {{ {chr(10).join(meta)} }} }}"
+            )
+        return self._load(cid)
+
+    def _event(self, cid: str, number: int, action: str, who: Principal | str, when: str,
+               reason: str | None) -> str:
+        event = f"{self.iri(cid)}/event/{number}"
+        agent = who.agent_iri(self.base) if isinstance(who, Principal) else who
+        lines = [
+            f"<{event}> <{RDF_TYPE}> <{PROV}Activity> ; <{PROV}used> <{self.iri(cid)}> ;",
+            f"  <{UIKG}action> {_lit(action)} ; <{UIKG}sequence> {_lit(number, XSD + 'integer')} ;",
+            f"  <{PROV}wasAssociatedWith> <{agent}> ; <{PROV}endedAtTime> "
+            f"{_lit(when, XSD + 'dateTime')} .",
+        ]
+        if reason:
+            lines.append(f"<{event}> <{RDFS}comment> {_lit(reason)} .")
+        return "\n".join(lines)
+
+    # -- reading -------------------------------------------------------------------------------
+    def _load(self, cid: str) -> Contribution:
+        iri = self.iri(cid)
+        query = f"""
+            SELECT ?p ?o WHERE {{ GRAPH <{self.meta}> {{ <{iri}> ?p ?o }} }}"""
+        values: dict[str, list[Any]] = {}
+        for row in self.queue.query(query):
+            values.setdefault(row["p"].value, []).append(row["o"])
+        if not values:
+            raise NotFound(f"there is no contribution {cid}")
+        events = []
+        for row in self.queue.query(f"""
+            SELECT ?action ?agent ?time ?reason WHERE {{ GRAPH <{self.meta}> {{
+              ?e <{PROV}used> <{iri}> ; <{UIKG}action> ?action ; <{UIKG}sequence> ?n ;
+                 <{PROV}wasAssociatedWith> ?agent ; <{PROV}endedAtTime> ?time .
+              OPTIONAL {{ ?e <{RDFS}comment> ?reason }} }} }} ORDER BY ?n"""):
+            events.append(Event(row["action"].value, row["agent"].value, row["time"].value,
+                                row["reason"].value if row["reason"] else None))
+        def one(name: str) -> str:
+            return values[name][0].value  # type: ignore[no-any-return]
+
+        revision = values.get(PROV + "wasRevisionOf")
+        return Contribution(
+            id=cid, iri=iri, status=Status(one(UIKG + "reviewStatus")),
+            contributor=one(UIKG + "contributor"), submitted=one(PROV + "generatedAtTime"),
+            digest=one(UIKG + "recordHash"), media_type=one(DCT + "format"),
+            triples=int(one(UIKG + "tripleCount")),
+            sources=sorted(o.value for o in values.get(PROV + "hadPrimarySource", [])),
+            report=json.loads(one(UIKG + "validationReport")),
+            record_graph=self.record_graph(cid), published_graph=self.published_graph(cid),
+            supersedes=revision[0].value.rsplit("/", 1)[-1] if revision else None,
+            events=events,
+        )
+
+    def get(self, cid: str, who: Principal) -> Contribution:
+        """A contribution, for its contributor and for curators."""
+        if not cid.replace("-", "").isalnum():
+            raise NotFound(f"there is no contribution {cid}")
+        contribution = self._load(cid)
+        if contribution.contributor != who.name and not who.role.allows(Role.curator):
+            raise Forbidden(f"contribution {cid} belongs to another contributor")
+        return contribution
+
+    def list(self, who: Principal, status: Status | None = None) -> list[Contribution]:
+        """Curators see every contribution, contributors their own; oldest first."""
+        filters = []
+        if status is not None:
+            filters.append(f"?c <{UIKG}reviewStatus> {_lit(status.value)} .")
+        if not who.role.allows(Role.curator):
+            filters.append(f"?c <{UIKG}contributor> {_lit(who.name)} .")
+        rows = self.queue.query(f"""
+            SELECT ?c WHERE {{ GRAPH <{self.meta}> {{
+              ?c <{UIKG}recordGraph> ?g ; <{PROV}generatedAtTime> ?t . {' '.join(filters)} }} }}
+            ORDER BY ?t ?c""")
+        prefix = self.iri("")
+        return [self._load(row["c"].value[len(prefix):]) for row in rows]
+
+    def record(self, cid: str) -> list[Triple]:
+        return [q.triple for q in self.queue.quads_for_pattern(
+            None, None, None, NamedNode(self.record_graph(cid)))]
+
+    def _as_record(self, contribution: Contribution) -> Record:
+        triples = self.record(contribution.id)
+        prefix = f"{self.base}.well-known/genid/{contribution.id}/"
+        minted = {t.value for tr in triples for t in (tr.subject, tr.object)
+                  if isinstance(t, NamedNode) and t.value.startswith(prefix)}
+        return Record(triples, RdfFormat.N_TRIPLES, contribution.digest, 0, contribution.id,
+                      minted)
+
+    def review(self, cid: str, who: Principal) -> tuple[Contribution, Checked, Diff]:
+        """The contribution, its report against the graph as it is now, and the diff."""
+        contribution = self.get(cid, who)
+        record = self._as_record(contribution)
+        checked = self.check(record)
+        return contribution, checked, diff(record, checked.closure, self.rules)
+
+    # -- decisions -----------------------------------------------------------------------------
+    def _next_event(self, cid: str) -> int:
+        return len(self._load(cid).events) + 1
+
+    def _set_status(self, cid: str, status: Status, action: str, who: Principal | str,
+                    reason: str | None, when: str | None = None) -> None:
+        iri = self.iri(cid)
+        self.queue.update(f"""
+            DELETE {{ GRAPH <{self.meta}> {{ <{iri}> <{UIKG}reviewStatus> ?s }} }}
+            INSERT {{ GRAPH <{self.meta}> {{ <{iri}> <{UIKG}reviewStatus> {_lit(status.value)} .
+              {self._event(cid, self._next_event(cid), action, who, when or _now(), reason)} }} }}
+            WHERE {{ GRAPH <{self.meta}> {{ <{iri}> <{UIKG}reviewStatus> ?s }} }}""")
+
+    def reject(self, cid: str, who: Principal, reason: str) -> Contribution:
+        if not reason or not reason.strip():
+            raise BadRequest("say why the contribution is rejected (a reason is required)")
+        with self._lock:
+            contribution = self.get(cid, who)
+            if contribution.status is not Status.pending:
+                raise Conflict(f"contribution {cid} is {contribution.status}, not pending")
+            self._set_status(cid, Status.rejected, "rejected", who, reason.strip())
+        return self._load(cid)
+
+    def accept(self, cid: str, who: Principal, reason: str | None = None) -> Contribution:
+        """Publish a pending record in one transaction of the published store."""
+        with self._lock:
+            contribution = self.get(cid, who)
+            if contribution.status is not Status.pending:
+                raise Conflict(f"contribution {cid} is {contribution.status}, not pending")
+            record = self._as_record(contribution)
+            checked = self.check(record)
+            if not checked.report.conforms:
+                raise ValidationFailed(
+                    f"contribution {cid} no longer conforms to the published graph",
+                    checked.report,
+                )
+            inferred = inferences(record, checked.closure, self.rules)
+            previous = self._load(contribution.supersedes) if contribution.supersedes else None
+            now = _now()
+            self._pause("before-publish")
+            self.publisher.apply(self._publish_update(contribution, record.triples, inferred,
+                                                      who, now, reason, previous))
+            self._pause("after-publish")
+            self._mark_accepted(contribution, who, now, reason)
+        return self._load(cid)
+
+    def _mark_accepted(self, contribution: Contribution, who: Principal | str, when: str,
+                       reason: str | None) -> None:
+        self._set_status(contribution.id, Status.accepted, "accepted", who, reason, when)
+        if contribution.supersedes:
+            previous = self._load(contribution.supersedes)
+            if previous.status in (Status.pending, Status.accepted):
+                self._set_status(previous.id, Status.superseded, "superseded", who,
+                                 f"superseded by contribution {contribution.id}", when)
+
+    def _pause(self, where: str) -> None:
+        if self.settings.accept_pause_s > 0 and self.settings.accept_pause_at == where:
+            time.sleep(self.settings.accept_pause_s)
+
+    def _publish_update(self, contribution: Contribution, triples: list[Triple],
+                        inferred: list[Triple], who: Principal, when: str, reason: str | None,
+                        previous: Contribution | None) -> str:
+        cid = contribution.id
+        iri, graph = self.iri(cid), self.published_graph(cid)
+        activity = f"{iri}/acceptance"
+        contributor = f"{self.base}id/contributor/{contribution.contributor}"
+        prov = [
+            f"<{iri}> <{RDF_TYPE}> <{PROV}Entity> ; <{PROV}wasAttributedTo> <{contributor}> ;",
+            f"  <{PROV}generatedAtTime> {_lit(contribution.submitted, XSD + 'dateTime')} ;",
+            f"  <{UIKG}recordHash> {_lit(contribution.digest)} ; <{UIKG}recordGraph> <{graph}> .",
+            f"<{activity}> <{RDF_TYPE}> <{PROV}Activity> ; <{PROV}used> <{iri}> ;",
+            f"  <{PROV}generated> <{graph}> ; <{PROV}wasAssociatedWith> "
+            f"<{who.agent_iri(self.base)}> ;",
+            f"  <{PROV}endedAtTime> {_lit(when, XSD + 'dateTime')} .",
+            f"<{graph}> <{RDF_TYPE}> <{PROV}Entity> ; <{PROV}wasGeneratedBy> <{activity}> ;",
+            f"  <{PROV}wasDerivedFrom> <{iri}> ; <{PROV}wasAttributedTo> <{contributor}> .",
+            f"<{contributor}> <{RDF_TYPE}> <{PROV}Agent> .",
+            f"<{who.agent_iri(self.base)}> <{RDF_TYPE}> <{PROV}Agent> .",
+        ]
+        for source in contribution.sources:
+            node = f"<{source}>" if ":" in source and " " not in source else _lit(source)
+            prov.append(f"<{iri}> <{PROV}hadPrimarySource> {node} .")
+        if reason:
+            prov.append(f"<{activity}> <{RDFS}comment> {_lit(reason)} .")
+        operations = []
+        if previous is not None:
+            prov.append(f"<{iri}> <{PROV}wasRevisionOf> <{previous.iri}> .")
+            if previous.status is Status.accepted:
+                operations += [f"DROP SILENT GRAPH <{self.published_graph(previous.id)}>",
+                               f"DROP SILENT GRAPH <{self.inferred_graph(previous.id)}>"]
+                prov.append(f"<{self.published_graph(previous.id)}> <{PROV}wasInvalidatedBy> "
+                            f"<{activity}> .")
+        data = [f"GRAPH <{graph}> {{ {_block(triples)} }}"]
+        if inferred:
+            data.append(f"GRAPH <{self.inferred_graph(cid)}> {{ {_block(inferred)} }}")
+        data.append(f"GRAPH <{self.meta}> {{ {chr(10).join(prov)} }}")
+        operations.append("INSERT DATA { " + "\n".join(data) + " }")
+        return " ;\n".join(operations)
+
+    # -- recovery and history ------------------------------------------------------------------
+    def reconcile(self) -> list[str]:
+        """Mark accepted what the published store says was accepted (after a crash)."""
+        fixed = []
+        with self._lock:
+            pending = self.queue.query(f"""
+                SELECT ?c WHERE {{ GRAPH <{self.meta}> {{
+                  ?c <{UIKG}reviewStatus> "pending" ; <{UIKG}recordGraph> ?g }} }}""")
+            prefix = self.iri("")
+            for row in list(pending):
+                cid = row["c"].value[len(prefix):]
+                found = list(self.publisher.store.query(f"""
+                    SELECT ?agent ?time WHERE {{ GRAPH <{self.meta}> {{
+                      <{self.iri(cid)}/acceptance> <{PROV}generated> ?g ;
+                        <{PROV}wasAssociatedWith> ?agent ; <{PROV}endedAtTime> ?time }} }}""",
+                    union_default=False))
+                if found:
+                    self._mark_accepted(self._load(cid), found[0]["agent"].value,
+                                        found[0]["time"].value, "recovered after a restart")
+                    fixed.append(cid)
+        return fixed
+
+
+def history_of(store: Store, base_iri: str, resource: str) -> list[dict[str, str]]:
+    """The accepted contributions whose published graph says something about ``resource``."""
+    from graph.sparql.guard import check_iri
+
+    check_iri(resource, "resource")
+    meta = f"{base_iri}graph/contributions"
+    rows = store.query(f"""
+        SELECT ?contribution ?graph ?contributor ?curator ?time WHERE {{
+          GRAPH <{meta}> {{
+            ?activity <{PROV}generated> ?graph ; <{PROV}used> ?contribution ;
+              <{PROV}wasAssociatedWith> ?curator ; <{PROV}endedAtTime> ?time .
+            ?contribution <{PROV}wasAttributedTo> ?contributor .
+          }}
+          FILTER EXISTS {{ GRAPH ?graph {{ {{ <{resource}> ?p ?o }} UNION {{ ?s ?q <{resource}> }} }} }}
+        }} ORDER BY ?time""", union_default=False)
+    return [
+        {name: row[name].value for name in ("contribution", "graph", "contributor", "curator",
+                                            "time")}
+        for row in rows
+    ]
+
+
+__all__ = ["Conflict", "Contribution", "Contributions", "Event", "Status", "closure",
+           "history_of"]

@@ -14,8 +14,9 @@ from starlette.concurrency import run_in_threadpool
 
 from api import errors
 from api.limits import BodyLimit
-from api.routers import dataset, graph_store, health, linked_data, rest, sparql
+from api.routers import contributions, dataset, graph_store, health, linked_data, rest, sparql
 from graph import __version__
+from graph.auth import TokenRegistry
 from graph.dataset import Dumps
 from graph.paths import DataPaths
 from graph.queries import load_catalogue
@@ -50,7 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.labels = LabelIndex()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.dumps = Dumps(settings.data_dir / "dumps")
-    for module in (sparql, graph_store, linked_data, dataset, health):
+    app.state.auth = TokenRegistry.from_settings(settings)  # bad token config fails here
+    for module in (sparql, graph_store, linked_data, dataset, health, contributions):
         app.include_router(module.router)
     catalogue = load_catalogue(DataPaths.locate().queries)
     app.include_router(rest.build_router(catalogue, settings.max_page_size))

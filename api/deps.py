@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import hmac
+import threading
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
 
+from graph.auth import Principal, Role, TokenRegistry
+from graph.contributions import Contributions
 from graph.errors import Forbidden, Unauthorized
 from graph.settings import Settings
 from graph.sparql.service import SparqlService
+
+_lazy = threading.Lock()
 
 
 def get_service(request: Request) -> SparqlService:
@@ -24,16 +29,71 @@ ServiceDep = Annotated[SparqlService, Depends(get_service)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def require_writer(request: Request, settings: SettingsDep) -> None:
-    """Writes need the operator's bearer token; with no token configured, writes are off."""
-    if settings.admin_token is None:
-        raise Forbidden("writes are disabled on this server (no UIKG_ADMIN_TOKEN configured)")
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise Unauthorized("this operation needs a bearer token (Authorization: Bearer …)")
-    expected = settings.admin_token.get_secret_value().encode()
-    if not hmac.compare_digest(token.strip().encode(), expected):
+def get_registry(request: Request) -> TokenRegistry:
+    """The tokens, read once per app (``create_app`` may set it early to fail at start-up)."""
+    state = request.app.state
+    registry = getattr(state, "auth", None)
+    if registry is None:
+        with _lazy:
+            registry = getattr(state, "auth", None)
+            if registry is None:
+                registry = state.auth = TokenRegistry.from_settings(state.settings)
+    return registry  # type: ignore[no-any-return]
+
+
+def get_contributions(request: Request) -> Contributions:
+    """The contribution queue of this process, opened (and reconciled) on first use."""
+    state = request.app.state
+    queue = getattr(state, "contributions", None)
+    if queue is None:
+        with _lazy:
+            queue = getattr(state, "contributions", None)
+            if queue is None:
+                queue = state.contributions = Contributions.open(state.settings, state.service)
+    return queue  # type: ignore[no-any-return]
+
+
+ContributionsDep = Annotated[Contributions, Depends(get_contributions)]
+
+
+def current_user(request: Request) -> Principal | None:
+    """The caller named by a bearer token, ``None`` without one; a wrong token is a 401."""
+    header = request.headers.get("authorization")
+    if not header or not get_registry(request).enabled:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("use a bearer token (Authorization: Bearer …)")
+    principal = get_registry(request).authenticate(token.strip())
+    if principal is None:
         raise Unauthorized("the bearer token is not valid")
+    return principal
 
 
+MaybeUser = Annotated[Principal | None, Depends(current_user)]
+
+
+def require(role: Role) -> Callable[..., Principal]:
+    """A dependency that lets through callers with ``role`` or a higher one."""
+
+    def dependency(request: Request, user: MaybeUser) -> Principal:
+        if not get_registry(request).enabled:
+            raise Forbidden("writes are disabled on this server (no tokens configured: set "
+                            "UIKG_ADMIN_TOKEN, UIKG_TOKENS or UIKG_TOKENS_FILE)")
+        if user is None:
+            raise Unauthorized("this operation needs a bearer token (Authorization: Bearer …)")
+        if not user.role.allows(role):
+            raise Forbidden(f"this operation needs the {role.value} role; "
+                            f"{user.name} is a {user.role.value}")
+        return user
+
+    dependency.__name__ = f"require_{role.value}"
+    return dependency
+
+
+CurrentUser = Annotated[Principal, Depends(require(Role.contributor))]
+Curator = Annotated[Principal, Depends(require(Role.curator))]
+
+# SPARQL Update and Graph Store writes: curators and admins.
+require_writer = require(Role.curator)
 Writer = Depends(require_writer)

@@ -109,7 +109,8 @@ class Report:
                 alone, load, heavy = run["baseline"], run["under_load"], run["heavy"]
                 outcomes = ", ".join(f"{k}: {v}" for k, v in heavy["errors"].items())
                 if heavy["requests"]:
-                    outcomes = f"completed: {heavy['requests']}" + (f", {outcomes}" if outcomes else "")
+                    outcomes = (f"HTTP 200: {heavy['requests']} (p50 {_ms(heavy['p50_ms'])} ms)"
+                                + (f", {outcomes}" if outcomes else ""))
                 lines.append(
                     f"| {run['target']} | {run['timeout_s']:g} | {run['heavy_clients']} "
                     f"| {run['cheap_clients']} | {_ms(alone['p50_ms'])} / {_ms(alone['p99_ms'])} "

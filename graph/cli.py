@@ -18,6 +18,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from graph import __version__
+from graph.cli_validate import validate
 from graph.errors import UIKGError
 from graph.settings import Settings
 from graph.store.base import Store
@@ -267,6 +268,9 @@ def stats(data_dir: DataDir = None) -> None:
 def version() -> None:
     """Print the version."""
     out.print(__version__)
+
+
+app.command("validate")(validate)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""The named-query catalogue: one ``.rq`` file per competency question, with a YAML header.
+r"""The named-query catalogue: one ``.rq`` file per competency question, with a YAML header.
 
 Header lines start with ``#+ `` so the file stays valid SPARQL (the grlc convention). Parameters
 are SPARQL variables of the same name; :meth:`NamedQuery.bind` turns user strings into RDF terms

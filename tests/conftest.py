@@ -98,6 +98,15 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="session")
+def built_server(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A real ``uikg serve`` process over a copy of the full built graph (read-mostly)."""
+    target = copy_data_dir(built_dir, tmp_path_factory.mktemp("built-server"))
+    server = start_uikg(target, tmp_path_factory.mktemp("logs"), admin_token=ADMIN_TOKEN)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A real ``oxigraph serve`` process on a free loopback port."""
     server = start_oxigraph(tmp_path_factory.mktemp("oxigraph"), tmp_path_factory.mktemp("logs"))

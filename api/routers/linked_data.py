@@ -134,7 +134,7 @@ def document(
         )
         response = templates().TemplateResponse(request, "resource.html", context, headers=headers)
     else:
-        if variant.rdf.supports_datasets:
+        if variant.extension in ("trig", "nq"):
             data = serialize(to_quads(description), None, variant.rdf, prefixes=PREFIXES)
         else:
             data = serialize(to_triples(description, specific), None, variant.rdf, prefixes=PREFIXES)

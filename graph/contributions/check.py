@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import rdflib
+import rdflib.collection
 from pyoxigraph import Literal, NamedNode, Triple
 from rdflib import OWL, RDF, RDFS, URIRef
 
@@ -83,6 +84,12 @@ class Rules:
             for s, o in ontology.subject_objects(predicate):
                 if isinstance(s, URIRef) and isinstance(o, URIRef):
                     hierarchy.add((s, predicate, o))
+        for c, d in ontology.subject_objects(OWL.equivalentClass):  # C ≡ A ⊓ ∃p.{v} ⊑ A
+            parts = ontology.value(d, OWL.intersectionOf) if isinstance(c, URIRef) else None
+            if parts is not None:
+                for part in rdflib.collection.Collection(ontology, parts):
+                    if isinstance(part, URIRef):
+                        hierarchy.add((c, RDFS.subClassOf, part))
         functional = {str(p) for p in ontology.subjects(RDF.type, OWL.FunctionalProperty)}
         for shape in shapes.subjects(SH.maxCount, rdflib.Literal(1)):
             path = shapes.value(shape, SH.path)
@@ -95,21 +102,31 @@ def _values(iris: Iterable[str]) -> str:
     return " ".join(f"<{iri}>" for iri in sorted(iris))
 
 
-def closure(store: Store, record: Record, limit: int) -> tuple[list[Triple], bool]:
-    """The published triples a record's validation needs; True when the limit cut them short."""
+def closure(store: Store, record: Record, limit: int,
+            exclude: Iterable[str] = ()) -> tuple[list[Triple], bool]:
+    """The published triples a record's validation needs; True when the limit cut them short.
+
+    ``exclude`` names graphs to leave out (those of a contribution the record supersedes).
+    """
     terms = record.terms - record.minted
     subjects = record.subjects - record.minted
+    dataset: dict[str, object] = {}
+    skip = set(exclude)
+    if skip:
+        dataset = {"default_graph": [g for g in store.named_graphs() if g not in skip],
+                   "union_default": False}
     found: list[Triple] = []
     if terms:
         found += list(store.query(
             f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {_values(terms)} }} ?s ?p ?o }} "
-            f"LIMIT {limit + 1}"
+            f"LIMIT {limit + 1}", **dataset  # type: ignore[arg-type]
         ))
     if subjects and len(found) <= limit:
         found += list(store.query(
             "CONSTRUCT { ?o ?q ?t } WHERE { "
             f"VALUES ?s {{ {_values(subjects)} }} VALUES ?q {{ <{RDF_TYPE}> <{SKOS_IN_SCHEME}> }} "
-            f"?s ?p ?o . FILTER(isIRI(?o)) ?o ?q ?t }} LIMIT {limit + 1 - len(found)}"
+            f"?s ?p ?o . FILTER(isIRI(?o)) ?o ?q ?t }} LIMIT {limit + 1 - len(found)}",
+            **dataset,  # type: ignore[arg-type]
         ))
     return found[:limit], len(found) > limit
 
@@ -178,9 +195,10 @@ class Checked:
 
 
 def check_record(store: Store | None, record: Record, rules: Rules, *, base_iri: str,
-                 closure_limit: int = 20_000) -> Checked:
+                 closure_limit: int = 20_000, exclude: Iterable[str] = ()) -> Checked:
     """SHACL plus policy for one record; ``store=None`` checks the record alone."""
-    context, truncated = closure(store, record, closure_limit) if store is not None else ([], False)
+    context, truncated = (closure(store, record, closure_limit, exclude) if store is not None
+                          else ([], False))
     data = to_rdflib(record.triples)
     to_rdflib(context, into=data)
     report = validate(data, rules.shapes, rules.hierarchy)

@@ -197,9 +197,13 @@ class Contributions:
             max_triples=self.settings.record_max_triples,
         )
 
-    def check(self, record: Record) -> Checked:
+    def check(self, record: Record, supersedes: str | None = None) -> Checked:
+        exclude = []
+        if supersedes is not None:  # the record replaces these published graphs
+            exclude = [self.published_graph(supersedes), self.inferred_graph(supersedes)]
         return check_record(self.publisher.store, record, self.rules, base_iri=self.base,
-                            closure_limit=self.settings.record_closure_max_triples)
+                            closure_limit=self.settings.record_closure_max_triples,
+                            exclude=exclude)
 
     def validate(self, data: bytes, format: RdfFormat) -> Checked:
         """The dry run: parse and check, store nothing."""
@@ -211,17 +215,17 @@ class Contributions:
         """Store a conforming record as pending; a non-conforming one raises ValidationFailed."""
         cid = new_id()
         record = self.read(data, format, cid)
-        checked = self.check(record)
-        if not checked.report.conforms:
-            raise ValidationFailed(
-                f"the record does not conform: {len(checked.report.violations)} violation(s)",
-                checked.report,
-            )
         if supersedes is not None:
             previous = self.get(supersedes, who)
             if previous.status not in (Status.pending, Status.accepted):
                 raise Conflict(f"contribution {supersedes} is {previous.status}; "
                                "only a pending or accepted one can be superseded")
+        checked = self.check(record, supersedes)
+        if not checked.report.conforms:
+            raise ValidationFailed(
+                f"the record does not conform: {len(checked.report.violations)} violation(s)",
+                checked.report,
+            )
         iri, agent, now = self.iri(cid), who.agent_iri(self.base), _now()
         meta = [
             f"<{iri}> <{RDF_TYPE}> <{PROV}Entity> ; <{UIKG}reviewStatus> {_lit('pending')} ;",
@@ -333,7 +337,7 @@ class Contributions:
         """The contribution, its report against the graph as it is now, and the diff."""
         contribution = self.get(cid, who)
         record = self._as_record(contribution)
-        checked = self.check(record)
+        checked = self.check(record, contribution.supersedes)
         return contribution, checked, diff(record, checked.closure, self.rules)
 
     # -- decisions -----------------------------------------------------------------------------
@@ -366,7 +370,7 @@ class Contributions:
             if contribution.status is not Status.pending:
                 raise Conflict(f"contribution {cid} is {contribution.status}, not pending")
             record = self._as_record(contribution)
-            checked = self.check(record)
+            checked = self.check(record, contribution.supersedes)
             if not checked.report.conforms:
                 raise ValidationFailed(
                     f"contribution {cid} no longer conforms to the published graph",

@@ -63,8 +63,13 @@ INPUT: dict[str, RdfFormat] = {
 
 
 def for_form(form: str) -> list[str]:
-    """The media types a query form can answer in, default first."""
-    return list(SOLUTIONS) if form in ("SELECT", "ASK") else list(GRAPH)
+    """The media types a query form can answer in, default first.
+
+    ASK has no standard CSV or TSV form, so it is offered in JSON and XML only.
+    """
+    if form == "ASK":
+        return [SPARQL_JSON, SPARQL_XML]
+    return list(SOLUTIONS) if form == "SELECT" else list(GRAPH)
 
 
 def charset(media_type: str) -> str:

@@ -211,8 +211,10 @@ class SparqlService:
             query=query,
             media_type=media_type,
             max_rows=self.settings.max_result_rows,
-            default_graph=tuple(default_graph) or None,
-            named_graphs=tuple(named_graphs) or None,
+            # A protocol dataset replaces the whole dataset: naming only named graphs leaves
+            # an empty default graph, and the other way round (SPARQL 1.1 Protocol 2.1.4).
+            default_graph=tuple(default_graph) if protocol_dataset else None,
+            named_graphs=tuple(named_graphs) if protocol_dataset else None,
             union_default=not (protocol_dataset or info.has_dataset),
             substitutions=tuple(substitutions),
             base_iri=self.settings.base_iri,

@@ -69,8 +69,8 @@ class EmbeddedStore(Store):
                 sparql,
                 base_iri=base_iri,
                 use_default_graph_as_union=union_default and default_graph is None,
-                default_graph=[NamedNode(g) for g in default_graph] if default_graph else None,
-                named_graphs=[NamedNode(g) for g in named_graphs] if named_graphs else None,
+                default_graph=None if default_graph is None else [NamedNode(g) for g in default_graph],
+                named_graphs=None if named_graphs is None else [NamedNode(g) for g in named_graphs],
                 substitutions=dict(substitutions) if substitutions else None,
             )
         except SyntaxError as error:

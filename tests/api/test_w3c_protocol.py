@@ -190,11 +190,6 @@ def test_with_clause_and_protocol_dataset(server: Server, query_string: str, sta
     assert parse_solutions(reply).askAnswer is (status == 204), reply.describe()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="graph/store/embedded.py turns an empty default_graph/named_graphs list into None, "
-    "so a protocol dataset given in part keeps the rest of the store's dataset (see report)",
-)
 @pytest.mark.parametrize(
     ("query", "parameter"),
     [

@@ -1,0 +1,349 @@
+"""Reading, checking and the lifecycle of contributed records (graph/contributions/)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pyoxigraph import RdfFormat
+from pyoxigraph import Store as OxStore
+
+from graph.auth import Principal, Role
+from graph.contributions import (
+    Conflict,
+    Contributions,
+    Rules,
+    Status,
+    check_record,
+    format_for_media_type,
+    format_for_path,
+    history_of,
+    read_record,
+)
+from graph.contributions.record import RecordRefused
+from graph.errors import (
+    BadRequest,
+    Forbidden,
+    PayloadTooLarge,
+    RDFSyntaxError,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+from graph.settings import Settings
+from graph.store.embedded import EmbeddedStore
+from tests.conftest import copy_data_dir
+from tests.support import records
+
+BASE = "https://w3id.org/uikg/"
+ALICE = Principal("alice", Role.contributor)
+CAROL = Principal("carol", Role.contributor)
+BOB = Principal("bob", Role.curator)
+
+
+def read(data: bytes, format: RdfFormat = RdfFormat.TURTLE, **limits: int):  # type: ignore[no-untyped-def]
+    return read_record(data, format, base_iri=BASE, record_id="t1", **limits)
+
+
+# -- reading ---------------------------------------------------------------------------------
+def test_formats_by_media_type_and_extension() -> None:
+    assert format_for_media_type("text/turtle; charset=utf-8") is RdfFormat.TURTLE
+    assert format_for_media_type("application/ld+json") is RdfFormat.JSON_LD
+    assert format_for_path(Path("a.rdf")) is RdfFormat.RDF_XML
+    assert format_for_path(Path("a.nt")) is RdfFormat.N_TRIPLES
+    for bad in ("application/trig", "application/n-quads", "text/n3", "text/html", None):
+        with pytest.raises(UnsupportedMediaType):
+            format_for_media_type(bad)
+    with pytest.raises(UnsupportedMediaType):
+        format_for_media_type("text/turtle; charset=latin-1")
+    with pytest.raises(UnsupportedMediaType):
+        format_for_path(Path("a.trig"))
+
+
+def test_syntax_error_has_line_and_column() -> None:
+    with pytest.raises(RDFSyntaxError) as caught:
+        read(records.SYNTAX_ERROR)
+    assert (caught.value.line, caught.value.column) == (4, 7)
+
+
+def test_json_syntax_error_has_line_and_column() -> None:
+    with pytest.raises(RDFSyntaxError) as caught:
+        read(b'{\n  "@id": "https://w3id.org/uikg/id/city/x",\n  oops\n}', RdfFormat.JSON_LD)
+    assert caught.value.line == 3
+
+
+@pytest.mark.parametrize("data", [b"", b"  \n "])
+def test_empty_record(data: bytes) -> None:
+    with pytest.raises(BadRequest, match="empty"):
+        read(data)
+
+
+def test_byte_and_triple_limits() -> None:
+    with pytest.raises(PayloadTooLarge, match="bytes"):
+        read(records.city(), max_bytes=100)
+    with pytest.raises(PayloadTooLarge, match="50 triples"):
+        read(records.many_triples(51), RdfFormat.N_TRIPLES, max_triples=50)
+    assert len(read(records.many_triples(50), RdfFormat.N_TRIPLES, max_triples=50).triples) == 50
+
+
+@pytest.mark.parametrize("make", [records.remote_context, records.remote_context_in_list])
+def test_remote_jsonld_context_is_refused_and_never_fetched(make) -> None:  # type: ignore[no-untyped-def]
+    with records.Listener() as listener:
+        with pytest.raises(RecordRefused, match="remote context"):
+            read(make(listener.url), RdfFormat.JSON_LD)
+        assert listener.connections == 0
+
+
+def test_jsonld_import_is_refused() -> None:
+    data = b'{"@context": {"@import": "http://127.0.0.1:9/x"}, "@id": "http://ex.org/a"}'
+    with pytest.raises(RecordRefused, match="@import"):
+        read(data, RdfFormat.JSON_LD)
+
+
+def test_inline_jsonld_context_is_fine() -> None:
+    data = (b'{"@context": {"dct": "http://purl.org/dc/terms/"}, '
+            b'"@id": "https://w3id.org/uikg/id/city/x", "dct:source": {"@id": "https://e.org/s"}}')
+    assert len(read(data, RdfFormat.JSON_LD).triples) == 1
+
+
+def test_rdfxml_entities_are_refused_and_never_fetched() -> None:
+    with records.Listener() as listener:
+        with pytest.raises(RecordRefused, match="DOCTYPE") as caught:
+            read(records.external_entity(listener.url), RdfFormat.RDF_XML)
+        assert caught.value.line == 2
+        assert listener.connections == 0
+    with pytest.raises(RecordRefused, match="never expanded"):
+        read(records.BILLION_LAUGHS, RdfFormat.RDF_XML)
+
+
+def test_ill_typed_literal() -> None:
+    with pytest.raises(BadRequest, match="abc.*xsd:date"):
+        read(records.ILL_TYPED, RdfFormat.N_TRIPLES)
+    with pytest.raises(BadRequest, match="no such day"):
+        read(b'<http://e.org/a> <http://e.org/p> "2023-02-30"^^<http://www.w3.org/2001/XMLSchema#date> .',
+             RdfFormat.N_TRIPLES)
+
+
+@pytest.mark.parametrize(("data", "format"), [
+    (records.IRI_WITH_SPACE_JSONLD, RdfFormat.JSON_LD),
+    (records.IRI_WITH_CONTROL_NT, RdfFormat.N_TRIPLES),
+    (b"<http://e.org/a b> <http://e.org/p> 1 .", RdfFormat.TURTLE),
+])
+def test_iris_with_spaces_or_control_characters(data: bytes, format: RdfFormat) -> None:
+    with pytest.raises(BadRequest, match="IRI"):
+        read(data, format)
+
+
+def test_named_graphs_are_refused() -> None:
+    data = b'{"@id": "https://w3id.org/uikg/graph/inferred", "@graph": [{"@id": "http://e/a", "http://e/p": "x"}]}'
+    with pytest.raises(RDFSyntaxError, match="[Nn]amed graphs"):
+        read(data, RdfFormat.JSON_LD)
+
+
+def test_blank_nodes_are_skolemised_in_the_project_space() -> None:
+    record = read(b'[] <http://purl.org/dc/terms/source> [ <http://e.org/p> "x" ] .')
+    terms = {t.subject.value for t in record.triples}
+    assert terms == {f"{BASE}.well-known/genid/t1/b0", f"{BASE}.well-known/genid/t1/b1"}
+    assert record.minted == terms
+    assert record.digest.startswith("sha256:")
+
+
+def test_foreign_skolem_iris_are_refused() -> None:
+    with pytest.raises(RecordRefused, match="skolem"):
+        read(f"<{BASE}.well-known/genid/other/b0> <http://e.org/p> 1 .".encode())
+
+
+# -- checking --------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def rules() -> Rules:
+    return Rules.load()
+
+
+def check(store: EmbeddedStore, data: bytes, rules: Rules):  # type: ignore[no-untyped-def]
+    return check_record(store, read(data), rules, base_iri=BASE)
+
+
+def test_conforming_city(built_store: EmbeddedStore, rules: Rules) -> None:
+    report = check(built_store, records.city(), rules).report
+    assert report.conforms, report.to_text()
+
+
+def test_unknown_city_and_concept_outside_the_scheme(built_store: EmbeddedStore, rules: Rules) -> None:
+    report = check(built_store, records.BAD_DOCUMENT, rules).report
+    assert not report.conforms
+    paths = {r.path for r in report.violations}
+    assert "https://w3id.org/uikg/ontology#jurisdiction" in paths
+    assert "https://w3id.org/uikg/ontology#coversArea" in paths
+    assert "Violation" in report.to_text()
+    assert (None, None, None) != next(iter(report.graph))
+
+
+def test_unknown_country(built_store: EmbeddedStore, rules: Rules) -> None:
+    report = check(built_store, records.city(country="atlantis"), rules).report
+    assert [r.path for r in report.violations] == ["https://w3id.org/uikg/ontology#country"]
+
+
+def test_a_record_must_state_its_source(built_store: EmbeddedStore, rules: Rules) -> None:
+    data = records.city().replace(b"dct:source", b"rdfs:comment")
+    report = check(built_store, data, rules).report
+    assert any("source" in r.message for r in report.violations)
+
+
+@pytest.mark.parametrize("data", [
+    b"<https://w3id.org/uikg/ontology#City> <http://www.w3.org/2000/01/rdf-schema#subClassOf> "
+    b"<http://e.org/Thing> .",
+    b"<http://e.org/X> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <http://e.org/Y> .",
+    b"<https://w3id.org/uikg/id/concept/policy-area/education> <http://www.w3.org/2004/02/skos/core#inScheme> "
+    b"<https://w3id.org/uikg/id/scheme/integration-model> .",
+    b"<https://w3id.org/uikg/graph/inferred> <http://www.w3.org/ns/prov#wasGeneratedBy> <http://e.org/a> .",
+    b"<https://w3id.org/uikg/id/contribution/x> <http://www.w3.org/ns/prov#wasAttributedTo> <http://e.org/a> .",
+])
+def test_ontology_and_reserved_graphs_are_off_limits(built_store: EmbeddedStore, rules: Rules,
+                                                     data: bytes) -> None:
+    data += b"\n<http://e.org/z> <http://purl.org/dc/terms/source> <http://e.org/s> ."
+    report = check(built_store, data, rules).report
+    assert not report.conforms
+    assert any(r.source_shape and r.source_shape.endswith("ContributionPolicy")
+               for r in report.violations)
+
+
+# -- lifecycle -------------------------------------------------------------------------------
+class Direct:
+    """A publisher without query workers: the workflow's view of ``SparqlService``."""
+
+    def __init__(self, store: EmbeddedStore) -> None:
+        self.store = store
+        self.updates = 0
+
+    def apply(self, update: str) -> None:
+        self.store.update(update)
+        self.updates += 1
+
+
+@pytest.fixture
+def workflow(built_dir: Path, tmp_path: Path) -> Iterator[Contributions]:
+    copy_data_dir(built_dir, tmp_path)
+    store = EmbeddedStore(tmp_path / "store")
+    settings = Settings(data_dir=tmp_path)
+    yield Contributions(settings, Direct(store), OxStore())
+    store.close()
+
+
+def visible(store: EmbeddedStore, iri: str) -> bool:
+    return store.ask(f"ASK {{ <{iri}> ?p ?o }}")
+
+
+POZNAN = f"{BASE}id/city/poznan"
+
+
+def test_submit_review_accept(workflow: Contributions) -> None:
+    store = workflow.publisher.store
+    contribution = workflow.submit(records.city(), RdfFormat.TURTLE, ALICE)
+    assert contribution.status is Status.pending
+    assert contribution.sources == ["https://example.org/sources/poznan"]
+    assert not visible(store, POZNAN), "a pending record leaked into the published store"
+    assert [c.id for c in workflow.list(BOB, Status.pending)] == [contribution.id]
+    assert workflow.list(CAROL) == []
+    with pytest.raises(Forbidden):
+        workflow.get(contribution.id, CAROL)
+    _, checked, changes = workflow.review(contribution.id, BOB)
+    assert checked.report.conforms and len(changes.adds) == 5 and not changes.contradicts
+    accepted = workflow.accept(contribution.id, BOB, "checked against the city's site")
+    assert accepted.status is Status.accepted
+    assert [e.action for e in accepted.events] == ["submitted", "accepted"]
+    assert visible(store, POZNAN)
+    assert store.ask(f"ASK {{ <{POZNAN}> a <https://w3id.org/uikg/ontology#Place> }}")
+    assert workflow.publisher.updates == 1
+    history = history_of(store, BASE, POZNAN)
+    assert [h["contribution"] for h in history] == [accepted.iri]
+    assert history[0]["curator"].endswith("/bob")
+    with pytest.raises(Conflict):
+        workflow.accept(contribution.id, BOB)
+
+
+def test_contradiction_is_shown_in_the_diff(workflow: Contributions) -> None:
+    first = workflow.submit(records.city(), RdfFormat.TURTLE, ALICE)
+    other = workflow.submit(records.city(country="germany"), RdfFormat.TURTLE, CAROL)
+    workflow.accept(first.id, BOB)
+    _, checked, changes = workflow.review(other.id, BOB)
+    assert not checked.report.conforms
+    [(triple, published)] = changes.contradicts
+    assert triple.object.value.endswith("/country/germany")
+    assert [t.object.value for t in published] == [f"{BASE}id/country/poland"]
+    assert len(changes.present) == 3  # type and the two labels are already published
+    with pytest.raises(ValidationFailed):
+        workflow.accept(other.id, BOB)
+    assert workflow.get(other.id, BOB).status is Status.pending
+    # a record that repeats a one-valued property with another value is refused at once
+    with pytest.raises(ValidationFailed):
+        workflow.submit(records.city(country="germany"), RdfFormat.TURTLE, ALICE)
+
+
+def test_reject_needs_a_reason_and_stays_in_history(workflow: Contributions) -> None:
+    contribution = workflow.submit(records.city(), RdfFormat.TURTLE, ALICE)
+    with pytest.raises(BadRequest, match="reason"):
+        workflow.reject(contribution.id, BOB, " ")
+    rejected = workflow.reject(contribution.id, BOB, "duplicate of an existing record")
+    assert rejected.status is Status.rejected
+    assert rejected.events[-1].reason == "duplicate of an existing record"
+    assert not visible(workflow.publisher.store, POZNAN)
+    assert workflow.publisher.updates == 0
+    assert [c.status for c in workflow.list(ALICE)] == [Status.rejected]
+
+
+def test_superseding_replaces_the_published_graph(workflow: Contributions) -> None:
+    store = workflow.publisher.store
+    first = workflow.submit(records.city(label="Posen"), RdfFormat.TURTLE, ALICE)
+    workflow.accept(first.id, BOB)
+    second = workflow.submit(records.city(), RdfFormat.TURTLE, ALICE, supersedes=first.id)
+    workflow.accept(second.id, BOB)
+    assert workflow.get(first.id, BOB).status is Status.superseded
+    assert not store.ask(f'ASK {{ <{POZNAN}> ?p "Posen"@en }}')
+    assert store.ask(f'ASK {{ <{POZNAN}> ?p "Poznań"@en }}')
+
+
+def test_non_conforming_records_store_nothing(workflow: Contributions) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        workflow.submit(records.BAD_DOCUMENT, RdfFormat.TURTLE, ALICE)
+    assert not caught.value.report.conforms
+    assert workflow.list(BOB) == []
+    assert len(workflow.queue) == 0
+
+
+def test_reconcile_after_a_crash_between_publish_and_queue(workflow: Contributions) -> None:
+    contribution = workflow.submit(records.city(), RdfFormat.TURTLE, ALICE)
+    workflow._mark_accepted = lambda *args, **kwargs: None  # type: ignore[method-assign]
+    workflow.accept(contribution.id, BOB)
+    assert workflow.get(contribution.id, BOB).status is Status.pending
+    del workflow._mark_accepted
+    assert workflow.reconcile() == [contribution.id]
+    assert workflow.get(contribution.id, ALICE).status is Status.accepted
+
+
+# -- the command line ------------------------------------------------------------------------
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "graph", "validate", *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_exit_codes(built_dir: Path, tmp_path: Path) -> None:
+    good, bad, broken = tmp_path / "good.ttl", tmp_path / "bad.ttl", tmp_path / "broken.ttl"
+    good.write_bytes(records.city())
+    bad.write_bytes(records.BAD_DOCUMENT)
+    broken.write_bytes(records.SYNTAX_ERROR)
+    result = run_cli(str(good), "--data-dir", str(built_dir))
+    assert result.returncode == 0, result.stderr
+    assert "Conforms" in result.stdout
+    result = run_cli(str(good), str(bad), "--data-dir", str(built_dir))
+    assert result.returncode == 1
+    assert "Violation: https://w3id.org/uikg/id/document/atlantis-strategy" in result.stdout
+    assert "property https://w3id.org/uikg/ontology#jurisdiction" in result.stdout
+    result = run_cli(str(broken), "--data-dir", str(built_dir))
+    assert result.returncode == 2 and "line 4" in result.stderr
+    jsonld = tmp_path / "record.jsonld"
+    jsonld.write_bytes(records.remote_context("http://127.0.0.1:9"))
+    assert run_cli(str(jsonld), "--data-dir", str(built_dir)).returncode == 2
+    result = run_cli(str(bad), "--format", "json", "--data-dir", str(built_dir))
+    assert result.returncode == 1 and '"conforms": false' in result.stdout

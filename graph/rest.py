@@ -234,12 +234,17 @@ def jsonld_context(store: Store, ontology_graph: str) -> dict[str, object]:
     return context
 
 
-def to_jsonld(graph: rdflib.Graph, context: dict[str, object], context_url: str) -> object:
-    """Compact JSON-LD for ``graph`` whose ``@context`` is the published context's URL."""
+def to_jsonld(graph: rdflib.Graph, context: dict[str, object], context_url: str,
+              order: list[str] | None = None) -> object:
+    """Compact JSON-LD for ``graph`` whose ``@context`` is the published context's URL;
+    ``order`` puts the nodes in page order (the serialiser's own order is arbitrary)."""
     document = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=False))
     if isinstance(document, dict):
         document.pop("@context", None)
         nodes = document.get("@graph", [document] if document else [])
     else:
         nodes = document
+    if order is not None:
+        rank = {iri: index for index, iri in enumerate(order)}
+        nodes.sort(key=lambda node: rank.get(node.get("id", ""), len(rank)))
     return {"@context": context_url, "@graph": nodes}

@@ -90,8 +90,8 @@ def _read(request: Request, service: SparqlService, graph: str | None, head: boo
     return Response(body, media_type=formats.charset(media_type), headers=headers)
 
 
-@router.api_route("/store", methods=["GET", "HEAD"], operation_id="graph_store_get",
-                  summary="Read a graph (Graph Store Protocol)")
+@router.get("/store", operation_id="graph_store_get", summary="Read a graph (Graph Store Protocol)")
+@router.head("/store", include_in_schema=False)
 @router.api_route("/store/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
 def graph_get(request: Request, service: ServiceDep, path: str | None = None) -> Response:
     graph = _required(_target(request, path))

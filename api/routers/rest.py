@@ -52,9 +52,10 @@ def _context_url(request: Request) -> str:
     return f"{str(request.base_url).rstrip('/')}{PREFIX}/context.jsonld"
 
 
-def _jsonld_response(request: Request, graph: rdflib.Graph, headers: dict[str, str]) -> Response:
-    document = rest.to_jsonld(graph, _context(request), _context_url(request))
-    return Response(json.dumps(document, ensure_ascii=False), media_type=JSONLD, headers=headers)
+def _jsonld_response(request: Request, graph: rdflib.Graph, headers: dict[str, str],
+                     order: list[str] | None = None, media_type: str = JSONLD) -> Response:
+    document = rest.to_jsonld(graph, _context(request), _context_url(request), order)
+    return Response(json.dumps(document, ensure_ascii=False), media_type=media_type, headers=headers)
 
 
 def _csv(graph: rdflib.Graph, items: list[str], context: dict[str, object]) -> str:
@@ -94,9 +95,7 @@ def _collection_routes(router: APIRouter, collection: rest.Collection, max_limit
         if media_type == formats.CSV:
             return Response(_csv(graph, page.items, _context(request)), media_type="text/csv; charset=utf-8",
                             headers=headers)
-        response = _jsonld_response(request, graph, headers)
-        response.media_type = media_type
-        return response
+        return _jsonld_response(request, graph, headers, page.items, media_type)
 
     extra = [
         inspect.Parameter("sort", inspect.Parameter.KEYWORD_ONLY, annotation=str,

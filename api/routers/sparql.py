@@ -120,11 +120,16 @@ def _service_description(request: Request, service: SparqlService) -> Response:
     return Response(body, media_type=formats.charset(media_type), headers={"Vary": "Accept"})
 
 
-@router.api_route(
+@router.get(
     "/sparql",
-    methods=["GET", "POST"],
-    operation_id="sparql_query",
-    summary="SPARQL 1.1 query (or the service description when there is no query)",
+    operation_id="sparql_query_get",
+    summary="SPARQL 1.1 query by GET (or the service description when there is no query)",
+    responses=_QUERY_RESPONSES,
+)
+@router.post(
+    "/sparql",
+    operation_id="sparql_query_post",
+    summary="SPARQL 1.1 query by POST (URL-encoded form or application/sparql-query)",
     responses=_QUERY_RESPONSES,
 )
 async def sparql_query(request: Request, service: ServiceDep) -> Response:

@@ -16,6 +16,7 @@ provenance records.
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,10 @@ DCT = "http://purl.org/dc/terms/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SKOS_IN_SCHEME = "http://www.w3.org/2004/02/skos/core#inScheme"
 UIKG = "https://w3id.org/uikg/ontology#"
+
+# rdflib's SPARQL parser (pyparsing), which pySHACL uses for sh:sparql constraints, is not
+# thread-safe: two validations at once fail at random. One at a time per process.
+_SHACL = threading.Lock()
 
 POLICY_SHAPE = "https://w3id.org/uikg/shapes#ContributionPolicy"
 SOURCE_PREDICATES = (
@@ -201,7 +206,8 @@ def check_record(store: Store | None, record: Record, rules: Rules, *, base_iri:
                           else ([], False))
     data = to_rdflib(record.triples)
     to_rdflib(context, into=data)
-    report = validate(data, rules.shapes, rules.hierarchy)
+    with _SHACL:
+        report = validate(data, rules.shapes, rules.hierarchy)
     subjects = record.subjects
     results = [r for r in report.results if r.focus_node in subjects]
     results += _policy(record, base_iri)

@@ -272,7 +272,7 @@ def test_contradiction_is_shown_in_the_diff(workflow: Contributions) -> None:
     [(triple, published)] = changes.contradicts
     assert triple.object.value.endswith("/country/germany")
     assert [t.object.value for t in published] == [f"{BASE}id/country/poland"]
-    assert len(changes.present) == 3  # type and the two labels are already published
+    assert len(changes.present) == 4  # type, two labels and source are already published
     with pytest.raises(ValidationFailed):
         workflow.accept(other.id, BOB)
     assert workflow.get(other.id, BOB).status is Status.pending

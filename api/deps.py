@@ -78,13 +78,16 @@ def require(role: Role) -> Callable[..., Principal]:
 
     def dependency(request: Request, user: MaybeUser) -> Principal:
         if not get_registry(request).enabled:
-            raise Forbidden("writes are disabled on this server (no tokens configured: set "
-                            "UIKG_ADMIN_TOKEN, UIKG_TOKENS or UIKG_TOKENS_FILE)")
+            raise Forbidden(
+                "writes are disabled on this server (no tokens configured: set "
+                "UIKG_ADMIN_TOKEN, UIKG_TOKENS or UIKG_TOKENS_FILE)"
+            )
         if user is None:
             raise Unauthorized("this operation needs a bearer token (Authorization: Bearer …)")
         if not user.role.allows(role):
-            raise Forbidden(f"this operation needs the {role.value} role; "
-                            f"{user.name} is a {user.role.value}")
+            raise Forbidden(
+                f"this operation needs the {role.value} role; {user.name} is a {user.role.value}"
+            )
         return user
 
     dependency.__name__ = f"require_{role.value}"

@@ -147,8 +147,9 @@ def parse_tokens_file(path: Path) -> list[Entry]:
         hexdigest = parts[2][len("sha256:") :]
         if not re.fullmatch(r"[0-9a-fA-F]{64}", hexdigest):
             raise AuthConfigError(f"{where}: the digest must be 64 hexadecimal digits")
-        entries.append(Entry(_name(parts[0], where), _role(parts[1], where),
-                             bytes.fromhex(hexdigest)))
+        entries.append(
+            Entry(_name(parts[0], where), _role(parts[1], where), bytes.fromhex(hexdigest))
+        )
     return entries
 
 

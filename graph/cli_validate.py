@@ -44,11 +44,15 @@ def _store(settings: Settings) -> tuple[Store, str | None]:
 
 
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Record files (Turtle, JSON-LD, RDF/XML, N-Triples).")],
+    files: Annotated[
+        list[Path], typer.Argument(help="Record files (Turtle, JSON-LD, RDF/XML, N-Triples).")
+    ],
     format: Annotated[str, typer.Option("--format", help="text, json or turtle.")] = "text",
     data_dir: Annotated[
         Path | None,
-        typer.Option("--data-dir", help="Where the store lives (default: $UIKG_DATA_DIR or ./var)."),
+        typer.Option(
+            "--data-dir", help="Where the store lives (default: $UIKG_DATA_DIR or ./var)."
+        ),
     ] = None,
 ) -> None:
     """Validate records against the shapes and the published graph (0 conforms, 1 not, 2 error)."""
@@ -72,12 +76,20 @@ def validate(
         for path in files:
             try:
                 record = read_record(
-                    path.read_bytes(), format_for_path(path), base_iri=settings.base_iri,
-                    record_id="validate", max_bytes=settings.record_max_bytes,
+                    path.read_bytes(),
+                    format_for_path(path),
+                    base_iri=settings.base_iri,
+                    record_id="validate",
+                    max_bytes=settings.record_max_bytes,
                     max_triples=settings.record_max_triples,
                 )
-                checked = check_record(store, record, rules, base_iri=settings.base_iri,
-                                       closure_limit=settings.record_closure_max_triples)
+                checked = check_record(
+                    store,
+                    record,
+                    rules,
+                    base_iri=settings.base_iri,
+                    closure_limit=settings.record_closure_max_triples,
+                )
             except OSError as error:
                 err.print(f"{path}: error: {error.strerror or error}", highlight=False)
                 worst = 2
@@ -90,8 +102,9 @@ def validate(
             if not report.conforms:
                 worst = max(worst, 1)
             if format == "json":
-                outputs.append({"file": str(path), "conforms": report.conforms,
-                                "results": report.to_json()})
+                outputs.append(
+                    {"file": str(path), "conforms": report.conforms, "results": report.to_json()}
+                )
             elif format == "turtle":
                 sys.stdout.write(f"# {path}\n")
                 sys.stdout.write(report.graph.serialize(format="turtle"))

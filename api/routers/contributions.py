@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from pyoxigraph import serialize
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import ContributionsDep, CurrentUser, Curator, ServiceDep, SettingsDep
+from api.deps import ContributionsDep, Curator, CurrentUser, ServiceDep, SettingsDep
 from api.negotiation import choose
 from graph.contributions import Status, format_for_media_type, history_of
 from graph.contributions.check import Checked
@@ -58,8 +58,9 @@ def report_response(request: Request, report: ValidationReport, status: int = 20
         body = report.graph.serialize(format="turtle", encoding="utf-8")
         return Response(body, status, media_type=formats.charset(media_type), headers=headers)
     if media_type == TEXT:
-        return Response(report.to_text() + "\n", status, media_type="text/plain; charset=utf-8",
-                        headers=headers)
+        return Response(
+            report.to_text() + "\n", status, media_type="text/plain; charset=utf-8", headers=headers
+        )
     return JSONResponse(report_json(report), status, headers=headers)
 
 
@@ -68,10 +69,19 @@ async def _body(request: Request) -> tuple[bytes, Any]:
     return await request.body(), format
 
 
-@router.post("/validate", operation_id="validate_record", openapi_extra={"requestBody": _RECORD_BODY},
-             summary="Validate a record against the shapes and the published graph (dry run)",
-             responses={200: {"description": "The SHACL report (JSON, Turtle or text by Accept).",
-                              "content": {t: {} for t in REPORT_TYPES}}, **_ERRORS})
+@router.post(
+    "/validate",
+    operation_id="validate_record",
+    openapi_extra={"requestBody": _RECORD_BODY},
+    summary="Validate a record against the shapes and the published graph (dry run)",
+    responses={
+        200: {
+            "description": "The SHACL report (JSON, Turtle or text by Accept).",
+            "content": {t: {} for t in REPORT_TYPES},
+        },
+        **_ERRORS,
+    },
+)
 async def validate(request: Request, contributions: ContributionsDep) -> Response:
     """Nothing is stored. `conforms` is false only for violations; warnings are advice."""
     data, format = await _body(request)
@@ -79,70 +89,111 @@ async def validate(request: Request, contributions: ContributionsDep) -> Respons
     return report_response(request, checked.report)
 
 
-@router.post("/contributions", operation_id="submit_contribution", status_code=201,
-             openapi_extra={"requestBody": _RECORD_BODY},
-             summary="Submit a record for review (contributor token)",
-             responses={201: {"description": "Stored as pending; Location names it."},
-                        422: {"description": "The record does not conform; the report says why."},
-                        **_ERRORS})
-async def submit(request: Request, user: CurrentUser, contributions: ContributionsDep,
-                 supersedes: str | None = Query(default=None, max_length=64)) -> Response:
+@router.post(
+    "/contributions",
+    operation_id="submit_contribution",
+    status_code=201,
+    openapi_extra={"requestBody": _RECORD_BODY},
+    summary="Submit a record for review (contributor token)",
+    responses={
+        201: {"description": "Stored as pending; Location names it."},
+        422: {"description": "The record does not conform; the report says why."},
+        **_ERRORS,
+    },
+)
+async def submit(
+    request: Request,
+    user: CurrentUser,
+    contributions: ContributionsDep,
+    supersedes: str | None = Query(default=None, max_length=64),
+) -> Response:
     data, format = await _body(request)
     contribution = await run_in_threadpool(contributions.submit, data, format, user, supersedes)
     location = str(request.url_for("get_contribution", cid=contribution.id))
     return JSONResponse(contribution.to_json(), 201, headers={"Location": location})
 
 
-@router.get("/contributions", operation_id="list_contributions",
-            summary="Contributions: all for curators, one's own for contributors")
-def list_contributions(user: CurrentUser, contributions: ContributionsDep,
-                       status: Status | None = None) -> JSONResponse:
-    items = contributions.list(user, status)
+@router.get(
+    "/contributions",
+    operation_id="list_contributions",
+    summary="Contributions: all for curators, one's own for contributors",
+)
+def list_contributions(
+    user: CurrentUser, contributions: ContributionsDep, status: Status | None = None
+) -> JSONResponse:
+    items = contributions.list_for(user, status)
     return JSONResponse({"contributions": [c.to_json() for c in items]})
 
 
-@router.get("/contributions/{cid}", operation_id="get_contribution",
-            summary="One contribution: status, report and history (its contributor, curators)")
+@router.get(
+    "/contributions/{cid}",
+    operation_id="get_contribution",
+    summary="One contribution: status, report and history (its contributor, curators)",
+)
 def get_contribution(cid: str, user: CurrentUser, contributions: ContributionsDep) -> JSONResponse:
     return JSONResponse(contributions.get(cid, user).to_json())
 
 
-@router.get("/contributions/{cid}/record", operation_id="get_contribution_record",
-            summary="The record as stored (blank nodes skolemised)")
-def get_record(request: Request, cid: str, user: CurrentUser,
-               contributions: ContributionsDep) -> Response:
+@router.get(
+    "/contributions/{cid}/record",
+    operation_id="get_contribution_record",
+    summary="The record as stored (blank nodes skolemised)",
+)
+def get_record(
+    request: Request, cid: str, user: CurrentUser, contributions: ContributionsDep
+) -> Response:
     contributions.get(cid, user)
     media_type = choose(request.headers.get("accept"), list(formats.GRAPH))
     body = serialize(contributions.record(cid), None, formats.GRAPH[media_type]) or b""
     return Response(body, media_type=formats.charset(media_type), headers={"Vary": "Accept"})
 
 
-@router.get("/contributions/{cid}/review", operation_id="review_contribution",
-            summary="Report against the graph as it is now, and the diff (curator)")
+@router.get(
+    "/contributions/{cid}/review",
+    operation_id="review_contribution",
+    summary="Report against the graph as it is now, and the diff (curator)",
+)
 def review(cid: str, user: Curator, contributions: ContributionsDep) -> JSONResponse:
     contribution, checked, changes = contributions.review(cid, user)
-    return JSONResponse({"contribution": contribution.to_json(),
-                         "report": report_json(checked.report), "diff": changes.to_json()})
+    return JSONResponse(
+        {
+            "contribution": contribution.to_json(),
+            "report": report_json(checked.report),
+            "diff": changes.to_json(),
+        }
+    )
 
 
-@router.post("/contributions/{cid}/accept", operation_id="accept_contribution",
-             summary="Publish a pending contribution atomically (curator)")
-def accept(cid: str, user: Curator, contributions: ContributionsDep,
-           decision: Decision | None = None) -> JSONResponse:
+@router.post(
+    "/contributions/{cid}/accept",
+    operation_id="accept_contribution",
+    summary="Publish a pending contribution atomically (curator)",
+)
+def accept(
+    cid: str, user: Curator, contributions: ContributionsDep, decision: Decision | None = None
+) -> JSONResponse:
     reason = decision.reason if decision else None
     return JSONResponse(contributions.accept(cid, user, reason).to_json())
 
 
-@router.post("/contributions/{cid}/reject", operation_id="reject_contribution",
-             summary="Reject a pending contribution with a reason (curator)")
-def reject(cid: str, decision: Decision, user: Curator,
-           contributions: ContributionsDep) -> JSONResponse:
+@router.post(
+    "/contributions/{cid}/reject",
+    operation_id="reject_contribution",
+    summary="Reject a pending contribution with a reason (curator)",
+)
+def reject(
+    cid: str, decision: Decision, user: Curator, contributions: ContributionsDep
+) -> JSONResponse:
     return JSONResponse(contributions.reject(cid, user, decision.reason or "").to_json())
 
 
-@router.get("/history", operation_id="resource_history",
-            summary="The accepted contributions that shaped a resource (public)")
-def history(service: ServiceDep, settings: SettingsDep,
-            resource: str = Query(max_length=2000)) -> JSONResponse:
+@router.get(
+    "/history",
+    operation_id="resource_history",
+    summary="The accepted contributions that shaped a resource (public)",
+)
+def history(
+    service: ServiceDep, settings: SettingsDep, resource: str = Query(max_length=2000)
+) -> JSONResponse:
     rows = history_of(service.store, settings.base_iri, resource)
     return JSONResponse({"resource": resource, "contributions": rows})

@@ -20,6 +20,16 @@ from graph.contributions.workflow import (
 )
 
 __all__ = [
-    "Checked", "Conflict", "Contribution", "Contributions", "Record", "Rules", "Status",
-    "check_record", "format_for_media_type", "format_for_path", "history_of", "read_record",
+    "Checked",
+    "Conflict",
+    "Contribution",
+    "Contributions",
+    "Record",
+    "Rules",
+    "Status",
+    "check_record",
+    "format_for_media_type",
+    "format_for_path",
+    "history_of",
+    "read_record",
 ]

@@ -50,18 +50,42 @@ SOURCE_PREDICATES = (
     UIKG + "evidenceFrom",
 )
 _TBOX_PREDICATES = {
-    str(p) for p in (
-        RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.equivalentClass,
-        OWL.equivalentProperty, OWL.inverseOf, OWL.disjointWith, OWL.propertyDisjointWith,
-        OWL.onProperty, OWL.someValuesFrom, OWL.allValuesFrom, OWL.hasValue, OWL.unionOf,
-        OWL.intersectionOf, OWL.imports, OWL.versionIRI,
+    str(p)
+    for p in (
+        RDFS.subClassOf,
+        RDFS.subPropertyOf,
+        RDFS.domain,
+        RDFS.range,
+        OWL.equivalentClass,
+        OWL.equivalentProperty,
+        OWL.inverseOf,
+        OWL.disjointWith,
+        OWL.propertyDisjointWith,
+        OWL.onProperty,
+        OWL.someValuesFrom,
+        OWL.allValuesFrom,
+        OWL.hasValue,
+        OWL.unionOf,
+        OWL.intersectionOf,
+        OWL.imports,
+        OWL.versionIRI,
     )
 }
 _TBOX_TYPES = {
-    str(t) for t in (
-        OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
-        OWL.FunctionalProperty, OWL.InverseFunctionalProperty, OWL.TransitiveProperty,
-        OWL.SymmetricProperty, OWL.Ontology, OWL.Restriction, RDF.Property, RDFS.Class,
+    str(t)
+    for t in (
+        OWL.Class,
+        OWL.ObjectProperty,
+        OWL.DatatypeProperty,
+        OWL.AnnotationProperty,
+        OWL.FunctionalProperty,
+        OWL.InverseFunctionalProperty,
+        OWL.TransitiveProperty,
+        OWL.SymmetricProperty,
+        OWL.Ontology,
+        OWL.Restriction,
+        RDF.Property,
+        RDFS.Class,
         URIRef("http://www.w3.org/2004/02/skos/core#ConceptScheme"),
     )
 }
@@ -107,8 +131,9 @@ def _values(iris: Iterable[str]) -> str:
     return " ".join(f"<{iri}>" for iri in sorted(iris))
 
 
-def closure(store: Store, record: Record, limit: int,
-            exclude: Iterable[str] = ()) -> tuple[list[Triple], bool]:
+def closure(
+    store: Store, record: Record, limit: int, exclude: Iterable[str] = ()
+) -> tuple[list[Triple], bool]:
     """The published triples a record's validation needs; True when the limit cut them short.
 
     ``exclude`` names graphs to leave out (those of a contribution the record supersedes).
@@ -118,21 +143,29 @@ def closure(store: Store, record: Record, limit: int,
     dataset: dict[str, object] = {}
     skip = set(exclude)
     if skip:
-        dataset = {"default_graph": [g for g in store.named_graphs() if g not in skip],
-                   "union_default": False}
+        dataset = {
+            "default_graph": [g for g in store.named_graphs() if g not in skip],
+            "union_default": False,
+        }
     found: list[Triple] = []
     if terms:
-        found += list(store.query(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {_values(terms)} }} ?s ?p ?o }} "
-            f"LIMIT {limit + 1}", **dataset  # type: ignore[arg-type]
-        ))
+        found += list(
+            store.query(
+                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {_values(terms)} }} ?s ?p ?o }} "
+                f"LIMIT {limit + 1}",
+                **dataset,  # type: ignore[arg-type]
+            )
+        )
     if subjects and len(found) <= limit:
-        found += list(store.query(
-            "CONSTRUCT { ?o ?q ?t } WHERE { "
-            f"VALUES ?s {{ {_values(subjects)} }} VALUES ?q {{ <{RDF_TYPE}> <{SKOS_IN_SCHEME}> }} "
-            f"?s ?p ?o . FILTER(isIRI(?o)) ?o ?q ?t }} LIMIT {limit + 1 - len(found)}",
-            **dataset,  # type: ignore[arg-type]
-        ))
+        found += list(
+            store.query(
+                "CONSTRUCT { ?o ?q ?t } WHERE { "
+                f"VALUES ?s {{ {_values(subjects)} }} "
+                f"VALUES ?q {{ <{RDF_TYPE}> <{SKOS_IN_SCHEME}> }} "
+                f"?s ?p ?o . FILTER(isIRI(?o)) ?o ?q ?t }} LIMIT {limit + 1 - len(found)}",
+                **dataset,  # type: ignore[arg-type]
+            )
+        )
     return found[:limit], len(found) > limit
 
 
@@ -141,11 +174,18 @@ def _policy(record: Record, base_iri: str) -> list[ValidationResult]:
     findings: list[ValidationResult] = []
 
     def refuse(triple: Triple, message: str) -> None:
-        findings.append(ValidationResult(
-            focus_node=triple.subject.value, path=triple.predicate.value,
-            value=triple.object.value if isinstance(triple.object, NamedNode | Literal) else None,
-            severity="Violation", message=message, source_shape=POLICY_SHAPE,
-        ))
+        findings.append(
+            ValidationResult(
+                focus_node=triple.subject.value,  # type: ignore[union-attr]
+                path=triple.predicate.value,
+                value=triple.object.value
+                if isinstance(triple.object, NamedNode | Literal)
+                else None,
+                severity="Violation",
+                message=message,
+                source_shape=POLICY_SHAPE,
+            )
+        )
 
     reserved = (
         (base_iri + "ontology", "the ontology"),
@@ -157,39 +197,63 @@ def _policy(record: Record, base_iri: str) -> list[ValidationResult]:
         ("http://www.w3.org/ns/shacl#", "SHACL"),
     )
     for triple in record.triples:
-        subject = triple.subject.value
+        subject = triple.subject.value  # type: ignore[union-attr]
         for prefix, what in reserved:
             if subject.startswith(prefix):
-                refuse(triple, f"A record may not describe {what} (<{subject}>); the ontology, "
-                               "schemes and provenance change only through the project.")
+                refuse(
+                    triple,
+                    f"A record may not describe {what} (<{subject}>); the ontology, "
+                    "schemes and provenance change only through the project.",
+                )
                 break
         else:
             if subject.startswith(base_iri + "graph/") and not subject.startswith(
                 base_iri + "graph/evidence/"
             ):
-                refuse(triple, f"<{subject}> is one of the project's reserved graphs; a record "
-                               "may only describe new evidence units under …/graph/evidence/.")
-            elif triple.predicate.value in _TBOX_PREDICATES or (
-                triple.predicate.value == RDF_TYPE and triple.object.value in _TBOX_TYPES
-            ) or triple.predicate.value.startswith("http://www.w3.org/ns/shacl#"):
-                refuse(triple, "A record may not define classes, properties or shapes; "
-                               "propose ontology changes to the project instead.")
+                refuse(
+                    triple,
+                    f"<{subject}> is one of the project's reserved graphs; a record "
+                    "may only describe new evidence units under …/graph/evidence/.",
+                )
+            elif (
+                triple.predicate.value in _TBOX_PREDICATES
+                or (triple.predicate.value == RDF_TYPE and triple.object.value in _TBOX_TYPES)  # type: ignore[union-attr]
+                or triple.predicate.value.startswith("http://www.w3.org/ns/shacl#")
+            ):
+                refuse(
+                    triple,
+                    "A record may not define classes, properties or shapes; "
+                    "propose ontology changes to the project instead.",
+                )
     if not any(t.predicate.value in SOURCE_PREDICATES for t in record.triples):
         subject = sorted(record.subjects)[0] if record.subjects else None
-        findings.append(ValidationResult(
-            focus_node=subject, path=None, value=None, severity="Violation",
-            message="State the record's source: dct:source or prov:wasDerivedFrom pointing to "
-                    "a work, a URL or a document (or uikg:evidenceFrom on an evidence unit).",
-            source_shape=POLICY_SHAPE,
-        ))
+        findings.append(
+            ValidationResult(
+                focus_node=subject,
+                path=None,
+                value=None,
+                severity="Violation",
+                message="State the record's source: dct:source or prov:wasDerivedFrom pointing to "
+                "a work, a URL or a document (or uikg:evidenceFrom on an evidence unit).",
+                source_shape=POLICY_SHAPE,
+            )
+        )
     return findings
 
 
 def sources_of(record: Record) -> list[str]:
-    return sorted({t.object.value for t in record.triples
-                   if t.predicate.value in SOURCE_PREDICATES and isinstance(t.object, NamedNode)}
-                  | {t.object.value for t in record.triples
-                     if t.predicate.value in SOURCE_PREDICATES and isinstance(t.object, Literal)})
+    return sorted(
+        {
+            t.object.value
+            for t in record.triples
+            if t.predicate.value in SOURCE_PREDICATES and isinstance(t.object, NamedNode)
+        }
+        | {
+            t.object.value
+            for t in record.triples
+            if t.predicate.value in SOURCE_PREDICATES and isinstance(t.object, Literal)
+        }
+    )
 
 
 @dataclass
@@ -199,11 +263,19 @@ class Checked:
     truncated: bool = False
 
 
-def check_record(store: Store | None, record: Record, rules: Rules, *, base_iri: str,
-                 closure_limit: int = 20_000, exclude: Iterable[str] = ()) -> Checked:
+def check_record(
+    store: Store | None,
+    record: Record,
+    rules: Rules,
+    *,
+    base_iri: str,
+    closure_limit: int = 20_000,
+    exclude: Iterable[str] = (),
+) -> Checked:
     """SHACL plus policy for one record; ``store=None`` checks the record alone."""
-    context, truncated = (closure(store, record, closure_limit, exclude) if store is not None
-                          else ([], False))
+    context, truncated = (
+        closure(store, record, closure_limit, exclude) if store is not None else ([], False)
+    )
     data = to_rdflib(record.triples)
     to_rdflib(context, into=data)
     with _SHACL:
@@ -212,11 +284,17 @@ def check_record(store: Store | None, record: Record, rules: Rules, *, base_iri:
     results = [r for r in report.results if r.focus_node in subjects]
     results += _policy(record, base_iri)
     if truncated:
-        results.append(ValidationResult(
-            focus_node=None, path=None, value=None, severity="Info", source_shape=POLICY_SHAPE,
-            message=f"The record references more than {closure_limit} published triples; only "
-                    "that many were used to check it.",
-        ))
+        results.append(
+            ValidationResult(
+                focus_node=None,
+                path=None,
+                value=None,
+                severity="Info",
+                source_shape=POLICY_SHAPE,
+                message=f"The record references more than {closure_limit} published triples; only "
+                "that many were used to check it.",
+            )
+        )
     order = {"Violation": 0, "Warning": 1, "Info": 2}
     results.sort(key=lambda r: (order[r.severity], r.focus_node or "", r.path or "", r.message))
     kept = _report_graph(report.graph, results)
@@ -232,7 +310,7 @@ def _report_graph(source: rdflib.Graph, results: list[ValidationResult]) -> rdfl
     graph.add((report, RDF.type, SH.ValidationReport))
     conforms = not any(r.severity == "Violation" for r in results)
     graph.add((report, SH.conforms, rdflib.Literal(conforms)))
-    index = {}
+    index: dict[tuple[str, str | None], list[rdflib.term.Node]] = {}
     for node in source.subjects(RDF.type, SH.ValidationResult):
         focus = source.value(node, SH.focusNode)
         message = source.value(node, SH.resultMessage)
@@ -298,8 +376,11 @@ def diff(record: Record, published: list[Triple], rules: Rules) -> Diff:
     contradicts = []
     for triple in adds:
         if triple.predicate.value in rules.functional:
-            others = [t for t in published if t.subject == triple.subject
-                      and t.predicate == triple.predicate and t not in mine]
+            others = [
+                t
+                for t in published
+                if t.subject == triple.subject and t.predicate == triple.predicate and t not in mine
+            ]
             if others:
                 contradicts.append((triple, others))
     return Diff(adds, present, contradicts)

@@ -120,8 +120,9 @@ def _syntax_error(error: Exception, format: RdfFormat) -> RDFSyntaxError:
         numbers = [int(g) for g in match.groups() if g]
         line, column = numbers[0], numbers[1]
     where = f" (line {line}, column {column})" if line else ""
-    return RDFSyntaxError(f"the {format.name} record does not parse{where}: {message}",
-                          line, column)
+    return RDFSyntaxError(
+        f"the {format.name} record does not parse{where}: {message}", line, column
+    )
 
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:
@@ -149,8 +150,10 @@ def _walk_jsonld(node: Any, path: str) -> Iterator[str]:
             contexts = value if isinstance(value, list) else [value]
             for context in contexts:
                 if isinstance(context, str):
-                    yield (f"{where}: the remote context {context!r} is refused (never fetched); "
-                           "put the context inline as a JSON object")
+                    yield (
+                        f"{where}: the remote context {context!r} is refused (never fetched); "
+                        "put the context inline as a JSON object"
+                    )
                 elif isinstance(context, dict) and "@import" in context:
                     yield f"{where}.@import: imported contexts are refused (never fetched)"
         if key in _IRI_KEYS:
@@ -167,7 +170,9 @@ def _precheck(data: bytes, text: str, format: RdfFormat) -> None:
         except json.JSONDecodeError as error:
             raise RDFSyntaxError(
                 f"the JSON-LD record is not JSON (line {error.lineno}, column {error.colno}): "
-                f"{error.msg}", error.lineno, error.colno,
+                f"{error.msg}",
+                error.lineno,
+                error.colno,
             ) from None
         problems = list(_walk_jsonld(document, ""))
         if problems:
@@ -178,7 +183,9 @@ def _precheck(data: bytes, text: str, format: RdfFormat) -> None:
             line, column = _line_column(text, len(data[: match.start()].decode("utf-8")))
             raise RecordRefused(
                 f"DOCTYPE and ENTITY declarations are refused in RDF/XML (line {line}, column "
-                f"{column}); entities are never expanded or fetched", line=line, column=column,
+                f"{column}); entities are never expanded or fetched",
+                line=line,
+                column=column,
             )
 
 
@@ -188,7 +195,7 @@ _YEAR = r"-?([1-9]\d{3,}|0\d{3})"
 _LEXICAL = {
     "date": rf"{_YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]){_TZ}",
     "dateTime": rf"{_YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:"
-                rf"[0-5]\d(\.\d+)?{_TZ}",
+    rf"[0-5]\d(\.\d+)?{_TZ}",
     "gYear": rf"{_YEAR}{_TZ}",
     "gYearMonth": rf"{_YEAR}-(0[1-9]|1[0-2]){_TZ}",
     "integer": r"[+-]?\d+",
@@ -212,7 +219,7 @@ def _check_literal(literal: Literal) -> str | None:
             if int(day) > calendar.monthrange(max(int(year), 1) % 400 + 2000, int(month))[1]:
                 return f"{literal} is not a valid xsd:date (no such day)"
         return None
-    name = literal.datatype.value[len(XSD):]
+    name = literal.datatype.value[len(XSD) :]
     return f"{literal} is ill-typed: {literal.value!r} is not a valid xsd:{name}"
 
 
@@ -287,7 +294,7 @@ def read_record(
         raise BadRequest("; ".join(dict.fromkeys(problems[:5])) + more)
     if not triples:
         raise BadRequest("the record holds no triples")
-    for term in {t.subject.value for t in triples} | {
+    for term in {t.subject.value for t in triples} | {  # type: ignore[union-attr]
         t.object.value for t in triples if isinstance(t.object, NamedNode)
     }:
         if term.startswith(f"{base_iri}.well-known/genid/") and not term.startswith(

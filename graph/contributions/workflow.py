@@ -32,9 +32,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from pyoxigraph import Literal, NamedNode, RdfFormat, Store as OxStore, Triple
+from pyoxigraph import Literal, NamedNode, QuerySolutions, RdfFormat, Triple
+from pyoxigraph import Store as OxStore
 
 from graph.auth import Principal, Role
 from graph.contributions.check import (
@@ -93,8 +94,12 @@ class Event:
     reason: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"action": self.action, "agent": self.agent, "time": self.time,
-                "reason": self.reason}
+        return {
+            "action": self.action,
+            "agent": self.agent,
+            "time": self.time,
+            "reason": self.reason,
+        }
 
 
 @dataclass
@@ -156,8 +161,9 @@ def new_id() -> str:
 class Contributions:
     """The queue of contributions and the actions on it; one instance per process."""
 
-    def __init__(self, settings: Settings, publisher: Publisher, queue: OxStore,
-                 rules: Rules | None = None) -> None:
+    def __init__(
+        self, settings: Settings, publisher: Publisher, queue: OxStore, rules: Rules | None = None
+    ) -> None:
         self.settings = settings
         self.base = settings.base_iri
         self.publisher = publisher
@@ -168,13 +174,18 @@ class Contributions:
         self.reconcile()
 
     @classmethod
-    def open(cls, settings: Settings, publisher: Publisher, path: Path | None = None) -> Contributions:
+    def open(
+        cls, settings: Settings, publisher: Publisher, path: Path | None = None
+    ) -> Contributions:
         path = path or settings.data_dir / "contributions"
         path.mkdir(parents=True, exist_ok=True)
         return cls(settings, publisher, OxStore(str(path)))
 
     def close(self) -> None:
         self.queue.flush()
+
+    def _query(self, sparql: str) -> QuerySolutions:
+        return cast(QuerySolutions, self.queue.query(sparql))
 
     # -- names ---------------------------------------------------------------------------------
     def iri(self, cid: str) -> str:
@@ -192,7 +203,10 @@ class Contributions:
     # -- validation ----------------------------------------------------------------------------
     def read(self, data: bytes, format: RdfFormat, record_id: str) -> Record:
         return read_record(
-            data, format, base_iri=self.base, record_id=record_id,
+            data,
+            format,
+            base_iri=self.base,
+            record_id=record_id,
             max_bytes=self.settings.record_max_bytes,
             max_triples=self.settings.record_max_triples,
         )
@@ -201,25 +215,33 @@ class Contributions:
         exclude = []
         if supersedes is not None:  # the record replaces these published graphs
             exclude = [self.published_graph(supersedes), self.inferred_graph(supersedes)]
-        return check_record(self.publisher.store, record, self.rules, base_iri=self.base,
-                            closure_limit=self.settings.record_closure_max_triples,
-                            exclude=exclude)
+        return check_record(
+            self.publisher.store,
+            record,
+            self.rules,
+            base_iri=self.base,
+            closure_limit=self.settings.record_closure_max_triples,
+            exclude=exclude,
+        )
 
     def validate(self, data: bytes, format: RdfFormat) -> Checked:
         """The dry run: parse and check, store nothing."""
         return self.check(self.read(data, format, "validate"))
 
     # -- submission ----------------------------------------------------------------------------
-    def submit(self, data: bytes, format: RdfFormat, who: Principal,
-               supersedes: str | None = None) -> Contribution:
+    def submit(
+        self, data: bytes, format: RdfFormat, who: Principal, supersedes: str | None = None
+    ) -> Contribution:
         """Store a conforming record as pending; a non-conforming one raises ValidationFailed."""
         cid = new_id()
         record = self.read(data, format, cid)
         if supersedes is not None:
             previous = self.get(supersedes, who)
             if previous.status not in (Status.pending, Status.accepted):
-                raise Conflict(f"contribution {supersedes} is {previous.status}; "
-                               "only a pending or accepted one can be superseded")
+                raise Conflict(
+                    f"contribution {supersedes} is {previous.status}; "
+                    "only a pending or accepted one can be superseded"
+                )
         checked = self.check(record, supersedes)
         if not checked.report.conforms:
             raise ValidationFailed(
@@ -250,8 +272,15 @@ class Contributions:
             )
         return self._load(cid)
 
-    def _event(self, cid: str, number: int, action: str, who: Principal | str, when: str,
-               reason: str | None) -> str:
+    def _event(
+        self,
+        cid: str,
+        number: int,
+        action: str,
+        who: Principal | str,
+        when: str,
+        reason: str | None,
+    ) -> str:
         event = f"{self.iri(cid)}/event/{number}"
         agent = who.agent_iri(self.base) if isinstance(who, Principal) else who
         lines = [
@@ -270,30 +299,42 @@ class Contributions:
         query = f"""
             SELECT ?p ?o WHERE {{ GRAPH <{self.meta}> {{ <{iri}> ?p ?o }} }}"""
         values: dict[str, list[Any]] = {}
-        for row in self.queue.query(query):
+        for row in self._query(query):
             values.setdefault(row["p"].value, []).append(row["o"])
         if not values:
             raise NotFound(f"there is no contribution {cid}")
         events = []
-        for row in self.queue.query(f"""
+        for row in self._query(f"""
             SELECT ?action ?agent ?time ?reason WHERE {{ GRAPH <{self.meta}> {{
               ?e <{PROV}used> <{iri}> ; <{UIKG}action> ?action ; <{UIKG}sequence> ?n ;
                  <{PROV}wasAssociatedWith> ?agent ; <{PROV}endedAtTime> ?time .
               OPTIONAL {{ ?e <{RDFS}comment> ?reason }} }} }} ORDER BY ?n"""):
-            events.append(Event(row["action"].value, row["agent"].value, row["time"].value,
-                                row["reason"].value if row["reason"] else None))
+            events.append(
+                Event(
+                    row["action"].value,
+                    row["agent"].value,
+                    row["time"].value,
+                    row["reason"].value if row["reason"] else None,
+                )
+            )
+
         def one(name: str) -> str:
             return values[name][0].value  # type: ignore[no-any-return]
 
         revision = values.get(PROV + "wasRevisionOf")
         return Contribution(
-            id=cid, iri=iri, status=Status(one(UIKG + "reviewStatus")),
-            contributor=one(UIKG + "contributor"), submitted=one(PROV + "generatedAtTime"),
-            digest=one(UIKG + "recordHash"), media_type=one(DCT + "format"),
+            id=cid,
+            iri=iri,
+            status=Status(one(UIKG + "reviewStatus")),
+            contributor=one(UIKG + "contributor"),
+            submitted=one(PROV + "generatedAtTime"),
+            digest=one(UIKG + "recordHash"),
+            media_type=one(DCT + "format"),
             triples=int(one(UIKG + "tripleCount")),
             sources=sorted(o.value for o in values.get(PROV + "hadPrimarySource", [])),
             report=json.loads(one(UIKG + "validationReport")),
-            record_graph=self.record_graph(cid), published_graph=self.published_graph(cid),
+            record_graph=self.record_graph(cid),
+            published_graph=self.published_graph(cid),
             supersedes=revision[0].value.rsplit("/", 1)[-1] if revision else None,
             events=events,
         )
@@ -307,31 +348,38 @@ class Contributions:
             raise Forbidden(f"contribution {cid} belongs to another contributor")
         return contribution
 
-    def list(self, who: Principal, status: Status | None = None) -> list[Contribution]:
+    def list_for(self, who: Principal, status: Status | None = None) -> list[Contribution]:
         """Curators see every contribution, contributors their own; oldest first."""
         filters = []
         if status is not None:
             filters.append(f"?c <{UIKG}reviewStatus> {_lit(status.value)} .")
         if not who.role.allows(Role.curator):
             filters.append(f"?c <{UIKG}contributor> {_lit(who.name)} .")
-        rows = self.queue.query(f"""
+        rows = self._query(f"""
             SELECT ?c WHERE {{ GRAPH <{self.meta}> {{
-              ?c <{UIKG}recordGraph> ?g ; <{PROV}generatedAtTime> ?t . {' '.join(filters)} }} }}
+              ?c <{UIKG}recordGraph> ?g ; <{PROV}generatedAtTime> ?t . {" ".join(filters)} }} }}
             ORDER BY ?t ?c""")
         prefix = self.iri("")
-        return [self._load(row["c"].value[len(prefix):]) for row in rows]
+        return [self._load(row["c"].value[len(prefix) :]) for row in rows]
 
     def record(self, cid: str) -> list[Triple]:
-        return [q.triple for q in self.queue.quads_for_pattern(
-            None, None, None, NamedNode(self.record_graph(cid)))]
+        return [
+            q.triple
+            for q in self.queue.quads_for_pattern(
+                None, None, None, NamedNode(self.record_graph(cid))
+            )
+        ]
 
     def _as_record(self, contribution: Contribution) -> Record:
         triples = self.record(contribution.id)
         prefix = f"{self.base}.well-known/genid/{contribution.id}/"
-        minted = {t.value for tr in triples for t in (tr.subject, tr.object)
-                  if isinstance(t, NamedNode) and t.value.startswith(prefix)}
-        return Record(triples, RdfFormat.N_TRIPLES, contribution.digest, 0, contribution.id,
-                      minted)
+        minted = {
+            t.value
+            for tr in triples
+            for t in (tr.subject, tr.object)
+            if isinstance(t, NamedNode) and t.value.startswith(prefix)
+        }
+        return Record(triples, RdfFormat.N_TRIPLES, contribution.digest, 0, contribution.id, minted)
 
     def review(self, cid: str, who: Principal) -> tuple[Contribution, Checked, Diff]:
         """The contribution, its report against the graph as it is now, and the diff."""
@@ -344,8 +392,15 @@ class Contributions:
     def _next_event(self, cid: str) -> int:
         return len(self._load(cid).events) + 1
 
-    def _set_status(self, cid: str, status: Status, action: str, who: Principal | str,
-                    reason: str | None, when: str | None = None) -> None:
+    def _set_status(
+        self,
+        cid: str,
+        status: Status,
+        action: str,
+        who: Principal | str,
+        reason: str | None,
+        when: str | None = None,
+    ) -> None:
         iri = self.iri(cid)
         self.queue.update(f"""
             DELETE {{ GRAPH <{self.meta}> {{ <{iri}> <{UIKG}reviewStatus> ?s }} }}
@@ -380,28 +435,45 @@ class Contributions:
             previous = self._load(contribution.supersedes) if contribution.supersedes else None
             now = _now()
             self._pause("before-publish")
-            self.publisher.apply(self._publish_update(contribution, record.triples, inferred,
-                                                      who, now, reason, previous))
+            self.publisher.apply(
+                self._publish_update(
+                    contribution, record.triples, inferred, who, now, reason, previous
+                )
+            )
             self._pause("after-publish")
             self._mark_accepted(contribution, who, now, reason)
         return self._load(cid)
 
-    def _mark_accepted(self, contribution: Contribution, who: Principal | str, when: str,
-                       reason: str | None) -> None:
+    def _mark_accepted(
+        self, contribution: Contribution, who: Principal | str, when: str, reason: str | None
+    ) -> None:
         self._set_status(contribution.id, Status.accepted, "accepted", who, reason, when)
         if contribution.supersedes:
             previous = self._load(contribution.supersedes)
             if previous.status in (Status.pending, Status.accepted):
-                self._set_status(previous.id, Status.superseded, "superseded", who,
-                                 f"superseded by contribution {contribution.id}", when)
+                self._set_status(
+                    previous.id,
+                    Status.superseded,
+                    "superseded",
+                    who,
+                    f"superseded by contribution {contribution.id}",
+                    when,
+                )
 
     def _pause(self, where: str) -> None:
         if self.settings.accept_pause_s > 0 and self.settings.accept_pause_at == where:
             time.sleep(self.settings.accept_pause_s)
 
-    def _publish_update(self, contribution: Contribution, triples: list[Triple],
-                        inferred: list[Triple], who: Principal, when: str, reason: str | None,
-                        previous: Contribution | None) -> str:
+    def _publish_update(
+        self,
+        contribution: Contribution,
+        triples: list[Triple],
+        inferred: list[Triple],
+        who: Principal,
+        when: str,
+        reason: str | None,
+        previous: Contribution | None,
+    ) -> str:
         cid = contribution.id
         iri, graph = self.iri(cid), self.published_graph(cid)
         activity = f"{iri}/acceptance"
@@ -428,10 +500,13 @@ class Contributions:
         if previous is not None:
             prov.append(f"<{iri}> <{PROV}wasRevisionOf> <{previous.iri}> .")
             if previous.status is Status.accepted:
-                operations += [f"DROP SILENT GRAPH <{self.published_graph(previous.id)}>",
-                               f"DROP SILENT GRAPH <{self.inferred_graph(previous.id)}>"]
-                prov.append(f"<{self.published_graph(previous.id)}> <{PROV}wasInvalidatedBy> "
-                            f"<{activity}> .")
+                operations += [
+                    f"DROP SILENT GRAPH <{self.published_graph(previous.id)}>",
+                    f"DROP SILENT GRAPH <{self.inferred_graph(previous.id)}>",
+                ]
+                prov.append(
+                    f"<{self.published_graph(previous.id)}> <{PROV}wasInvalidatedBy> <{activity}> ."
+                )
         data = [f"GRAPH <{graph}> {{ {_block(triples)} }}"]
         if inferred:
             data.append(f"GRAPH <{self.inferred_graph(cid)}> {{ {_block(inferred)} }}")
@@ -444,20 +519,28 @@ class Contributions:
         """Mark accepted what the published store says was accepted (after a crash)."""
         fixed = []
         with self._lock:
-            pending = self.queue.query(f"""
+            pending = self._query(f"""
                 SELECT ?c WHERE {{ GRAPH <{self.meta}> {{
                   ?c <{UIKG}reviewStatus> "pending" ; <{UIKG}recordGraph> ?g }} }}""")
             prefix = self.iri("")
             for row in list(pending):
-                cid = row["c"].value[len(prefix):]
-                found = list(self.publisher.store.query(f"""
+                cid = row["c"].value[len(prefix) :]
+                found = list(
+                    self.publisher.store.query(  # type: ignore[arg-type]
+                        f"""
                     SELECT ?agent ?time WHERE {{ GRAPH <{self.meta}> {{
                       <{self.iri(cid)}/acceptance> <{PROV}generated> ?g ;
                         <{PROV}wasAssociatedWith> ?agent ; <{PROV}endedAtTime> ?time }} }}""",
-                    union_default=False))
+                        union_default=False,
+                    )
+                )
                 if found:
-                    self._mark_accepted(self._load(cid), found[0]["agent"].value,
-                                        found[0]["time"].value, "recovered after a restart")
+                    self._mark_accepted(
+                        self._load(cid),
+                        found[0]["agent"].value,
+                        found[0]["time"].value,
+                        "recovered after a restart",
+                    )
                     fixed.append(cid)
         return fixed
 
@@ -468,21 +551,26 @@ def history_of(store: Store, base_iri: str, resource: str) -> list[dict[str, str
 
     check_iri(resource, "resource")
     meta = f"{base_iri}graph/contributions"
-    rows = store.query(f"""
+    rows = store.query(
+        f"""
         SELECT ?contribution ?graph ?contributor ?curator ?time WHERE {{
           GRAPH <{meta}> {{
             ?activity <{PROV}generated> ?graph ; <{PROV}used> ?contribution ;
               <{PROV}wasAssociatedWith> ?curator ; <{PROV}endedAtTime> ?time .
             ?contribution <{PROV}wasAttributedTo> ?contributor .
           }}
-          FILTER EXISTS {{ GRAPH ?graph {{ {{ <{resource}> ?p ?o }} UNION {{ ?s ?q <{resource}> }} }} }}
-        }} ORDER BY ?time""", union_default=False)
+          FILTER EXISTS {{ GRAPH ?graph {{
+            {{ <{resource}> ?p ?o }} UNION {{ ?s ?q <{resource}> }} }} }}
+        }} ORDER BY ?time""",
+        union_default=False,
+    )
     return [
-        {name: row[name].value for name in ("contribution", "graph", "contributor", "curator",
-                                            "time")}
+        {
+            name: row[name].value
+            for name in ("contribution", "graph", "contributor", "curator", "time")
+        }
         for row in rows
     ]
 
 
-__all__ = ["Conflict", "Contribution", "Contributions", "Event", "Status", "closure",
-           "history_of"]
+__all__ = ["Conflict", "Contribution", "Contributions", "Event", "Status", "closure", "history_of"]

@@ -1,4 +1,4 @@
-"""The contribution workflow over real HTTP: a ``uikg serve`` process on a copy of the built graph."""
+"""The contribution workflow over real HTTP: ``uikg serve`` on a copy of the built graph."""
 
 from __future__ import annotations
 
@@ -13,10 +13,18 @@ from tests.conftest import ADMIN_TOKEN, copy_data_dir
 from tests.support import records
 from tests.support.servers import Server, start_uikg
 
-ALICE, CAROL, BOB = "alice-token-0123456789abcdef", "carol-token-0123456789abcdef", "bob-token-0123456789abcdefgh"
+ALICE, CAROL, BOB = (
+    "alice-token-0123456789abcdef",
+    "carol-token-0123456789abcdef",
+    "bob-token-0123456789abcdefgh",
+)
 TOKENS = f"alice:contributor:{ALICE},carol:contributor:{CAROL},bob:curator:{BOB}"
-SETTINGS = {"admin_token": ADMIN_TOKEN, "tokens": TOKENS, "record_max_triples": "200",
-            "record_max_bytes": "65536"}
+SETTINGS = {
+    "admin_token": ADMIN_TOKEN,
+    "tokens": TOKENS,
+    "record_max_triples": "200",
+    "record_max_bytes": "65536",
+}
 TURTLE = {"Content-Type": "text/turtle"}
 POZNAN = "https://w3id.org/uikg/id/city/poznan"
 
@@ -38,15 +46,24 @@ def server(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 
 def ask(server: Server, query: str) -> bool:
-    response = httpx.get(f"{server.url}/sparql", params={"query": query},
-                         headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    response = httpx.get(
+        f"{server.url}/sparql",
+        params={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    )
     assert response.status_code == 200, response.text
     return bool(response.json()["boolean"])
 
 
 def submit(server: Server, data: bytes, token: str = ALICE, **params: str) -> httpx.Response:
-    return httpx.post(f"{server.url}/contributions", content=data, params=params,
-                      headers={**TURTLE, **auth(token)}, timeout=60)
+    return httpx.post(
+        f"{server.url}/contributions",
+        content=data,
+        params=params,
+        headers={**TURTLE, **auth(token)},
+        timeout=60,
+    )
 
 
 # -- validate --------------------------------------------------------------------------------
@@ -59,34 +76,49 @@ def test_validate_answers_json_turtle_and_text(server: Server) -> None:
     paths = {r["path"] for r in body["results"] if r["severity"] == "Violation"}
     assert "https://w3id.org/uikg/ontology#jurisdiction" in paths
     assert {"focus_node", "path", "value", "severity", "message"} <= set(body["results"][0])
-    turtle = httpx.post(url, content=records.BAD_DOCUMENT,
-                        headers={**TURTLE, "Accept": "text/turtle"}, timeout=60)
+    turtle = httpx.post(
+        url, content=records.BAD_DOCUMENT, headers={**TURTLE, "Accept": "text/turtle"}, timeout=60
+    )
     assert turtle.headers["content-type"].startswith("text/turtle")
     assert "sh:ValidationReport" in turtle.text and "sh:conforms false" in turtle.text
-    text = httpx.post(url, content=records.city(), headers={**TURTLE, "Accept": "text/plain"},
-                      timeout=60)
+    text = httpx.post(
+        url, content=records.city(), headers={**TURTLE, "Accept": "text/plain"}, timeout=60
+    )
     assert text.text.startswith("Conforms")
 
 
 def test_validate_reads_every_format(server: Server) -> None:
-    jsonld = (b'{"@context": {"dct": "http://purl.org/dc/terms/"}, "@id": "https://w3id.org/uikg/'
-              b'id/city/x", "dct:source": {"@id": "https://example.org/s"}}')
-    rdfxml = (b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
-              b' xmlns:dct="http://purl.org/dc/terms/"><rdf:Description rdf:about="https://w3id.org/'
-              b'uikg/id/city/x"><dct:source rdf:resource="https://example.org/s"/></rdf:Description>'
-              b'</rdf:RDF>')
-    ntriples = b"<https://w3id.org/uikg/id/city/x> <http://purl.org/dc/terms/source> <https://example.org/s> .\n"
-    for media_type, data in (("application/ld+json", jsonld), ("application/rdf+xml", rdfxml),
-                             ("application/n-triples", ntriples)):
-        response = httpx.post(f"{server.url}/validate", content=data,
-                              headers={"Content-Type": media_type}, timeout=60)
+    jsonld = (
+        b'{"@context": {"dct": "http://purl.org/dc/terms/"}, "@id": "https://w3id.org/uikg/'
+        b'id/city/x", "dct:source": {"@id": "https://example.org/s"}}'
+    )
+    rdfxml = (
+        b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+        b' xmlns:dct="http://purl.org/dc/terms/"><rdf:Description rdf:about="https://w3id.org/'
+        b'uikg/id/city/x"><dct:source rdf:resource="https://example.org/s"/></rdf:Description>'
+        b"</rdf:RDF>"
+    )
+    ntriples = (
+        b"<https://w3id.org/uikg/id/city/x> <http://purl.org/dc/terms/source> "
+        b"<https://example.org/s> .\n"
+    )
+    for media_type, data in (
+        ("application/ld+json", jsonld),
+        ("application/rdf+xml", rdfxml),
+        ("application/n-triples", ntriples),
+    ):
+        response = httpx.post(
+            f"{server.url}/validate", content=data, headers={"Content-Type": media_type}, timeout=60
+        )
         assert response.status_code == 200, (media_type, response.text)
         assert response.json()["conforms"] is True
 
 
 # -- bad input: precise answers, nothing changes ---------------------------------------------
 def test_bad_inputs(server: Server) -> None:
-    before = len(httpx.get(f"{server.url}/contributions", headers=auth(BOB)).json()["contributions"])
+    before = len(
+        httpx.get(f"{server.url}/contributions", headers=auth(BOB)).json()["contributions"]
+    )
     url = f"{server.url}/contributions"
     with records.Listener() as listener:
         cases = [
@@ -97,7 +129,12 @@ def test_bad_inputs(server: Server) -> None:
             (b"#" * 70_000, "text/turtle", 413, "limit"),
             (records.many_triples(201), "application/n-triples", 413, "200 triples"),
             (records.remote_context(listener.url), "application/ld+json", 400, "never fetched"),
-            (records.remote_context_in_list(listener.url), "application/ld+json", 400, "never fetched"),
+            (
+                records.remote_context_in_list(listener.url),
+                "application/ld+json",
+                400,
+                "never fetched",
+            ),
             (records.external_entity(listener.url), "application/rdf+xml", 400, "never expanded"),
             (records.BILLION_LAUGHS, "application/rdf+xml", 400, "DOCTYPE"),
             (records.ILL_TYPED, "application/n-triples", 400, "xsd:date"),
@@ -106,8 +143,12 @@ def test_bad_inputs(server: Server) -> None:
         ]
         for data, media_type, status, words in cases:
             for target, headers in ((url, auth(ALICE)), (f"{server.url}/validate", {})):
-                response = httpx.post(target, content=data, timeout=60,
-                                      headers={"Content-Type": media_type, **headers})
+                response = httpx.post(
+                    target,
+                    content=data,
+                    timeout=60,
+                    headers={"Content-Type": media_type, **headers},
+                )
                 assert response.status_code == status, (media_type, words, response.text)
                 assert words in response.json()["detail"], response.text
         assert listener.connections == 0, "a remote context or entity was fetched"
@@ -135,25 +176,46 @@ def test_role_boundaries(server: Server) -> None:
     assert httpx.get(own).status_code == 401
     for token in (ALICE, CAROL):
         assert httpx.post(f"{own}/accept", headers=auth(token)).status_code == 403
-        assert httpx.post(f"{own}/reject", json={"reason": "x"}, headers=auth(token)).status_code == 403
+        assert (
+            httpx.post(f"{own}/reject", json={"reason": "x"}, headers=auth(token)).status_code
+            == 403
+        )
         assert httpx.get(f"{own}/review", headers=auth(token)).status_code == 403
     listed = httpx.get(f"{server.url}/contributions", headers=auth(CAROL)).json()["contributions"]
     assert cid not in {c["id"] for c in listed}
     update = {"update": "INSERT DATA { GRAPH <http://ex/g> { <http://ex/a> <http://ex/b> 1 } }"}
-    assert httpx.post(f"{server.url}/sparql/update", data=update, headers=auth(ALICE)).status_code == 403
-    put = httpx.put(f"{server.url}/store", params={"graph": "http://ex/g"},
-                    content=b"<http://ex/a> <http://ex/b> 1 .",
-                    headers={"Content-Type": "application/n-triples", **auth(ALICE)})
+    assert (
+        httpx.post(f"{server.url}/sparql/update", data=update, headers=auth(ALICE)).status_code
+        == 403
+    )
+    put = httpx.put(
+        f"{server.url}/store",
+        params={"graph": "http://ex/g"},
+        content=b"<http://ex/a> <http://ex/b> 1 .",
+        headers={"Content-Type": "application/n-triples", **auth(ALICE)},
+    )
     assert put.status_code == 403
-    assert httpx.post(f"{server.url}/sparql/update", data=update, headers=auth(BOB)).status_code == 204
-    assert httpx.post(f"{server.url}/sparql/update", data={"update": "DROP GRAPH <http://ex/g>"},
-                      headers=auth(ADMIN_TOKEN)).status_code == 204
-    assert httpx.post(f"{own}/reject", json={"reason": "test record"}, headers=auth(BOB)).status_code == 200
+    assert (
+        httpx.post(f"{server.url}/sparql/update", data=update, headers=auth(BOB)).status_code == 204
+    )
+    assert (
+        httpx.post(
+            f"{server.url}/sparql/update",
+            data={"update": "DROP GRAPH <http://ex/g>"},
+            headers=auth(ADMIN_TOKEN),
+        ).status_code
+        == 204
+    )
+    assert (
+        httpx.post(f"{own}/reject", json={"reason": "test record"}, headers=auth(BOB)).status_code
+        == 200
+    )
 
 
 # -- the whole lifecycle, across a restart -----------------------------------------------------
-def test_lifecycle_and_restart(server: Server, data_dir: Path,
-                               tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_lifecycle_and_restart(
+    server: Server, data_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     response = submit(server, records.city())
     assert response.status_code == 201, response.text
     cid = response.json()["id"]
@@ -163,25 +225,35 @@ def test_lifecycle_and_restart(server: Server, data_dir: Path,
     assert not ask(server, f"ASK {{ <{POZNAN}> ?p ?o }}"), "pending record visible to queries"
     assert not ask(server, f"ASK {{ GRAPH ?g {{ <{POZNAN}> ?p ?o }} }}")
 
-    pending = httpx.get(f"{server.url}/contributions", params={"status": "pending"},
-                        headers=auth(BOB)).json()["contributions"]
+    pending = httpx.get(
+        f"{server.url}/contributions", params={"status": "pending"}, headers=auth(BOB)
+    ).json()["contributions"]
     assert cid in {c["id"] for c in pending}
     review = httpx.get(f"{server.url}/contributions/{cid}/review", headers=auth(BOB)).json()
     assert review["report"]["conforms"] and len(review["diff"]["adds"]) == 5
     assert review["diff"]["contradicts"] == []
-    record = httpx.get(f"{server.url}/contributions/{cid}/record", headers={
-        **auth(ALICE), "Accept": "application/n-triples"})
+    record = httpx.get(
+        f"{server.url}/contributions/{cid}/record",
+        headers={**auth(ALICE), "Accept": "application/n-triples"},
+    )
     assert POZNAN in record.text
 
     rejected = submit(server, records.city(slug="gniezno", label="Gniezno")).json()["id"]
     reply = httpx.post(f"{server.url}/contributions/{rejected}/reject", headers=auth(BOB), json={})
     assert reply.status_code == 400 and "reason" in reply.json()["detail"]
-    reply = httpx.post(f"{server.url}/contributions/{rejected}/reject", headers=auth(BOB),
-                       json={"reason": "no source document found"})
+    reply = httpx.post(
+        f"{server.url}/contributions/{rejected}/reject",
+        headers=auth(BOB),
+        json={"reason": "no source document found"},
+    )
     assert reply.json()["status"] == "rejected"
 
-    accepted = httpx.post(f"{server.url}/contributions/{cid}/accept", headers=auth(BOB),
-                          json={"reason": "matches the city's site"}, timeout=60)
+    accepted = httpx.post(
+        f"{server.url}/contributions/{cid}/accept",
+        headers=auth(BOB),
+        json={"reason": "matches the city's site"},
+        timeout=60,
+    )
     assert accepted.status_code == 200, accepted.text
     assert accepted.json()["status"] == "accepted"
     assert ask(server, f"ASK {{ <{POZNAN}> a <https://w3id.org/uikg/ontology#City> }}")
@@ -190,10 +262,13 @@ def test_lifecycle_and_restart(server: Server, data_dir: Path,
     assert again.status_code == 400 and "not pending" in again.json()["detail"]
     history = httpx.get(f"{server.url}/history", params={"resource": POZNAN}).json()
     assert [h["contribution"].rsplit("/", 1)[-1] for h in history["contributions"]] == [cid]
-    assert ask(server, "PREFIX prov: <http://www.w3.org/ns/prov#> ASK { GRAPH "
-               "<https://w3id.org/uikg/graph/contributions> { ?a prov:generated ?g ; "
-               "prov:wasAssociatedWith <https://w3id.org/uikg/id/contributor/bob> ; "
-               "prov:endedAtTime ?t } }")
+    assert ask(
+        server,
+        "PREFIX prov: <http://www.w3.org/ns/prov#> ASK { GRAPH "
+        "<https://w3id.org/uikg/graph/contributions> { ?a prov:generated ?g ; "
+        "prov:wasAssociatedWith <https://w3id.org/uikg/id/contributor/bob> ; "
+        "prov:endedAtTime ?t } }",
+    )
 
     server.stop()
     restarted = start_uikg(data_dir, tmp_path_factory.mktemp("logs"), **SETTINGS)
@@ -219,6 +294,10 @@ def test_two_concurrent_contributions(server: Server) -> None:
     assert [r.status_code for r in replies] == [201] * 4
     ids = {r.json()["id"] for r in replies}
     assert len(ids) == 4
-    listed = {c["id"] for c in httpx.get(f"{server.url}/contributions", headers=auth(ALICE)).json()[
-        "contributions"]}
+    listed = {
+        c["id"]
+        for c in httpx.get(f"{server.url}/contributions", headers=auth(ALICE)).json()[
+            "contributions"
+        ]
+    }
     assert ids <= listed

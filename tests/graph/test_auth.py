@@ -20,8 +20,11 @@ def test_roles_are_ordered() -> None:
 
 
 def test_tokens_from_settings_and_admin_token(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path, admin_token="a" * 30,
-                        tokens="alice:contributor:alice-secret, bob:curator:bob-secret")
+    settings = Settings(
+        data_dir=tmp_path,
+        admin_token="a" * 30,
+        tokens="alice:contributor:alice-secret, bob:curator:bob-secret",
+    )
     registry = TokenRegistry.from_settings(settings)
     assert registry.authenticate("alice-secret").role is Role.contributor
     assert registry.authenticate("bob-secret").name == "bob"
@@ -40,8 +43,15 @@ def test_hashed_tokens_file(tmp_path: Path) -> None:
     assert "carol-token" not in path.read_text()
 
 
-@pytest.mark.parametrize("line", ["carol curator deadbeef", "carol boss sha256:" + "0" * 64,
-                                  "carol curator sha256:xyz", "Carol Smith curator sha256:00"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "carol curator deadbeef",
+        "carol boss sha256:" + "0" * 64,
+        "carol curator sha256:xyz",
+        "Carol Smith curator sha256:00",
+    ],
+)
 def test_bad_tokens_file_lines_name_the_line(tmp_path: Path, line: str) -> None:
     path = tmp_path / "tokens"
     path.write_text(line + "\n", encoding="utf-8")
@@ -52,9 +62,11 @@ def test_bad_tokens_file_lines_name_the_line(tmp_path: Path, line: str) -> None:
 def test_production_refuses_weak_tokens(tmp_path: Path) -> None:
     with pytest.raises(AuthConfigError, match="too weak"):
         TokenRegistry.from_settings(
-            Settings(data_dir=tmp_path, environment="production", tokens="a:curator:changeme"))
+            Settings(data_dir=tmp_path, environment="production", tokens="a:curator:changeme")
+        )
     registry = TokenRegistry.from_settings(
-        Settings(data_dir=tmp_path, environment="production", tokens=f"a:curator:{STRONG}"))
+        Settings(data_dir=tmp_path, environment="production", tokens=f"a:curator:{STRONG}")
+    )
     assert registry.enabled
 
 
@@ -66,7 +78,9 @@ def test_no_tokens_means_no_writers(tmp_path: Path) -> None:
 
 def test_duplicate_tokens_are_refused(tmp_path: Path) -> None:
     with pytest.raises(AuthConfigError, match="same"):
-        TokenRegistry.from_settings(Settings(data_dir=tmp_path, tokens="a:curator:x,b:contributor:x"))
+        TokenRegistry.from_settings(
+            Settings(data_dir=tmp_path, tokens="a:curator:x,b:contributor:x")
+        )
 
 
 def test_every_entry_is_compared(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -75,8 +89,7 @@ def test_every_entry_is_compared(monkeypatch: pytest.MonkeyPatch) -> None:
 
     calls = []
     real = auth.hmac.compare_digest
-    monkeypatch.setattr(auth.hmac, "compare_digest",
-                        lambda a, b: calls.append(1) or real(a, b))
+    monkeypatch.setattr(auth.hmac, "compare_digest", lambda a, b: calls.append(1) or real(a, b))
     registry = TokenRegistry(parse_tokens("a:curator:one,b:curator:two,c:curator:three"))
     registry.authenticate("one")
     assert len(calls) == 3

@@ -103,8 +103,10 @@ def test_jsonld_import_is_refused() -> None:
 
 
 def test_inline_jsonld_context_is_fine() -> None:
-    data = (b'{"@context": {"dct": "http://purl.org/dc/terms/"}, '
-            b'"@id": "https://w3id.org/uikg/id/city/x", "dct:source": {"@id": "https://e.org/s"}}')
+    data = (
+        b'{"@context": {"dct": "http://purl.org/dc/terms/"}, '
+        b'"@id": "https://w3id.org/uikg/id/city/x", "dct:source": {"@id": "https://e.org/s"}}'
+    )
     assert len(read(data, RdfFormat.JSON_LD).triples) == 1
 
 
@@ -122,22 +124,31 @@ def test_ill_typed_literal() -> None:
     with pytest.raises(BadRequest, match="abc.*xsd:date"):
         read(records.ILL_TYPED, RdfFormat.N_TRIPLES)
     with pytest.raises(BadRequest, match="no such day"):
-        read(b'<http://e.org/a> <http://e.org/p> "2023-02-30"^^<http://www.w3.org/2001/XMLSchema#date> .',
-             RdfFormat.N_TRIPLES)
+        read(
+            b'<http://e.org/a> <http://e.org/p> "2023-02-30"^^'
+            b"<http://www.w3.org/2001/XMLSchema#date> .",
+            RdfFormat.N_TRIPLES,
+        )
 
 
-@pytest.mark.parametrize(("data", "format"), [
-    (records.IRI_WITH_SPACE_JSONLD, RdfFormat.JSON_LD),
-    (records.IRI_WITH_CONTROL_NT, RdfFormat.N_TRIPLES),
-    (b"<http://e.org/a b> <http://e.org/p> 1 .", RdfFormat.TURTLE),
-])
+@pytest.mark.parametrize(
+    ("data", "format"),
+    [
+        (records.IRI_WITH_SPACE_JSONLD, RdfFormat.JSON_LD),
+        (records.IRI_WITH_CONTROL_NT, RdfFormat.N_TRIPLES),
+        (b"<http://e.org/a b> <http://e.org/p> 1 .", RdfFormat.TURTLE),
+    ],
+)
 def test_iris_with_spaces_or_control_characters(data: bytes, format: RdfFormat) -> None:
     with pytest.raises(BadRequest, match="IRI"):
         read(data, format)
 
 
 def test_named_graphs_are_refused() -> None:
-    data = b'{"@id": "https://w3id.org/uikg/graph/inferred", "@graph": [{"@id": "http://e/a", "http://e/p": "x"}]}'
+    data = (
+        b'{"@id": "https://w3id.org/uikg/graph/inferred", '
+        b'"@graph": [{"@id": "http://e/a", "http://e/p": "x"}]}'
+    )
     with pytest.raises(RDFSyntaxError, match="[Nn]amed graphs"):
         read(data, RdfFormat.JSON_LD)
 
@@ -170,14 +181,16 @@ def test_conforming_city(built_store: EmbeddedStore, rules: Rules) -> None:
     assert report.conforms, report.to_text()
 
 
-def test_unknown_city_and_concept_outside_the_scheme(built_store: EmbeddedStore, rules: Rules) -> None:
+def test_unknown_city_and_concept_outside_the_scheme(
+    built_store: EmbeddedStore, rules: Rules
+) -> None:
     report = check(built_store, records.BAD_DOCUMENT, rules).report
     assert not report.conforms
     paths = {r.path for r in report.violations}
     assert "https://w3id.org/uikg/ontology#jurisdiction" in paths
     assert "https://w3id.org/uikg/ontology#coversArea" in paths
     assert "Violation" in report.to_text()
-    assert (None, None, None) != next(iter(report.graph))
+    assert next(iter(report.graph)) != (None, None, None)
 
 
 def test_unknown_country(built_store: EmbeddedStore, rules: Rules) -> None:
@@ -191,22 +204,30 @@ def test_a_record_must_state_its_source(built_store: EmbeddedStore, rules: Rules
     assert any("source" in r.message for r in report.violations)
 
 
-@pytest.mark.parametrize("data", [
-    b"<https://w3id.org/uikg/ontology#City> <http://www.w3.org/2000/01/rdf-schema#subClassOf> "
-    b"<http://e.org/Thing> .",
-    b"<http://e.org/X> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <http://e.org/Y> .",
-    b"<https://w3id.org/uikg/id/concept/policy-area/education> <http://www.w3.org/2004/02/skos/core#inScheme> "
-    b"<https://w3id.org/uikg/id/scheme/integration-model> .",
-    b"<https://w3id.org/uikg/graph/inferred> <http://www.w3.org/ns/prov#wasGeneratedBy> <http://e.org/a> .",
-    b"<https://w3id.org/uikg/id/contribution/x> <http://www.w3.org/ns/prov#wasAttributedTo> <http://e.org/a> .",
-])
-def test_ontology_and_reserved_graphs_are_off_limits(built_store: EmbeddedStore, rules: Rules,
-                                                     data: bytes) -> None:
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<https://w3id.org/uikg/ontology#City> <http://www.w3.org/2000/01/rdf-schema#subClassOf> "
+        b"<http://e.org/Thing> .",
+        b"<http://e.org/X> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <http://e.org/Y> .",
+        b"<https://w3id.org/uikg/id/concept/policy-area/education> "
+        b"<http://www.w3.org/2004/02/skos/core#inScheme> "
+        b"<https://w3id.org/uikg/id/scheme/integration-model> .",
+        b"<https://w3id.org/uikg/graph/inferred> <http://www.w3.org/ns/prov#wasGeneratedBy> "
+        b"<http://e.org/a> .",
+        b"<https://w3id.org/uikg/id/contribution/x> <http://www.w3.org/ns/prov#wasAttributedTo> "
+        b"<http://e.org/a> .",
+    ],
+)
+def test_ontology_and_reserved_graphs_are_off_limits(
+    built_store: EmbeddedStore, rules: Rules, data: bytes
+) -> None:
     data += b"\n<http://e.org/z> <http://purl.org/dc/terms/source> <http://e.org/s> ."
     report = check(built_store, data, rules).report
     assert not report.conforms
-    assert any(r.source_shape and r.source_shape.endswith("ContributionPolicy")
-               for r in report.violations)
+    assert any(
+        r.source_shape and r.source_shape.endswith("ContributionPolicy") for r in report.violations
+    )
 
 
 # -- lifecycle -------------------------------------------------------------------------------
@@ -244,8 +265,8 @@ def test_submit_review_accept(workflow: Contributions) -> None:
     assert contribution.status is Status.pending
     assert contribution.sources == ["https://example.org/sources/poznan"]
     assert not visible(store, POZNAN), "a pending record leaked into the published store"
-    assert [c.id for c in workflow.list(BOB, Status.pending)] == [contribution.id]
-    assert workflow.list(CAROL) == []
+    assert [c.id for c in workflow.list_for(BOB, Status.pending)] == [contribution.id]
+    assert workflow.list_for(CAROL) == []
     with pytest.raises(Forbidden):
         workflow.get(contribution.id, CAROL)
     _, checked, changes = workflow.review(contribution.id, BOB)
@@ -290,7 +311,7 @@ def test_reject_needs_a_reason_and_stays_in_history(workflow: Contributions) -> 
     assert rejected.events[-1].reason == "duplicate of an existing record"
     assert not visible(workflow.publisher.store, POZNAN)
     assert workflow.publisher.updates == 0
-    assert [c.status for c in workflow.list(ALICE)] == [Status.rejected]
+    assert [c.status for c in workflow.list_for(ALICE)] == [Status.rejected]
 
 
 def test_superseding_replaces_the_published_graph(workflow: Contributions) -> None:
@@ -308,7 +329,7 @@ def test_non_conforming_records_store_nothing(workflow: Contributions) -> None:
     with pytest.raises(ValidationFailed) as caught:
         workflow.submit(records.BAD_DOCUMENT, RdfFormat.TURTLE, ALICE)
     assert not caught.value.report.conforms
-    assert workflow.list(BOB) == []
+    assert workflow.list_for(BOB) == []
     assert len(workflow.queue) == 0
 
 
@@ -324,8 +345,12 @@ def test_reconcile_after_a_crash_between_publish_and_queue(workflow: Contributio
 
 # -- the command line ------------------------------------------------------------------------
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "graph", "validate", *args],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "graph", "validate", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_cli_exit_codes(built_dir: Path, tmp_path: Path) -> None:

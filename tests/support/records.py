@@ -75,24 +75,24 @@ class Listener:
 
 def remote_context(url: str) -> bytes:
     return (
-        '{"@context": "%s/context.jsonld", "@id": "https://w3id.org/uikg/id/city/x",'
-        ' "label": "X"}' % url
+        f'{{"@context": "{url}/context.jsonld", "@id": "https://w3id.org/uikg/id/city/x",'
+        ' "label": "X"}'
     ).encode()
 
 
 def remote_context_in_list(url: str) -> bytes:
     return (
-        '{"@context": [{"dct": "http://purl.org/dc/terms/"}, "%s/ctx"],'
-        ' "@id": "https://w3id.org/uikg/id/city/x", "dct:source": "y"}' % url
+        f'{{"@context": [{{"dct": "http://purl.org/dc/terms/"}}, "{url}/ctx"],'
+        ' "@id": "https://w3id.org/uikg/id/city/x", "dct:source": "y"}'
     ).encode()
 
 
 def external_entity(url: str) -> bytes:
     return (
-        '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [<!ENTITY ext SYSTEM "%s/entity">]>\n'
+        f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [<!ENTITY ext SYSTEM "{url}/entity">]>\n'
         '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
         '<rdf:Description rdf:about="https://w3id.org/uikg/id/city/x">'
-        '<p xmlns="http://purl.org/dc/terms/">&ext;</p></rdf:Description></rdf:RDF>' % url
+        '<p xmlns="http://purl.org/dc/terms/">&ext;</p></rdf:Description></rdf:RDF>'
     ).encode()
 
 
@@ -103,17 +103,24 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <rdf:Description rdf:about="https://w3id.org/uikg/id/city/x">
 <p xmlns="http://purl.org/dc/terms/">&lol3;</p></rdf:Description></rdf:RDF>"""
 
-ILL_TYPED = b"""<https://w3id.org/uikg/id/city/x> <http://purl.org/dc/terms/date> "abc"^^<http://www.w3.org/2001/XMLSchema#date> .
-<https://w3id.org/uikg/id/city/x> <http://purl.org/dc/terms/source> <https://example.org/s> .
-"""
+ILL_TYPED = (
+    b'<https://w3id.org/uikg/id/city/x> <http://purl.org/dc/terms/date> "abc"^^'
+    b"<http://www.w3.org/2001/XMLSchema#date> .\n"
+    b"<https://w3id.org/uikg/id/city/x> <http://purl.org/dc/terms/source> "
+    b"<https://example.org/s> .\n"
+)
 IRI_WITH_SPACE_JSONLD = (
     b'{"@id": "https://w3id.org/uikg/id/city/with space", "http://purl.org/dc/terms/source": "x"}'
 )
-IRI_WITH_CONTROL_NT = b"<https://w3id.org/uikg/id/city/x\\u0001> <http://purl.org/dc/terms/source> \"s\" .\n"
+IRI_WITH_CONTROL_NT = (
+    b'<https://w3id.org/uikg/id/city/x\\u0001> <http://purl.org/dc/terms/source> "s" .\n'
+)
 SYNTAX_ERROR = b"@prefix x: <http://x/> .\nx:a x:b x:c .\nx:d x:e \n  x:f x:g .\n"
 
 
 def many_triples(count: int) -> bytes:
-    lines = [f'<https://w3id.org/uikg/id/city/x> <http://purl.org/dc/terms/source> "s{i}" .'
-             for i in range(count)]
+    lines = [
+        f'<https://w3id.org/uikg/id/city/x> <http://purl.org/dc/terms/source> "s{i}" .'
+        for i in range(count)
+    ]
     return ("\n".join(lines) + "\n").encode()

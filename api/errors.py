@@ -20,6 +20,7 @@ STATUS: list[tuple[type[errors.UIKGError], int]] = [
     (errors.UnsupportedMediaType, 415),
     (errors.PayloadTooLarge, 413),
     (errors.NotFound, 404),
+    (errors.Conflict, 409),
     (errors.Unauthorized, 401),
     (errors.Forbidden, 403),
     (errors.QueryTimeout, 503),

@@ -80,6 +80,10 @@ class NotFound(UIKGError):
     pass
 
 
+class Conflict(UIKGError):
+    """The thing is not in a state that allows this action (accepting a contribution twice)."""
+
+
 class Unauthorized(UIKGError):
     pass
 

@@ -9,7 +9,20 @@ from pyoxigraph import RdfFormat, Triple, parse
 from graph.errors import BadRequest, RDFSyntaxError, UnsupportedMediaType
 from graph.sparql import formats
 
-_POSITION = re.compile(r"line (\d+) column (\d+)|(\d+):(\d+)")
+# pyoxigraph says "line 3 column 7", "line 3 between columns 7 and 9", or "3:7".
+_POSITION = re.compile(r"line (\d+)(?: between columns| column|, column)? (\d+)|(\d+):(\d+)")
+
+
+def rdf_syntax_error(error: Exception, format: RdfFormat, what: str = "body") -> RDFSyntaxError:
+    """The parser's message as our error, with the line and column when it gives them."""
+    message = str(error)
+    match = _POSITION.search(message)
+    line = column = None
+    if match:
+        numbers = [int(g) for g in match.groups() if g]
+        line, column = numbers[0], numbers[1]
+    where = f" (line {line}, column {column})" if line else ""
+    return RDFSyntaxError(f"the {format.name} {what} does not parse{where}: {message}", line, column)
 
 
 def rdf_format(content_type: str | None, *, graphs_only: bool = True) -> RdfFormat:
@@ -29,11 +42,5 @@ def parse_triples(data: bytes, format: RdfFormat, base_iri: str | None = None) -
         raise BadRequest("the request body is empty; send the RDF to store")
     try:
         return [quad.triple for quad in parse(data, format, base_iri=base_iri, without_named_graphs=True)]
-    except SyntaxError as error:
-        message = str(error)
-        match = _POSITION.search(message)
-        numbers = [int(g) for g in match.groups() if g] if match else [None, None]
-        line, column = numbers[0], numbers[1]
-        raise RDFSyntaxError(f"the {format.name} body does not parse: {message}", line, column) from None
-    except ValueError as error:
-        raise RDFSyntaxError(f"the {format.name} body does not parse: {error}") from None
+    except (SyntaxError, ValueError) as error:
+        raise rdf_syntax_error(error, format) from None

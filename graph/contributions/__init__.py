@@ -12,7 +12,6 @@ from graph.contributions.record import (
     read_record,
 )
 from graph.contributions.workflow import (
-    Conflict,
     Contribution,
     Contributions,
     Status,
@@ -21,7 +20,6 @@ from graph.contributions.workflow import (
 
 __all__ = [
     "Checked",
-    "Conflict",
     "Contribution",
     "Contributions",
     "Record",

@@ -29,6 +29,7 @@ from typing import Any
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
 from graph.errors import BadRequest, PayloadTooLarge, RDFSyntaxError, UnsupportedMediaType
+from graph.rdf_input import rdf_syntax_error
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -106,23 +107,6 @@ class Record:
         found = self.subjects
         found.update(t.object.value for t in self.triples if isinstance(t.object, NamedNode))
         return found
-
-
-# -- positions ---------------------------------------------------------------------------------
-_POSITION = re.compile(r"line (\d+)(?: between columns| column|, column)? (\d+)|(\d+):(\d+)")
-
-
-def _syntax_error(error: Exception, format: RdfFormat) -> RDFSyntaxError:
-    message = str(error)
-    match = _POSITION.search(message)
-    line = column = None
-    if match:
-        numbers = [int(g) for g in match.groups() if g]
-        line, column = numbers[0], numbers[1]
-    where = f" (line {line}, column {column})" if line else ""
-    return RDFSyntaxError(
-        f"the {format.name} record does not parse{where}: {message}", line, column
-    )
 
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:
@@ -284,10 +268,8 @@ def read_record(
                 elif isinstance(term, Literal):
                     problems.append(_check_literal(term) or "")
             triples.append(Triple(*(skolemise(t) for t in terms)))
-    except SyntaxError as error:
-        raise _syntax_error(error, format) from None
-    except ValueError as error:
-        raise _syntax_error(error, format) from None
+    except (SyntaxError, ValueError) as error:
+        raise rdf_syntax_error(error, format, "record") from None
     problems = [p for p in problems if p]
     if problems:
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""

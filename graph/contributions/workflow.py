@@ -49,7 +49,7 @@ from graph.contributions.check import (
     sources_of,
 )
 from graph.contributions.record import Record, read_record
-from graph.errors import BadRequest, Forbidden, NotFound, ValidationFailed
+from graph.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
 from graph.settings import Settings
 from graph.store.base import Store
 
@@ -73,9 +73,6 @@ class Status(StrEnum):
     rejected = "rejected"
     superseded = "superseded"
 
-
-class Conflict(BadRequest):
-    """The contribution is not in a state that allows this action (accepting it twice, …)."""
 
 
 class Publisher(Protocol):

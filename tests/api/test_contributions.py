@@ -259,7 +259,7 @@ def test_lifecycle_and_restart(
     assert ask(server, f"ASK {{ <{POZNAN}> a <https://w3id.org/uikg/ontology#City> }}")
     assert ask(server, f"ASK {{ <{POZNAN}> a <https://w3id.org/uikg/ontology#Place> }}")
     again = httpx.post(f"{server.url}/contributions/{cid}/accept", headers=auth(BOB))
-    assert again.status_code == 400 and "not pending" in again.json()["detail"]
+    assert again.status_code == 409 and "not pending" in again.json()["detail"]
     history = httpx.get(f"{server.url}/history", params={"resource": POZNAN}).json()
     assert [h["contribution"].rsplit("/", 1)[-1] for h in history["contributions"]] == [cid]
     assert ask(

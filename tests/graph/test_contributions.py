@@ -13,7 +13,6 @@ from pyoxigraph import Store as OxStore
 
 from graph.auth import Principal, Role
 from graph.contributions import (
-    Conflict,
     Contributions,
     Rules,
     Status,
@@ -25,6 +24,7 @@ from graph.contributions import (
 )
 from graph.contributions.record import RecordRefused
 from graph.errors import (
+    Conflict,
     BadRequest,
     Forbidden,
     PayloadTooLarge,

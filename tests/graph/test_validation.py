@@ -202,7 +202,7 @@ CASES = {
         "contested but names no",
     ),
     "EvidenceUnit": (
-        '<https://w3id.org/uikg/graph/evidence/book/p1> a uikg:EvidenceUnit ; uikg:evidenceFrom <https://w3id.org/uikg/id/work/w> ; uikg:locator "p1" .',
+        '<https://w3id.org/uikg/graph/evidence/p1> a uikg:EvidenceUnit ; uikg:evidenceFrom <https://w3id.org/uikg/id/work/w> ; uikg:locator "p1" .',
         "Violation",
         "evidence unit is named",
     ),

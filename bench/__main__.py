@@ -35,33 +35,61 @@ def _csv(text: str) -> list[str]:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true",
-                        help="small preset: 50k triples, 3 s cells, short isolation run")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="small preset: 50k triples, 3 s cells, short isolation run",
+    )
     parser.add_argument("--triples", type=int, help="size of the generated graph (1,000,000)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--duration", type=float, help="seconds per cell (10)")
     parser.add_argument("--warmup", type=float, help="seconds of unrecorded load per mix (1)")
     parser.add_argument("--concurrency", default="1,8,32")
     parser.add_argument("--mixes", default="point,api,analytical")
-    parser.add_argument("--targets", default="floor,oxigraph-disk,oxigraph-mem,uikg",
-                        help=f"any of {', '.join(TARGETS)}")
-    parser.add_argument("--max-requests", type=int, default=DEFAULT_MAX_REQUESTS,
-                        help="hard cap on requests per cell")
-    parser.add_argument("--isolation", default="on", choices=("on", "off"),
-                        help="4 clients whose queries hit the time limit + cheap lookups")
+    parser.add_argument(
+        "--targets",
+        default="floor,oxigraph-disk,oxigraph-mem,uikg",
+        help=f"any of {', '.join(TARGETS)}",
+    )
+    parser.add_argument(
+        "--max-requests",
+        type=int,
+        default=DEFAULT_MAX_REQUESTS,
+        help="hard cap on requests per cell",
+    )
+    parser.add_argument(
+        "--isolation",
+        default="on",
+        choices=("on", "off"),
+        help="4 clients whose queries hit the time limit + cheap lookups",
+    )
     parser.add_argument("--isolation-timeout", type=float, help="time limit in that scenario (3)")
     parser.add_argument("--isolation-duration", type=float, help="seconds under load (20)")
     parser.add_argument("--heavy-clients", type=int, default=4)
     parser.add_argument("--cheap-clients", type=int, default=2)
-    parser.add_argument("--uikg-setting", action="append", default=[], metavar="KEY=VALUE",
-                        help="a setting for uikg serve, e.g. query_workers=4 (repeatable)")
-    parser.add_argument("--out", type=Path, help="report path without suffix "
-                        "(default bench/results/bench-<triples>-<time>)")
-    parser.add_argument("--cache", type=Path,
-                        default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-                        / "uikg-bench", help="where generated datasets are kept")
+    parser.add_argument(
+        "--uikg-setting",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a setting for uikg serve, e.g. query_workers=4 (repeatable)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="report path without suffix (default bench/results/bench-<triples>-<time>)",
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "uikg-bench",
+        help="where generated datasets are kept",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the working directory")
     args = parser.parse_args(argv)
     quick = args.quick
@@ -100,12 +128,18 @@ def _make(name: str, data: Path, workdir: Path, args: argparse.Namespace) -> Tar
 
 def _fmt(summary: dict[str, object]) -> str:
     errors = summary["errors"]
-    return (f"{summary['rps']:>9,.1f} rps  p50 {summary['p50_ms']} ms  p99 {summary['p99_ms']} ms"
-            + (f"  errors {errors}" if errors else ""))
+    return (
+        f"{summary['rps']:>9,.1f} rps  p50 {summary['p50_ms']} ms  p99 {summary['p99_ms']} ms"
+        + (f"  errors {errors}" if errors else "")
+    )
 
 
-def measure_target(target: Target, requests: dict[str, list[mixes.Request]],
-                   args: argparse.Namespace, report: Report) -> None:
+def measure_target(
+    target: Target,
+    requests: dict[str, list[mixes.Request]],
+    args: argparse.Namespace,
+    report: Report,
+) -> None:
     target.prepare()
     target.start()
     try:
@@ -113,8 +147,9 @@ def measure_target(target: Target, requests: dict[str, list[mixes.Request]],
             if args.warmup > 0:
                 target.run([Group(requests[mix], 8)], args.warmup, args.max_requests)
             for concurrency in args.concurrency:
-                sample = target.run([Group(requests[mix], concurrency)], args.duration,
-                                    args.max_requests)[0]
+                sample = target.run(
+                    [Group(requests[mix], concurrency)], args.duration, args.max_requests
+                )[0]
                 summary = sample.summary()
                 report.add(target.name, mix, summary)
                 log(f"{target.name:>13} {mix:>10} c={concurrency:<3} {_fmt(summary)}")
@@ -129,11 +164,15 @@ def isolation(target: Target, cheap: list[mixes.Request], args: argparse.Namespa
     target.start(timeout_s=args.isolation_timeout)
     try:
         target.run([Group(cheap, args.cheap_clients)], args.warmup, args.max_requests)
-        alone = target.run([Group(cheap, args.cheap_clients)],
-                           max(args.duration, args.isolation_duration / 2), args.max_requests)[0]
+        alone = target.run(
+            [Group(cheap, args.cheap_clients)],
+            max(args.duration, args.isolation_duration / 2),
+            args.max_requests,
+        )[0]
         heavy, under_load = target.run(
             [Group([mixes.HEAVY], args.heavy_clients), Group(cheap, args.cheap_clients)],
-            args.isolation_duration, args.max_requests,
+            args.isolation_duration,
+            args.max_requests,
         )
     finally:
         target.stop()
@@ -148,8 +187,10 @@ def isolation(target: Target, cheap: list[mixes.Request], args: argparse.Namespa
         "heavy": heavy.summary(),
     }
     log(f"{target.name:>13} isolation: cheap alone {_fmt(run['baseline'])}")
-    log(f"{target.name:>13} isolation: under load  {_fmt(run['under_load'])}; "
-        f"heavy: {run['heavy']['requests']} completed, {run['heavy']['errors']}")
+    log(
+        f"{target.name:>13} isolation: under load  {_fmt(run['under_load'])}; "
+        f"heavy: {run['heavy']['requests']} completed, {run['heavy']['errors']}"
+    )
     return run
 
 
@@ -162,19 +203,22 @@ def main(argv: list[str] | None = None) -> int:
         for mix in mixes.MIXES
     }
     workdir = Path(tempfile.mkdtemp(prefix="uikg-bench-"))
-    report = Report(meta={
-        "quads": entities.triples,
-        "graphs": entities.graphs,
-        "seed": args.seed,
-        "duration_s_per_cell": args.duration,
-        "concurrency": args.concurrency,
-        "machine": f"{os.cpu_count()} CPUs, {platform.machine()}, Linux {platform.release()}",
-        "python": platform.python_version(),
-        "pyoxigraph": pyoxigraph.__version__ if hasattr(pyoxigraph, "__version__") else "?",
-        "load_generator": "python asyncio + httpx, closed loop, one keep-alive connection per client",
-        "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(began)),
-        "targets": {},
-    })
+    report = Report(
+        meta={
+            "quads": entities.triples,
+            "graphs": entities.graphs,
+            "seed": args.seed,
+            "duration_s_per_cell": args.duration,
+            "concurrency": args.concurrency,
+            "machine": f"{os.cpu_count()} CPUs, {platform.machine()}, Linux {platform.release()}",
+            "python": platform.python_version(),
+            "pyoxigraph": pyoxigraph.__version__ if hasattr(pyoxigraph, "__version__") else "?",
+            "load_generator": "python asyncio, closed loop, one keep-alive HTTP/1.1 connection "
+            "per client",
+            "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(began)),
+            "targets": {},
+        }
+    )
     stem = args.out or HERE / "results" / f"bench-{args.triples}-{time.strftime('%Y%m%d-%H%M%S')}"
     try:
         for name in args.targets:

@@ -66,10 +66,13 @@ class V:
     CityNetwork = UIKG + "CityNetwork"
     Person = UIKG + "Person"
     DOCUMENT_CLASSES = tuple(
-        _UIKG + name for name in ("Strategy", "LocalPolicy", "Declaration", "LegalAct", "DraftPolicy")
+        _UIKG + name
+        for name in ("Strategy", "LocalPolicy", "Declaration", "LegalAct", "DraftPolicy")
     )
     NationalPolicy = UIKG + "NationalPolicy"
-    WORK_CLASSES = tuple(_UIKG + name for name in ("JournalArticle", "Report", "Book", "BookChapter"))
+    WORK_CLASSES = tuple(
+        _UIKG + name for name in ("JournalArticle", "Report", "Book", "BookChapter")
+    )
     Membership = UIKG + "Membership"
     Footnote = UIKG + "Footnote"
     EvidenceUnit = UIKG + "EvidenceUnit"
@@ -113,19 +116,43 @@ class V:
     MODELS = tuple(
         _ID + "concept/integration-model/" + slug
         for slug in (
-            "intercultural-integration", "mainstreaming", "civic-integration", "pluralist",
-            "assimilationist", "two-way-integration", "guest-worker", "non-policy",
-            "neo-assimilation", "diversity-policy", "separation", "multicultural",
+            "intercultural-integration",
+            "mainstreaming",
+            "civic-integration",
+            "pluralist",
+            "assimilationist",
+            "two-way-integration",
+            "guest-worker",
+            "non-policy",
+            "neo-assimilation",
+            "diversity-policy",
+            "separation",
+            "multicultural",
             "intercultural-post-multicultural",
         )
     )
     AREAS = tuple(
         _ID + "concept/policy-area/" + slug
         for slug in (
-            "education", "labour-market", "housing", "health", "language", "culture",
-            "participation", "anti-discrimination", "social-services", "security", "religion",
-            "citizenship", "family-reunification", "youth", "sport", "media", "public-space",
-            "administration", "refugee-reception",
+            "education",
+            "labour-market",
+            "housing",
+            "health",
+            "language",
+            "culture",
+            "participation",
+            "anti-discrimination",
+            "social-services",
+            "security",
+            "religion",
+            "citizenship",
+            "family-reunification",
+            "youth",
+            "sport",
+            "media",
+            "public-space",
+            "administration",
+            "refugee-reception",
         )
     )
     STATUSES = tuple(
@@ -209,10 +236,81 @@ class Sizes:
 
 # -- writing --------------------------------------------------------------------------------------
 _SYLLABLES = (
-    "ba be bi bo bu da de di do du ga ge gi go gu ka ke ki ko ku la le li lo lu ma me mi mo mu "
-    "na ne ni no nu ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo za ze zi zo ław ńsk "
-    "burg berg dorf gen heim stad ville mont sur wice nów ów"
-).split()
+    "ba",
+    "be",
+    "bi",
+    "bo",
+    "bu",
+    "da",
+    "de",
+    "di",
+    "do",
+    "du",
+    "ga",
+    "ge",
+    "gi",
+    "go",
+    "gu",
+    "ka",
+    "ke",
+    "ki",
+    "ko",
+    "ku",
+    "la",
+    "le",
+    "li",
+    "lo",
+    "lu",
+    "ma",
+    "me",
+    "mi",
+    "mo",
+    "mu",
+    "na",
+    "ne",
+    "ni",
+    "no",
+    "nu",
+    "ra",
+    "re",
+    "ri",
+    "ro",
+    "ru",
+    "sa",
+    "se",
+    "si",
+    "so",
+    "su",
+    "ta",
+    "te",
+    "ti",
+    "to",
+    "tu",
+    "va",
+    "ve",
+    "vi",
+    "vo",
+    "za",
+    "ze",
+    "zi",
+    "zo",
+    "ław",
+    "ńsk",
+    "burg",
+    "berg",
+    "dorf",
+    "gen",
+    "heim",
+    "stad",
+    "ville",
+    "mont",
+    "sur",
+    "wice",
+    "nów",
+    "ów",
+)
+
+_DOCUMENT_WORDS = ("strategy", "plan", "programme", "declaration")
 
 
 def _escape(text: str) -> str:
@@ -287,7 +385,9 @@ def generate(triples: int, seed: int, sink: IO[str]) -> Entities:
         for concept in concepts:
             w.iri(concept, V.RDF_TYPE, V.Concept, V.G_SCHEMES)
             w.iri(concept, V.inScheme, scheme, V.G_SCHEMES)
-            w.lit(concept, V.prefLabel, concept.rsplit("/", 1)[1].replace("-", " "), V.G_SCHEMES, "en")
+            w.lit(
+                concept, V.prefLabel, concept.rsplit("/", 1)[1].replace("-", " "), V.G_SCHEMES, "en"
+            )
         w.lit(scheme, V.prefLabel, label, V.G_SCHEMES, "en")
 
     # Countries and their governments
@@ -336,8 +436,13 @@ def generate(triples: int, seed: int, sink: IO[str]) -> Entities:
         org = f"{V.ID}organisation/{_slug(name)}"
         e.organisations.append(org)
         w.iri(org, V.RDF_TYPE, V.NGO if index % 3 else V.University, V.G_AGENTS)
-        w.lit(org, V.RDFS_LABEL, f"{name} {'Foundation' if index % 3 else 'University'}",
-              V.G_AGENTS, "en")
+        w.lit(
+            org,
+            V.RDFS_LABEL,
+            f"{name} {'Foundation' if index % 3 else 'University'}",
+            V.G_AGENTS,
+            "en",
+        )
         w.iri(org, V.basedIn, _pick(rng, e.cities, city_weights), V.G_AGENTS)
         w.typed(org, V.foundingDate, _date(rng, (1950, 2020)), "date", V.G_AGENTS)
     for _ in range(sizes.networks):
@@ -363,8 +468,14 @@ def generate(triples: int, seed: int, sink: IO[str]) -> Entities:
         e.works.append(work)
         work_year.append(year)
         w.iri(work, V.RDF_TYPE, _pick(rng, V.WORK_CLASSES), V.G_LITERATURE)
-        w.lit(work, V.title, f"On {rng.choice(V.AREAS).rsplit('/', 1)[1]} in "
-              f"{e.city_labels[city_weights.draw(rng)]}: study {index}", V.G_LITERATURE, "en")
+        w.lit(
+            work,
+            V.title,
+            f"On {rng.choice(V.AREAS).rsplit('/', 1)[1]} in "
+            f"{e.city_labels[city_weights.draw(rng)]}: study {index}",
+            V.G_LITERATURE,
+            "en",
+        )
         w.typed(work, V.publicationYear, str(year), "gYear", V.G_LITERATURE)
         for _ in range(rng.choice((1, 1, 2, 3))):
             w.iri(work, V.author, _pick(rng, e.persons, person_weights), V.G_LITERATURE)
@@ -395,15 +506,15 @@ def generate(triples: int, seed: int, sink: IO[str]) -> Entities:
     model_weights = _Weighted(len(V.MODELS), 0.9)
     area_weights = _Weighted(len(V.AREAS), 0.7)
 
-    def document(doc: str, graph: str, kind: str, agent: str, place: str, level: str,
-                 label: str) -> None:
+    def document(
+        doc: str, graph: str, kind: str, agent: str, place: str, level: str, label: str
+    ) -> None:
         w.iri(doc, V.RDF_TYPE, kind, graph)
         w.lit(doc, V.title, label, graph, "en")
         w.iri(doc, V.adoptedBy, agent, graph)
         w.iri(doc, V.jurisdiction, place, graph)
         w.typed(doc, V.adoptionDate, _date(rng, years), "date", graph)
-        w.iri(doc, V.status, V.STATUSES[0] if rng.random() < 0.8 else _pick(rng, V.STATUSES),
-              graph)
+        w.iri(doc, V.status, V.STATUSES[0] if rng.random() < 0.8 else _pick(rng, V.STATUSES), graph)
         w.iri(doc, V.governanceLevel, level, graph)
         w.iri(doc, V.followsModel, _pick(rng, V.MODELS, model_weights), graph)
         for area in sorted({area_weights.draw(rng) for _ in range(rng.randint(1, 4))}):
@@ -414,9 +525,15 @@ def generate(triples: int, seed: int, sink: IO[str]) -> Entities:
     for index in range(sizes.national_documents):
         country_index = index % len(e.countries)
         graph = evidence_unit()
-        document(f"{V.ID}document/national-{index:05d}", graph, V.NationalPolicy,
-                 governments[country_index], e.countries[country_index], V.NATIONAL,
-                 f"National integration policy {index}")
+        document(
+            f"{V.ID}document/national-{index:05d}",
+            graph,
+            V.NationalPolicy,
+            governments[country_index],
+            e.countries[country_index],
+            V.NATIONAL,
+            f"National integration policy {index}",
+        )
 
     # Local policy documents, a few statements per evidence unit, skewed towards big cities
     last_document: dict[int, str] = {}
@@ -428,9 +545,15 @@ def generate(triples: int, seed: int, sink: IO[str]) -> Entities:
         doc = f"{V.ID}document/d{index:07d}"
         e.documents.append(doc)
         e.document_cities.append(city_index)
-        document(doc, graph, _pick(rng, V.DOCUMENT_CLASSES), e.municipalities[city_index],
-                 e.cities[city_index], V.LOCAL,
-                 f"{e.city_labels[city_index]} integration {rng.choice(('strategy', 'plan', 'programme', 'declaration'))} {index}")
+        document(
+            doc,
+            graph,
+            _pick(rng, V.DOCUMENT_CLASSES),
+            e.municipalities[city_index],
+            e.cities[city_index],
+            V.LOCAL,
+            f"{e.city_labels[city_index]} integration {rng.choice(_DOCUMENT_WORDS)} {index}",
+        )
         if city_index in last_document:
             w.iri(doc, V.precededBy, last_document[city_index], graph)
         last_document[city_index] = doc
@@ -441,9 +564,13 @@ def generate(triples: int, seed: int, sink: IO[str]) -> Entities:
         if index % 4 == 0:
             graph = evidence_unit()
         membership = f"{V.ID}membership/m{index:07d}"
-        agent = (e.municipalities[city_weights.draw(rng) if rng.random() < 0.5
-                                  else rng.randrange(len(e.cities))]
-                 if rng.random() < 0.8 else _pick(rng, e.organisations))
+        agent = (
+            e.municipalities[
+                city_weights.draw(rng) if rng.random() < 0.5 else rng.randrange(len(e.cities))
+            ]
+            if rng.random() < 0.8
+            else _pick(rng, e.organisations)
+        )
         start = rng.randint(1990, 2022)
         w.iri(membership, V.RDF_TYPE, V.Membership, graph)
         w.iri(membership, V.member, agent, graph)
@@ -465,8 +592,9 @@ def generate_text(triples: int, seed: int) -> tuple[str, Entities]:
     return buffer.getvalue(), entities
 
 
-def ensure_dataset(folder: Path, triples: int, seed: int,
-                   log: Callable[[str], None] = print) -> tuple[Path, Entities]:
+def ensure_dataset(
+    folder: Path, triples: int, seed: int, log: Callable[[str], None] = print
+) -> tuple[Path, Entities]:
     """The N-Quads file and manifest for ``(triples, seed)``, generated once and cached."""
     folder.mkdir(parents=True, exist_ok=True)
     data = folder / f"uikg-{triples}-{seed}.nq"

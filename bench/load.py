@@ -67,10 +67,14 @@ class Sample:
             "rps": round(self.rps, 2),
             "p50_ms": None if p50 is None else round(p50 * 1000, 3),
             "p99_ms": None if p99 is None else round(p99 * 1000, 3),
-            "client_cpu_ms_per_request": round(self.client_cpu_s * 1000 / total, 3) if total else None,
+            "client_cpu_ms_per_request": round(self.client_cpu_s * 1000 / total, 3)
+            if total
+            else None,
             "server_cpu_ms_per_request": {
                 name: round(value * 1000 / total, 3) for name, value in self.server_cpu_s.items()
-            } if total else {},
+            }
+            if total
+            else {},
         }
 
 
@@ -166,7 +170,8 @@ class _Connection:
                 f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
                 f"Content-Type: application/sparql-query\r\nAccept: {accept}\r\n"
                 f"Content-Length: {len(body)}\r\n\r\n"
-            ).encode() + body
+            ).encode()
+            + body
         )
         reader = self.reader
         try:
@@ -227,7 +232,12 @@ async def _http(
                         status, body = await connection.post(
                             path, request.query.encode(), request.accept
                         )
-                except (TimeoutError, ConnectionLost, OSError, asyncio.IncompleteReadError) as error:
+                except (
+                    TimeoutError,
+                    ConnectionLost,
+                    OSError,
+                    asyncio.IncompleteReadError,
+                ) as error:
                     connection.close()
                     sample.errors[type(error).__name__] += 1
                     continue
@@ -235,7 +245,9 @@ async def _http(
                     sample.latencies_s.append(time.perf_counter() - began)
                 else:
                     sample.errors[f"HTTP {status}"] += 1
-                    sample.error_examples.setdefault(f"HTTP {status}", body[:300].decode(errors="replace"))
+                    sample.error_examples.setdefault(
+                        f"HTTP {status}", body[:300].decode(errors="replace")
+                    )
         finally:
             connection.close()
 

@@ -92,9 +92,9 @@ POINT = [
     Template(
         "document-in-city",
         "ASK {{ <{doc}> uikg:jurisdiction <{city}> }}",
-        lambda r, e, s: (
-            lambda i: {"doc": e.documents[i], "city": e.cities[e.document_cities[i]]}
-        )(r.randrange(len(e.documents))),
+        lambda r, e, s: (lambda i: {"doc": e.documents[i], "city": e.cities[e.document_cities[i]]})(
+            r.randrange(len(e.documents))
+        ),
     ),
     Template(
         "work-authors",
@@ -129,9 +129,14 @@ API = [
         "uikg:jurisdiction <{city}> ; uikg:adoptionDate ?date ; dct:title ?title "
         'FILTER(?date >= "{year}-01-01"^^xsd:date && ?date < "{next}-01-01"^^xsd:date) }} '
         "ORDER BY ?date LIMIT 50",
-        lambda r, e, s: (lambda y: {
-            "area": _any(r, e.areas), "city": e.cities[s.city(r)], "year": y, "next": y + 5
-        })(_year(r, e)),
+        lambda r, e, s: (
+            lambda y: {
+                "area": _any(r, e.areas),
+                "city": e.cities[s.city(r)],
+                "year": y,
+                "next": y + 5,
+            }
+        )(_year(r, e)),
     ),
     Template(
         "document-page",
@@ -196,8 +201,9 @@ ANALYTICAL = [
     ),
     Template(
         "model-adoption-by-decade",
-        "SELECT ?model ?decade (COUNT(?doc) AS ?documents) WHERE {{ ?doc uikg:followsModel ?model ; "
-        "uikg:coversArea <{area}> ; uikg:status ?status ; uikg:adoptionDate ?date "
+        "SELECT ?model ?decade (COUNT(?doc) AS ?documents) WHERE {{ "
+        "?doc uikg:followsModel ?model ; uikg:coversArea <{area}> ; uikg:status ?status ; "
+        "uikg:adoptionDate ?date "
         "BIND(FLOOR(YEAR(?date) / 10) * 10 AS ?decade) }} GROUP BY ?model ?decade "
         "ORDER BY ?model ?decade",
         lambda r, e, s: {"area": _any(r, e.areas)},

@@ -53,39 +53,62 @@ class Report:
             if reference is None or not reference["rps"]:
                 continue
             ratio = uikg["rps"] / reference["rps"]
-            out.append({
-                "check": f"{mix} mix at concurrency {c}", "goal": goal,
-                "reference": reference["target"], "uikg_rps": uikg["rps"],
-                "reference_rps": reference["rps"], "ratio": round(ratio, 3),
-                "met": ratio >= factor,
-            })
+            out.append(
+                {
+                    "check": f"{mix} mix at concurrency {c}",
+                    "goal": goal,
+                    "reference": reference["target"],
+                    "uikg_rps": uikg["rps"],
+                    "reference_rps": reference["rps"],
+                    "ratio": round(ratio, 3),
+                    "met": ratio >= factor,
+                }
+            )
         for run in self.isolation:
             p99 = run["under_load"]["p99_ms"]
-            out.append({
-                "check": f"isolation on {run['target']}", "goal": "cheap-query p99 < 100 ms",
-                "p99_ms": p99, "met": p99 is not None and p99 < 100,
-            })
+            out.append(
+                {
+                    "check": f"isolation on {run['target']}",
+                    "goal": "cheap-query p99 < 100 ms",
+                    "p99_ms": p99,
+                    "met": p99 is not None and p99 < 100,
+                }
+            )
         return out
 
     # -- output -----------------------------------------------------------------------------
     def to_json(self) -> str:
         return json.dumps(
-            {"meta": self.meta, "cells": self.cells, "isolation": self.isolation,
-             "checks": self.checks()},
-            indent=2, ensure_ascii=False,
+            {
+                "meta": self.meta,
+                "cells": self.cells,
+                "isolation": self.isolation,
+                "checks": self.checks(),
+            },
+            indent=2,
+            ensure_ascii=False,
         )
 
     def markdown(self) -> str:
-        lines = [f"# UIKG benchmark — {self.meta.get('quads', '?'):,} quads"
-                 if isinstance(self.meta.get("quads"), int) else "# UIKG benchmark", ""]
+        lines = [
+            f"# UIKG benchmark — {self.meta.get('quads', '?'):,} quads"
+            if isinstance(self.meta.get("quads"), int)
+            else "# UIKG benchmark",
+            "",
+        ]
         lines += [f"- {key}: {value}" for key, value in self.meta.items() if key != "targets"]
         for name, text in self.meta.get("targets", {}).items():
             lines.append(f"- target `{name}`: {text}")
         mixes = list(dict.fromkeys(cell["mix"] for cell in self.cells))
         for mix in mixes:
-            lines += ["", f"## {mix} mix", "", "| c | target | rps | p50 ms | p99 ms | errors "
-                      "| rps ÷ floor | rps ÷ best oxigraph | p99 ÷ best oxigraph |",
-                      "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+            lines += [
+                "",
+                f"## {mix} mix",
+                "",
+                "| c | target | rps | p50 ms | p99 ms | errors "
+                "| rps ÷ floor | rps ÷ best oxigraph | p99 ÷ best oxigraph |",
+                "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+            ]
             levels = sorted({cell["concurrency"] for cell in self.cells if cell["mix"] == mix})
             for c in levels:
                 floor = self.cell("floor", mix, c)
@@ -100,17 +123,24 @@ class Report:
                         f"| {_ratio(cell['p99_ms'], best and best['p99_ms'])} |"
                     )
         if self.isolation:
-            lines += ["", "## isolation", "",
-                      "Cheap point lookups while heavy queries run into the time limit.", "",
-                      "| target | time limit s | heavy clients | cheap clients | cheap alone p50 / p99 ms "
-                      "| cheap under load p50 / p99 ms | cheap rps | cheap errors | heavy outcomes |",
-                      "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+            lines += [
+                "",
+                "## isolation",
+                "",
+                "Cheap point lookups while heavy queries run into the time limit.",
+                "",
+                "| target | time limit s | heavy clients | cheap clients "
+                "| cheap alone p50 / p99 ms | cheap under load p50 / p99 ms | cheap rps "
+                "| cheap errors | heavy outcomes |",
+                "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+            ]
             for run in self.isolation:
                 alone, load, heavy = run["baseline"], run["under_load"], run["heavy"]
                 outcomes = ", ".join(f"{k}: {v}" for k, v in heavy["errors"].items())
                 if heavy["requests"]:
-                    outcomes = (f"HTTP 200: {heavy['requests']} (p50 {_ms(heavy['p50_ms'])} ms)"
-                                + (f", {outcomes}" if outcomes else ""))
+                    outcomes = f"HTTP 200: {heavy['requests']} (p50 {_ms(heavy['p50_ms'])} ms)" + (
+                        f", {outcomes}" if outcomes else ""
+                    )
                 lines.append(
                     f"| {run['target']} | {run['timeout_s']:g} | {run['heavy_clients']} "
                     f"| {run['cheap_clients']} | {_ms(alone['p50_ms'])} / {_ms(alone['p99_ms'])} "
@@ -122,12 +152,16 @@ class Report:
             lines += ["", "## goals", "", "| check | goal | measured | met |", "|---|---|---|---|"]
             for check in checks:
                 if "ratio" in check:
-                    measured = (f"uikg {check['uikg_rps']:,.1f} rps vs {check['reference']} "
-                                f"{check['reference_rps']:,.1f} rps = {check['ratio']:.2f}×")
+                    measured = (
+                        f"uikg {check['uikg_rps']:,.1f} rps vs {check['reference']} "
+                        f"{check['reference_rps']:,.1f} rps = {check['ratio']:.2f}×"
+                    )
                 else:
                     measured = f"p99 {_ms(check['p99_ms'])} ms"
-                lines.append(f"| {check['check']} | {check['goal']} | {measured} "
-                             f"| {'yes' if check['met'] else '**no**'} |")
+                lines.append(
+                    f"| {check['check']} | {check['goal']} | {measured} "
+                    f"| {'yes' if check['met'] else '**no**'} |"
+                )
         return "\n".join(lines) + "\n"
 
     def write(self, stem: Path) -> tuple[Path, Path]:
@@ -150,6 +184,7 @@ def _ratio(value: float | None, reference: float | None) -> str:
     return f"{value / reference:.2f}"
 
 
-def expected_cells(targets: Iterable[str], mixes: Iterable[str],
-                   levels: Iterable[int]) -> set[tuple[str, str, int]]:
+def expected_cells(
+    targets: Iterable[str], mixes: Iterable[str], levels: Iterable[int]
+) -> set[tuple[str, str, int]]:
     return {(t, m, c) for t in targets for m in mixes for c in levels}

@@ -27,6 +27,7 @@ from tests.support.servers import Server, _wait, free_port, oxigraph_binary, sta
 
 Log = Callable[[str], None]
 
+
 class Target:
     name = ""
     http = True
@@ -44,9 +45,7 @@ class Target:
 
     def stop(self) -> None: ...
 
-    def run(
-        self, groups: Sequence[Group], duration_s: float, max_requests: int
-    ) -> list[Sample]:
+    def run(self, groups: Sequence[Group], duration_s: float, max_requests: int) -> list[Sample]:
         raise NotImplementedError
 
     def describe(self) -> str:
@@ -65,8 +64,9 @@ class _Floor(Target):
         self.store = self._open()
         with self.data.open("rb") as handle:
             self.store.bulk_load(handle, RdfFormat.N_QUADS)
-        self.log(f"{self.name}: loaded {len(self.store):,} quads in "
-                 f"{time.perf_counter() - began:.1f} s")
+        self.log(
+            f"{self.name}: loaded {len(self.store):,} quads in {time.perf_counter() - began:.1f} s"
+        )
 
     def call(self, request: Request) -> bytes:
         assert self.store is not None
@@ -75,14 +75,15 @@ class _Floor(Target):
             return result.serialize(format=QueryResultsFormat.JSON) or b""
         return serialize(result, format=RdfFormat.N_TRIPLES) or b""
 
-    def run(
-        self, groups: Sequence[Group], duration_s: float, max_requests: int
-    ) -> list[Sample]:
+    def run(self, groups: Sequence[Group], duration_s: float, max_requests: int) -> list[Sample]:
         if len(groups) != 1:
             raise ValueError("the in-process floor runs one group at a time")
         group = groups[0]
-        return [run_threads(self.call, group.requests, group.concurrency, duration_s,
-                            max_requests=max_requests)]
+        return [
+            run_threads(
+                self.call, group.requests, group.concurrency, duration_s, max_requests=max_requests
+            )
+        ]
 
     def stop(self) -> None:
         self.store = None
@@ -114,12 +115,13 @@ class _Server(Target):
     path = "/query"
     server: Server | None = None
 
-    def run(
-        self, groups: Sequence[Group], duration_s: float, max_requests: int
-    ) -> list[Sample]:
+    def run(self, groups: Sequence[Group], duration_s: float, max_requests: int) -> list[Sample]:
         assert self.server is not None
         return run_http_groups(
-            self.server.url + self.path, groups, duration_s, max_requests=max_requests,
+            self.server.url + self.path,
+            groups,
+            duration_s,
+            max_requests=max_requests,
             server_pid=self.server.process.pid,
         )
 
@@ -158,7 +160,9 @@ class OxigraphDisk(_Server):
         began = time.perf_counter()
         subprocess.run(
             [binary, "load", "--location", str(self.workdir / "store"), "--file", str(self.data)],
-            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         self.log(f"{self.name}: oxigraph load took {time.perf_counter() - began:.1f} s")
 
@@ -186,8 +190,10 @@ class OxigraphMemory(_Server):
         self.server = self._serve_oxigraph([], timeout_s)
         began = time.perf_counter()
         response = httpx.post(
-            f"{self.server.url}/store", content=_chunks(self.data),
-            headers={"Content-Type": "application/n-quads"}, timeout=None,
+            f"{self.server.url}/store",
+            content=_chunks(self.data),
+            headers={"Content-Type": "application/n-quads"},
+            timeout=None,
         )
         response.raise_for_status()
         self.log(f"{self.name}: POST /store took {time.perf_counter() - began:.1f} s")
@@ -200,8 +206,9 @@ class Uikg(_Server):
     name = "uikg"
     path = "/sparql"
 
-    def __init__(self, data: Path, workdir: Path, log: Log,
-                 settings: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, data: Path, workdir: Path, log: Log, settings: dict[str, str] | None = None
+    ) -> None:
         super().__init__(data, workdir, log)
         self.settings = settings or {}
 
@@ -211,9 +218,19 @@ class Uikg(_Server):
         env = {k: v for k, v in os.environ.items() if not k.startswith("UIKG_")}
         began = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "graph", "load", "--bulk", "--data-dir",
-             str(self.workdir / "data"), str(self.data)],
-            check=True, stdout=subprocess.DEVNULL, env=env,
+            [
+                sys.executable,
+                "-m",
+                "graph",
+                "load",
+                "--bulk",
+                "--data-dir",
+                str(self.workdir / "data"),
+                str(self.data),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env=env,
         )
         self.log(f"{self.name}: uikg load --bulk took {time.perf_counter() - began:.1f} s")
 

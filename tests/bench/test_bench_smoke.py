@@ -157,7 +157,11 @@ def tiny_http() -> Iterator[str]:
 
 
 def test_http_client_counts_statuses_and_bodies(tiny_http: str) -> None:
-    requests = [mixes.Request("a", "ok"), mixes.Request("b", "ok chunked"), mixes.Request("c", "no")]
+    requests = [
+        mixes.Request("a", "ok"),
+        mixes.Request("b", "ok chunked"),
+        mixes.Request("c", "no"),
+    ]
     sample = run_http(tiny_http, requests, 1, 5.0, max_requests=9)
     assert sample.ok + sum(sample.errors.values()) == 9
     assert sample.ok == 6 and sample.errors == {"HTTP 400": 3}

@@ -58,9 +58,9 @@ def _wait(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float 
     raise RuntimeError(f"server at {url} did not start:\n{log.read_text()[-3000:]}")
 
 
-def start_uikg(data_dir: Path, log_dir: Path, **settings: str) -> Server:
-    """``uikg serve`` on a free loopback port, with settings as UIKG_* variables."""
-    port = free_port()
+def start_uikg(data_dir: Path, log_dir: Path, port: int | None = None, **settings: str) -> Server:
+    """``uikg serve`` on a (free) loopback port, with settings as UIKG_* variables."""
+    port = port or free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("UIKG_")}
     env.update({f"UIKG_{key.upper()}": str(value) for key, value in settings.items()})
     log = log_dir / f"uikg-{port}.log"

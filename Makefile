@@ -38,6 +38,7 @@ lint: install
 
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench.validate_latency
 
 clean:
 	rm -rf var build dist .pytest_cache test-output

@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     max_query_nesting: int = 64
     max_query_operators: int = 1_000
     max_result_rows: int = 10_000
-    query_workers: int = 2
+    query_workers: int = 4
     query_workers_max: int = 8
     query_queue_timeout_s: float = 5.0
     query_memory_mb: int = 4096

@@ -141,16 +141,20 @@ async def sparql_query(request: Request, service: ServiceDep) -> Response:
     query, params = await read_protocol(request, "query")
     if query is None:
         return await run_in_threadpool(_service_description, request, service)
-    info = service.inspect(query)
-    media_type = choose(request.headers.get("accept"), formats.for_form(info.form))
-    stream = await run_in_threadpool(
-        service.run,
-        query,
-        info,
-        media_type,
-        default_graph=params.get("default-graph-uri", []),
-        named_graphs=params.get("named-graph-uri", []),
-    )
+    accept = request.headers.get("accept")
+
+    def start() -> Stream:
+        info = service.inspect(query)
+        media_type = choose(accept, formats.for_form(info.form))
+        return service.run(
+            query,
+            info,
+            media_type,
+            default_graph=params.get("default-graph-uri", []),
+            named_graphs=params.get("named-graph-uri", []),
+        )
+
+    stream = await run_in_threadpool(start)
     headers = {
         "Vary": "Accept",
         "UIKG-Result-Limit": str(service.settings.max_result_rows),

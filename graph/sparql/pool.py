@@ -182,10 +182,12 @@ class WorkerPool:
                 return
         with self._cond:
             self._busy.discard(worker)
-            if self._closed or len(self._idle) >= self._size:
+            if self._closed:
                 worker.conn.send(None)
                 worker.conn.close()
             else:
+                # Workers started for a burst stay warm: starting one costs ~0.1 s, far more
+                # than the memory an idle worker holds (measured in bench/README.md).
                 self._idle.append(worker)
             self._cond.notify()
             held = {w.generation for w in (*self._idle, *self._busy) if w.generation is not None}

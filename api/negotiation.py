@@ -79,8 +79,10 @@ def choose(accept: str | None, available: Sequence[str]) -> str:
     ranges = parse_accept(accept)
     if not ranges:
         return available[0]
-    scored = [(quality(ranges, media_type), -index, media_type)
-              for index, media_type in enumerate(available)]
+    scored = [
+        (quality(ranges, media_type), -index, media_type)
+        for index, media_type in enumerate(available)
+    ]
     q, _, media_type = max(scored)
     if q <= 0:
         raise NotAcceptable(

@@ -13,7 +13,10 @@ from graph.describe import RDF, Description, Statement
 
 TEMPLATES = Path(__file__).parent / "templates"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-LINKS_OUT = ("http://www.w3.org/2002/07/owl#sameAs", "http://www.w3.org/2004/02/skos/core#exactMatch")
+LINKS_OUT = (
+    "http://www.w3.org/2002/07/owl#sameAs",
+    "http://www.w3.org/2004/02/skos/core#exactMatch",
+)
 # Properties shown first, in this order; the rest follow alphabetically by label.
 FIRST = (
     RDF + "type",
@@ -22,8 +25,11 @@ FIRST = (
     "http://www.w3.org/2004/02/skos/core#definition",
     "http://purl.org/dc/terms/description",
 )
-SUMMARY = ("http://www.w3.org/2004/02/skos/core#definition", "http://purl.org/dc/terms/description",
-           "http://www.w3.org/2000/01/rdf-schema#comment")
+SUMMARY = (
+    "http://www.w3.org/2004/02/skos/core#definition",
+    "http://purl.org/dc/terms/description",
+    "http://www.w3.org/2000/01/rdf-schema#comment",
+)
 
 
 def templates() -> Jinja2Templates:
@@ -39,11 +45,11 @@ class Links:
 
     def href(self, iri: str) -> str:
         if iri.startswith(self.base):
-            return f"{self.root}/{iri[len(self.base):]}"
+            return f"{self.root}/{iri[len(self.base) :]}"
         return iri
 
     def doc(self, iri: str, extension: str | None = None) -> str:
-        path = iri[len(self.base):] if iri.startswith(self.base) else iri
+        path = iri[len(self.base) :] if iri.startswith(self.base) else iri
         return f"{self.root}/doc/{path}" + (f".{extension}" if extension else "")
 
 
@@ -69,25 +75,33 @@ class Group:
     values: list[Value]
 
 
-def _evidence(description: Description, statement: Statement, links: Links) -> list[dict[str, str | None]]:
+def _evidence(
+    description: Description, statement: Statement, links: Links
+) -> list[dict[str, str | None]]:
     out = []
     for graph in statement.graphs:
         item = description.evidence.get(graph)
         if item is None:
             continue
-        out.append({
-            "href": links.href(graph),
-            "label": item.label or local_name(graph),
-            "work_href": links.href(item.work) if item.work else None,
-            "work_label": (description.label(item.work) or local_name(item.work)) if item.work else None,
-            "locator": item.locator,
-        })
+        out.append(
+            {
+                "href": links.href(graph),
+                "label": item.label or local_name(graph),
+                "work_href": links.href(item.work) if item.work else None,
+                "work_label": (description.label(item.work) or local_name(item.work))
+                if item.work
+                else None,
+                "locator": item.locator,
+            }
+        )
     return out
 
 
 def _value(description: Description, term: object, links: Links) -> Value:
     if isinstance(term, NamedNode):
-        return Value(description.label(term.value) or local_name(term.value), links.href(term.value))
+        return Value(
+            description.label(term.value) or local_name(term.value), links.href(term.value)
+        )
     if isinstance(term, Literal):
         text = term.value
         if term.datatype.value not in (XSD + "string", RDF + "langString") and not term.language:
@@ -102,7 +116,9 @@ def _label(description: Description, iri: str) -> str:
     return description.label(iri) or local_name(iri)
 
 
-def resource_context(description: Description, links: Links, languages: tuple[str, ...]) -> dict[str, object]:
+def resource_context(
+    description: Description, links: Links, languages: tuple[str, ...]
+) -> dict[str, object]:
     groups: OrderedDict[str, Group] = OrderedDict()
     for statement in description.statements:
         predicate = statement.predicate.value
@@ -113,20 +129,29 @@ def resource_context(description: Description, links: Links, languages: tuple[st
         value.evidence = _evidence(description, statement, links)
         group.values.append(value)
     ordered = [groups[p] for p in FIRST if p in groups]
-    ordered += sorted((g for p, g in groups.items() if p not in FIRST), key=lambda g: g.label.lower())
+    ordered += sorted(
+        (g for p, g in groups.items() if p not in FIRST), key=lambda g: g.label.lower()
+    )
 
     inverse: OrderedDict[str, Group] = OrderedDict()
     for statement in description.inverse:
         predicate = statement.predicate.value
-        group = inverse.setdefault(predicate, Group(_label(description, predicate), links.href(predicate), []))
+        group = inverse.setdefault(
+            predicate, Group(_label(description, predicate), links.href(predicate), [])
+        )
         value = _value(description, statement.subject, links)
         value.evidence = _evidence(description, statement, links)
         group.values.append(value)
 
     summary = next(
-        (s.object.value for p in SUMMARY for s in description.statements
-         if s.predicate.value == p and isinstance(s.object, Literal)
-         and (s.object.language or "en") in (*languages, "en")),
+        (
+            s.object.value
+            for p in SUMMARY
+            for s in description.statements
+            if s.predicate.value == p
+            and isinstance(s.object, Literal)
+            and (s.object.language or "en") in (*languages, "en")
+        ),
         None,
     )
     links_out = [
@@ -135,9 +160,12 @@ def resource_context(description: Description, links: Links, languages: tuple[st
         if s.predicate.value in LINKS_OUT and isinstance(s.object, NamedNode)
     ]
     return {
-        "title": description.label(description.iri, (*languages, "")) or local_name(description.iri),
+        "title": description.label(description.iri, (*languages, ""))
+        or local_name(description.iri),
         "iri": description.iri,
-        "types": [{"label": _label(description, t), "href": links.href(t)} for t in description.types],
+        "types": [
+            {"label": _label(description, t), "href": links.href(t)} for t in description.types
+        ],
         "summary": summary,
         "groups": ordered,
         "inverse_groups": list(inverse.values()),

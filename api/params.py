@@ -18,7 +18,9 @@ from graph.queries import QueryParam
 _TYPES: dict[str, type] = {"integer": int}
 
 
-def with_params(handler: Callable[..., Any], params: list[QueryParam], extra: list[inspect.Parameter]) -> Callable[..., Any]:
+def with_params(
+    handler: Callable[..., Any], params: list[QueryParam], extra: list[inspect.Parameter]
+) -> Callable[..., Any]:
     """A copy of ``handler(request, values, **extra)`` whose signature lists ``params``.
 
     Values arrive as strings (validated later by the domain, which names the bad parameter).
@@ -29,7 +31,9 @@ def with_params(handler: Callable[..., Any], params: list[QueryParam], extra: li
         values = {name: str(value) for name, value in given.items() if value is not None}
         return handler(request, values, **kwargs)
 
-    signature = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)]
+    signature = [
+        inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)
+    ]
     for index, param in enumerate(params):
         description = param.description + (f" ({param.type})" if param.type else "")
         default = Query(
@@ -39,8 +43,11 @@ def with_params(handler: Callable[..., Any], params: list[QueryParam], extra: li
             examples=[param.example] if param.example else None,
         )
         annotation = str if param.required else (str | None)
-        signature.append(inspect.Parameter(f"p_{index}", inspect.Parameter.KEYWORD_ONLY,
-                                           default=default, annotation=annotation))
+        signature.append(
+            inspect.Parameter(
+                f"p_{index}", inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+            )
+        )
     signature.extend(extra)
     endpoint.__signature__ = inspect.Signature(signature)  # type: ignore[attr-defined]
     endpoint.__name__ = getattr(handler, "__name__", "endpoint")

@@ -85,7 +85,9 @@ class Rebase:
     def triple(self, triple: Triple) -> Triple:
         if not self.active:
             return triple
-        return Triple(self.term(triple.subject), self.term(triple.predicate), self.term(triple.object))
+        return Triple(
+            self.term(triple.subject), self.term(triple.predicate), self.term(triple.object)
+        )
 
 
 def _read(path: Path, kind: str, file_graph: str, rebase: Rebase) -> SourceFile:
@@ -232,11 +234,13 @@ def _build_activity(base: str, sources: list[SourceFile]) -> list[Triple]:
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     triples = [
         Triple(activity, RDF_TYPE, NamedNode(PROV + "Activity")),
-        Triple(activity, NamedNode(PROV + "endedAtTime"), Literal(now, datatype=NamedNode(XSD + "dateTime"))),
+        Triple(
+            activity,
+            NamedNode(PROV + "endedAtTime"),
+            Literal(now, datatype=NamedNode(XSD + "dateTime")),
+        ),
     ]
     for source in sources:
         for name in source.graphs:
             triples.append(Triple(NamedNode(name), NamedNode(PROV + "wasGeneratedBy"), activity))
     return triples
-
-

@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, RdfFormat, serialize
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QuerySolutions,
+    RdfFormat,
+    serialize,
+)
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -58,8 +66,12 @@ def _fail(error: UIKGError) -> None:
 
 def _progress() -> Progress:
     return Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
-        transient=False, disable=not err.is_terminal,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+        disable=not err.is_terminal,
     )
 
 
@@ -72,7 +84,9 @@ def build(
     base_iri: Annotated[str | None, typer.Option(help="Mint IRIs under this base.")] = None,
     source: Annotated[
         Path | None,
-        typer.Option(help="A folder laid out like the repository (ontology/, shapes/, graph/data/)."),
+        typer.Option(
+            help="A folder laid out like the repository (ontology/, shapes/, graph/data/)."
+        ),
     ] = None,
 ) -> None:
     """Load the ontology, shapes and curated records into the store, after checking them."""
@@ -129,7 +143,9 @@ _QUERY_FORMATS = ("table", "csv", "json", "turtle")
 @app.command()
 def query(
     text: Annotated[str | None, typer.Argument(help="SPARQL query text.")] = None,
-    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a file.")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="Read the query from a file.")
+    ] = None,
     format: Annotated[str, typer.Option("--format", help="table, csv, json or turtle.")] = "table",
     data_dir: DataDir = None,
 ) -> None:
@@ -173,8 +189,15 @@ def _print_result(result: Any, format: str) -> None:
         writer.writerow(names)
         writer.writerows([[_plain(t) for t in row] for row in rows])
     elif format == "json":
-        json.dump([{n: _plain(t) for n, t in zip(names, row, strict=True) if t is not None} for row in rows],
-                  sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(
+            [
+                {n: _plain(t) for n, t in zip(names, row, strict=True) if t is not None}
+                for row in rows
+            ],
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
         sys.stdout.write("\n")
     else:
         table = Table(*names, show_lines=False)
@@ -205,7 +228,9 @@ def _dataset_format(path: Path | None, name: str | None) -> RdfFormat:
 
 @app.command()
 def dump(
-    output: Annotated[Path | None, typer.Argument(help="File to write (default: standard output).")] = None,
+    output: Annotated[
+        Path | None, typer.Argument(help="File to write (default: standard output).")
+    ] = None,
     format: Annotated[str | None, typer.Option("--format", help="nquads or trig.")] = None,
     data_dir: DataDir = None,
 ) -> None:

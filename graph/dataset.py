@@ -51,8 +51,10 @@ class Dumps:
     """Gzipped N-Quads (every graph) and Turtle (the union) of the store, made on demand and
     kept until the store changes."""
 
-    FILES = (("uikg.nq.gz", "application/n-quads", RdfFormat.N_QUADS),
-             ("uikg.ttl.gz", "text/turtle", RdfFormat.TURTLE))
+    FILES = (
+        ("uikg.nq.gz", "application/n-quads", RdfFormat.N_QUADS),
+        ("uikg.ttl.gz", "text/turtle", RdfFormat.TURTLE),
+    )
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -71,7 +73,10 @@ class Dumps:
         for name, media_type, rdf_format in self.FILES:
             target = self.folder / name
             partial = target.with_suffix(".partial")
-            with partial.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as handle:
+            with (
+                partial.open("wb") as raw,
+                gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as handle,
+            ):
                 data: Iterator[Quad] | Iterator[Triple] = store.quads()
                 if not rdf_format.supports_datasets:
                     data = (quad.triple for quad in store.quads())
@@ -82,45 +87,71 @@ class Dumps:
         return made
 
 
-def describe(store: Store, base: str, endpoint: str, dump_urls: dict[str, str], dumps: list[Dump]) -> list[Triple]:
+def describe(
+    store: Store, base: str, endpoint: str, dump_urls: dict[str, str], dumps: list[Dump]
+) -> list[Triple]:
     """VoID + DCAT for the whole dataset, with one ``void:Linkset`` per external target."""
     dataset = NamedNode(base + "dataset")
     triples = [
         Triple(dataset, RDF_TYPE, NamedNode(VOID + "Dataset")),
         Triple(dataset, RDF_TYPE, NamedNode(DCAT + "Dataset")),
-        Triple(dataset, NamedNode(DCT + "title"), Literal("Urban Integration Knowledge Graph", language="en")),
-        Triple(dataset, NamedNode(DCT + "description"), Literal(
-            "How European cities integrate immigrants: integration models, actors, policy documents, "
-            "memberships and the literature, each statement traceable to its source passage.", language="en")),
+        Triple(
+            dataset,
+            NamedNode(DCT + "title"),
+            Literal("Urban Integration Knowledge Graph", language="en"),
+        ),
+        Triple(
+            dataset,
+            NamedNode(DCT + "description"),
+            Literal(
+                "How European cities integrate immigrants: integration models, actors, policy documents, "
+                "memberships and the literature, each statement traceable to its source passage.",
+                language="en",
+            ),
+        ),
         Triple(dataset, NamedNode(DCT + "license"), NamedNode(LICENSE)),
-        Triple(dataset, NamedNode(DCT + "publisher"), NamedNode(base + "id/organisation/uikg-project")),
+        Triple(
+            dataset, NamedNode(DCT + "publisher"), NamedNode(base + "id/organisation/uikg-project")
+        ),
         Triple(dataset, NamedNode(DCAT + "version"), Literal(__version__)),
         Triple(dataset, NamedNode(VOID + "sparqlEndpoint"), NamedNode(endpoint)),
         Triple(dataset, NamedNode(VOID + "uriSpace"), Literal(base + "id/")),
         Triple(dataset, NamedNode(VOID + "triples"), _int(store.count())),
     ]
-    entities = next(iter(store.query(
-        f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), \"{base}id/\")) }}"
-    )))["n"].value
+    entities = next(
+        iter(
+            store.query(
+                f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{base}id/")) }}'
+            )
+        )
+    )["n"].value
     triples.append(Triple(dataset, NamedNode(VOID + "entities"), _int(int(entities))))
     for row in store.query(
         "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class FILTER(isIRI(?class)) } GROUP BY ?class ORDER BY ?class"
     ):
-        partition = NamedNode(f"{base}dataset#class-{hashlib.sha1(row['class'].value.encode()).hexdigest()[:12]}")
+        partition = NamedNode(
+            f"{base}dataset#class-{hashlib.sha256(row['class'].value.encode()).hexdigest()[:12]}"
+        )
         triples += [
             Triple(dataset, NamedNode(VOID + "classPartition"), partition),
             Triple(partition, NamedNode(VOID + "class"), row["class"]),
             Triple(partition, NamedNode(VOID + "entities"), _int(int(row["n"].value))),
         ]
     for row in store.query(
-        "SELECT DISTINCT ?ns WHERE { ?s ?p ?o BIND(REPLACE(STR(?p), \"[^/#]+$\", \"\") AS ?ns) } ORDER BY ?ns"
+        'SELECT DISTINCT ?ns WHERE { ?s ?p ?o BIND(REPLACE(STR(?p), "[^/#]+$", "") AS ?ns) } ORDER BY ?ns'
     ):
         triples.append(Triple(dataset, NamedNode(VOID + "vocabulary"), NamedNode(row["ns"].value)))
     for name, prefix in LINK_TARGETS.items():
         for predicate in (OWL_SAME_AS, SKOS_EXACT):
-            count = int(next(iter(store.query(
-                f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{predicate}> ?o FILTER(STRSTARTS(STR(?o), \"{prefix}\")) }}"
-            )))["n"].value)
+            count = int(
+                next(
+                    iter(
+                        store.query(
+                            f'SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{predicate}> ?o FILTER(STRSTARTS(STR(?o), "{prefix}")) }}'
+                        )
+                    )
+                )["n"].value
+            )
             if not count:
                 continue
             linkset = NamedNode(f"{base}dataset#links-{name}-{predicate.rsplit('#', 1)[1]}")
@@ -144,7 +175,11 @@ def describe(store: Store, base: str, endpoint: str, dump_urls: dict[str, str], 
             Triple(url, NamedNode(DCAT + "compressFormat"), Literal("application/gzip")),
             Triple(url, NamedNode(DCAT + "byteSize"), _int(dump.size)),
             Triple(url, NamedNode(SPDX + "checksum"), checksum),
-            Triple(checksum, NamedNode(SPDX + "algorithm"), NamedNode(SPDX + "checksumAlgorithm_sha256")),
+            Triple(
+                checksum,
+                NamedNode(SPDX + "algorithm"),
+                NamedNode(SPDX + "checksumAlgorithm_sha256"),
+            ),
             Triple(checksum, NamedNode(SPDX + "checksumValue"), Literal(dump.sha256)),
         ]
     return triples

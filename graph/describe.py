@@ -61,8 +61,13 @@ class Description:
 
     @property
     def types(self) -> list[str]:
-        return sorted({s.object.value for s in self.statements
-                       if s.predicate.value == RDF + "type" and isinstance(s.object, NamedNode)})
+        return sorted(
+            {
+                s.object.value
+                for s in self.statements
+                if s.predicate.value == RDF + "type" and isinstance(s.object, NamedNode)
+            }
+        )
 
     def label(self, iri: str, languages: tuple[str, ...] = ("en", "pl", "")) -> str | None:
         """The best label of ``iri`` for a reader of ``languages``, in that order."""
@@ -78,22 +83,31 @@ def _iri(term: Term) -> str:
     return str(term)
 
 
-def describe(store: Store, iri: str, *, inverse_limit: int = 100, inverse_offset: int = 0) -> Description | None:
+def describe(
+    store: Store, iri: str, *, inverse_limit: int = 100, inverse_offset: int = 0
+) -> Description | None:
     """Everything the store holds about ``iri``, or ``None`` when it knows nothing of it."""
     node = f"<{iri}>"
     statements: dict[tuple[str, str], Statement] = {}
     for row in store.query(
-        f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }} ORDER BY ?p ?o", union_default=False
+        f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }} ORDER BY ?p ?o",
+        union_default=False,
     ):
         key = (_iri(row["p"]), _iri(row["o"]))
         if key not in statements:
             statements[key] = Statement(NamedNode(iri), row["p"], row["o"])
         statements[key].graphs.append(row["g"].value)
 
-    total = int(next(iter(store.query(
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }} }}",
-        union_default=False,
-    )))["n"].value)
+    total = int(
+        next(
+            iter(
+                store.query(
+                    f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }} }}",
+                    union_default=False,
+                )
+            )
+        )["n"].value
+    )
     inverse: dict[tuple[str, str], Statement] = {}
     if total:
         for row in store.query(
@@ -179,7 +193,11 @@ def to_triples(description: Description, document: str | None = None) -> list[Tr
     statements = [*description.statements, *description.inverse]
     triples = [Triple(s.subject, s.predicate, s.object) for s in statements]
     if document:
-        triples.append(Triple(NamedNode(document), NamedNode(FOAF + "primaryTopic"), NamedNode(description.iri)))
+        triples.append(
+            Triple(
+                NamedNode(document), NamedNode(FOAF + "primaryTopic"), NamedNode(description.iri)
+            )
+        )
     triples += description.label_triples
     for item in description.evidence.values():
         graph = NamedNode(item.graph)
@@ -205,7 +223,9 @@ def to_quads(description: Description) -> list[Quad]:
     quads = []
     for statement in (*description.statements, *description.inverse):
         for graph in statement.graphs:
-            quads.append(Quad(statement.subject, statement.predicate, statement.object, NamedNode(graph)))
+            quads.append(
+                Quad(statement.subject, statement.predicate, statement.object, NamedNode(graph))
+            )
     for triple in to_triples(description):
         if triple.predicate.value in (UIKG + "evidenceFrom", UIKG + "locator", *LABEL_PROPERTIES):
             quads.append(Quad(triple.subject, triple.predicate, triple.object))

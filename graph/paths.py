@@ -22,10 +22,15 @@ class DataPaths:
     @classmethod
     def locate(cls, root: Path | None = None) -> DataPaths:
         if root is not None:
-            return cls(root / "ontology", root / "shapes", root / "queries", root / "graph" / "data")
+            return cls(
+                root / "ontology", root / "shapes", root / "queries", root / "graph" / "data"
+            )
         installed = _PACKAGE / "resources"
         if (installed / "ontology").is_dir():
             return cls(
-                installed / "ontology", installed / "shapes", installed / "queries", installed / "data"
+                installed / "ontology",
+                installed / "shapes",
+                installed / "queries",
+                installed / "data",
             )
         return cls.locate(_PACKAGE.parent)

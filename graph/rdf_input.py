@@ -22,7 +22,9 @@ def rdf_syntax_error(error: Exception, format: RdfFormat, what: str = "body") ->
         numbers = [int(g) for g in match.groups() if g]
         line, column = numbers[0], numbers[1]
     where = f" (line {line}, column {column})" if line else ""
-    return RDFSyntaxError(f"the {format.name} {what} does not parse{where}: {message}", line, column)
+    return RDFSyntaxError(
+        f"the {format.name} {what} does not parse{where}: {message}", line, column
+    )
 
 
 def rdf_format(content_type: str | None, *, graphs_only: bool = True) -> RdfFormat:
@@ -41,6 +43,9 @@ def parse_triples(data: bytes, format: RdfFormat, base_iri: str | None = None) -
     if not data.strip():
         raise BadRequest("the request body is empty; send the RDF to store")
     try:
-        return [quad.triple for quad in parse(data, format, base_iri=base_iri, without_named_graphs=True)]
+        return [
+            quad.triple
+            for quad in parse(data, format, base_iri=base_iri, without_named_graphs=True)
+        ]
     except (SyntaxError, ValueError) as error:
         raise rdf_syntax_error(error, format) from None

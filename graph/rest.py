@@ -25,7 +25,9 @@ UIKG = "https://w3id.org/uikg/ontology#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-PREFIXES = f"PREFIX uikg: <{UIKG}>\nPREFIX skos: <{SKOS}>\nPREFIX rdfs: <{RDFS}>\nPREFIX xsd: <{XSD}>\n"
+PREFIXES = (
+    f"PREFIX uikg: <{UIKG}>\nPREFIX skos: <{SKOS}>\nPREFIX rdfs: <{RDFS}>\nPREFIX xsd: <{XSD}>\n"
+)
 YEAR = "xsd:integer(SUBSTR(STR(?${p}d), 1, 4))"
 
 
@@ -56,63 +58,194 @@ def _in_scheme(scheme: str) -> str:
     return f"?item skos:inScheme <https://w3id.org/uikg/id/scheme/{scheme}> ."
 
 
-_CITY = Filter("city", "iri", "?item uikg:jurisdiction $value .",
-               "Documents whose jurisdiction is this city", "https://w3id.org/uikg/id/city/gdansk")
-_MODEL = Filter("model", "concept:integration-model", "?item uikg:followsModel $value .",
-                "Follows this integration model",
-                "https://w3id.org/uikg/id/concept/integration-model/intercultural")
+_CITY = Filter(
+    "city",
+    "iri",
+    "?item uikg:jurisdiction $value .",
+    "Documents whose jurisdiction is this city",
+    "https://w3id.org/uikg/id/city/gdansk",
+)
+_MODEL = Filter(
+    "model",
+    "concept:integration-model",
+    "?item uikg:followsModel $value .",
+    "Follows this integration model",
+    "https://w3id.org/uikg/id/concept/integration-model/intercultural",
+)
 
-COLLECTIONS: dict[str, Collection] = {c.name: c for c in (
-    Collection("cities", "Cities", "city", "?item a uikg:City .", (
-        Filter("country", "iri", "?item uikg:country $value .", "Cities in this country",
-               "https://w3id.org/uikg/id/country/poland"),
-        Filter("model", "concept:integration-model",
-               "?${p}doc uikg:jurisdiction ?item ; uikg:followsModel $value .",
-               "Cities with a policy document that follows this integration model",
-               "https://w3id.org/uikg/id/concept/integration-model/intercultural"),
-    ), "gdansk"),
-    Collection("organisations", "Organisations", "organisation", "?item a uikg:Organisation .", (
-        Filter("city", "iri", "?item uikg:basedIn $value .", "Organisations based in this city",
-               "https://w3id.org/uikg/id/city/gdansk"),
-        Filter("type", "iri", "?item a $value .", "Organisations of this class",
-               "https://w3id.org/uikg/ontology#NGO"),
-    ), "gdansk-municipality"),
-    Collection("documents", "Policy documents", "document", "?item a uikg:PolicyDocument .", (
-        _CITY,
-        Filter("country", "iri",
-               "{ ?item uikg:jurisdiction $value } UNION { ?item uikg:jurisdiction/uikg:country $value }",
-               "Documents of this country or of its cities and regions",
-               "https://w3id.org/uikg/id/country/poland"),
-        _MODEL,
-        Filter("area", "concept:policy-area", "?item uikg:coversArea $value .",
-               "Covers this policy area", "https://w3id.org/uikg/id/concept/policy-area/education"),
-        Filter("kind", "concept:document-kind", "?item uikg:documentKind $value .",
-               "Of this kind", "https://w3id.org/uikg/id/concept/document-kind/strategy"),
-        Filter("status", "concept:document-status", "?item uikg:status $value .",
-               "With this status", "https://w3id.org/uikg/id/concept/document-status/adopted"),
-        Filter("year_from", "integer", f"?item uikg:adoptionDate ?${{p}}d FILTER({YEAR} >= $value)",
-               "Adopted in or after this year", "2015"),
-        Filter("year_to", "integer", f"?item uikg:adoptionDate ?${{p}}d FILTER({YEAR} <= $value)",
-               "Adopted in or before this year", "2020"),
-    ), "gdansk-immigrant-integration-model"),
-    Collection("models", "Integration models", "concept/integration-model",
-               _in_scheme("integration-model"), (), "intercultural"),
-    Collection("areas", "Policy areas", "concept/policy-area", _in_scheme("policy-area"), (), "education"),
-    Collection("works", "Works of the literature", "work", "?item a uikg:Publication .", (
-        Filter("author", "iri", "?item uikg:author $value .", "Written by this person",
-               "https://w3id.org/uikg/id/person/dirk-gebhardt"),
-        Filter("year_from", "integer", f"?item uikg:publicationYear ?${{p}}d FILTER({YEAR} >= $value)",
-               "Published in or after this year", "2010"),
-        Filter("year_to", "integer", f"?item uikg:publicationYear ?${{p}}d FILTER({YEAR} <= $value)",
-               "Published in or before this year", "2016"),
-    ), "stefanska-2008"),
-    Collection("claims", "Attributed claims", "claim", "?item a uikg:Claim .", (
-        Filter("about", "iri", "?item uikg:about $value .", "Claims about this thing",
-               "https://w3id.org/uikg/id/city/gdansk"),
-        Filter("by", "iri", "?item uikg:attributedTo $value .", "Claims attributed to this agent",
-               "https://w3id.org/uikg/id/person/dirk-gebhardt"),
-    ), "c01"),
-)}
+COLLECTIONS: dict[str, Collection] = {
+    c.name: c
+    for c in (
+        Collection(
+            "cities",
+            "Cities",
+            "city",
+            "?item a uikg:City .",
+            (
+                Filter(
+                    "country",
+                    "iri",
+                    "?item uikg:country $value .",
+                    "Cities in this country",
+                    "https://w3id.org/uikg/id/country/poland",
+                ),
+                Filter(
+                    "model",
+                    "concept:integration-model",
+                    "?${p}doc uikg:jurisdiction ?item ; uikg:followsModel $value .",
+                    "Cities with a policy document that follows this integration model",
+                    "https://w3id.org/uikg/id/concept/integration-model/intercultural",
+                ),
+            ),
+            "gdansk",
+        ),
+        Collection(
+            "organisations",
+            "Organisations",
+            "organisation",
+            "?item a uikg:Organisation .",
+            (
+                Filter(
+                    "city",
+                    "iri",
+                    "?item uikg:basedIn $value .",
+                    "Organisations based in this city",
+                    "https://w3id.org/uikg/id/city/gdansk",
+                ),
+                Filter(
+                    "type",
+                    "iri",
+                    "?item a $value .",
+                    "Organisations of this class",
+                    "https://w3id.org/uikg/ontology#NGO",
+                ),
+            ),
+            "gdansk-municipality",
+        ),
+        Collection(
+            "documents",
+            "Policy documents",
+            "document",
+            "?item a uikg:PolicyDocument .",
+            (
+                _CITY,
+                Filter(
+                    "country",
+                    "iri",
+                    "{ ?item uikg:jurisdiction $value } UNION { ?item uikg:jurisdiction/uikg:country $value }",
+                    "Documents of this country or of its cities and regions",
+                    "https://w3id.org/uikg/id/country/poland",
+                ),
+                _MODEL,
+                Filter(
+                    "area",
+                    "concept:policy-area",
+                    "?item uikg:coversArea $value .",
+                    "Covers this policy area",
+                    "https://w3id.org/uikg/id/concept/policy-area/education",
+                ),
+                Filter(
+                    "kind",
+                    "concept:document-kind",
+                    "?item uikg:documentKind $value .",
+                    "Of this kind",
+                    "https://w3id.org/uikg/id/concept/document-kind/strategy",
+                ),
+                Filter(
+                    "status",
+                    "concept:document-status",
+                    "?item uikg:status $value .",
+                    "With this status",
+                    "https://w3id.org/uikg/id/concept/document-status/adopted",
+                ),
+                Filter(
+                    "year_from",
+                    "integer",
+                    f"?item uikg:adoptionDate ?${{p}}d FILTER({YEAR} >= $value)",
+                    "Adopted in or after this year",
+                    "2015",
+                ),
+                Filter(
+                    "year_to",
+                    "integer",
+                    f"?item uikg:adoptionDate ?${{p}}d FILTER({YEAR} <= $value)",
+                    "Adopted in or before this year",
+                    "2020",
+                ),
+            ),
+            "gdansk-immigrant-integration-model",
+        ),
+        Collection(
+            "models",
+            "Integration models",
+            "concept/integration-model",
+            _in_scheme("integration-model"),
+            (),
+            "intercultural",
+        ),
+        Collection(
+            "areas",
+            "Policy areas",
+            "concept/policy-area",
+            _in_scheme("policy-area"),
+            (),
+            "education",
+        ),
+        Collection(
+            "works",
+            "Works of the literature",
+            "work",
+            "?item a uikg:Publication .",
+            (
+                Filter(
+                    "author",
+                    "iri",
+                    "?item uikg:author $value .",
+                    "Written by this person",
+                    "https://w3id.org/uikg/id/person/dirk-gebhardt",
+                ),
+                Filter(
+                    "year_from",
+                    "integer",
+                    f"?item uikg:publicationYear ?${{p}}d FILTER({YEAR} >= $value)",
+                    "Published in or after this year",
+                    "2010",
+                ),
+                Filter(
+                    "year_to",
+                    "integer",
+                    f"?item uikg:publicationYear ?${{p}}d FILTER({YEAR} <= $value)",
+                    "Published in or before this year",
+                    "2016",
+                ),
+            ),
+            "stefanska-2008",
+        ),
+        Collection(
+            "claims",
+            "Attributed claims",
+            "claim",
+            "?item a uikg:Claim .",
+            (
+                Filter(
+                    "about",
+                    "iri",
+                    "?item uikg:about $value .",
+                    "Claims about this thing",
+                    "https://w3id.org/uikg/id/city/gdansk",
+                ),
+                Filter(
+                    "by",
+                    "iri",
+                    "?item uikg:attributedTo $value .",
+                    "Claims attributed to this agent",
+                    "https://w3id.org/uikg/id/person/dirk-gebhardt",
+                ),
+            ),
+            "c01",
+        ),
+    )
+}
 
 SORTS = {"iri": "?item", "label": "LCASE(STR(?sortLabel))"}
 
@@ -125,7 +258,9 @@ class Page:
 
 
 def encode_cursor(offset: int, sort: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"o": offset, "s": sort}).encode()).decode().rstrip("=")
+    return (
+        base64.urlsafe_b64encode(json.dumps({"o": offset, "s": sort}).encode()).decode().rstrip("=")
+    )
 
 
 def decode_cursor(cursor: str, sort: str) -> int:
@@ -139,21 +274,31 @@ def decode_cursor(cursor: str, sort: str) -> int:
     return offset
 
 
-def list_items(store: Store, collection: Collection, values: dict[str, str], *, sort: str = "label",
-               cursor: str | None = None, limit: int = 50) -> Page:
+def list_items(
+    store: Store,
+    collection: Collection,
+    values: dict[str, str],
+    *,
+    sort: str = "label",
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page:
     """One page of a collection's items (IRIs), filtered and sorted."""
     descending = sort.startswith("-")
     key = sort.lstrip("-")
     if key not in SORTS:
-        raise BadRequest(f"sort: use one of {', '.join(SORTS)} (prefix - for descending), not {sort!r}")
+        raise BadRequest(
+            f"sort: use one of {', '.join(SORTS)} (prefix - for descending), not {sort!r}"
+        )
     offset = decode_cursor(cursor, sort) if cursor else 0
     known = {f.name: f for f in collection.filters}
     patterns = [collection.select]
     for name, raw in values.items():
         spec = known.get(name)
         if spec is None:
-            raise BadRequest(f"{name}: not a filter of /{collection.name}; "
-                             f"filters: {', '.join(known) or 'none'}")
+            raise BadRequest(
+                f"{name}: not a filter of /{collection.name}; filters: {', '.join(known) or 'none'}"
+            )
         term = _convert(spec.param, raw)  # validated and typed, or BadRequest naming the filter
         variable = f"?v_{name}"
         pattern = Template(spec.pattern).substitute(value=variable, p=f"f_{name}_")
@@ -161,7 +306,8 @@ def list_items(store: Store, collection: Collection, values: dict[str, str], *, 
     order = SORTS[key]
     direction = "DESC" if descending else "ASC"
     query = (
-        PREFIXES + "SELECT ?item (SAMPLE(?label) AS ?sortLabel) WHERE { "
+        PREFIXES
+        + "SELECT ?item (SAMPLE(?label) AS ?sortLabel) WHERE { "
         + " ".join(patterns)
         + " FILTER(isIRI(?item)) OPTIONAL { ?item rdfs:label|skos:prefLabel ?label FILTER(lang(?label) = 'en' || lang(?label) = '') } }"
         + f" GROUP BY ?item ORDER BY {direction}({order}) ?item LIMIT {limit + 1} OFFSET {offset}"
@@ -200,9 +346,14 @@ def _rdflib(term: object) -> rdflib.term.Node:
 def jsonld_context(store: Store, ontology_graph: str) -> dict[str, object]:
     """Short, stable keys for every ontology term, plus the few reused terms the data uses."""
     context: dict[str, object] = {
-        "id": "@id", "type": "@type",
-        "uikg": UIKG, "skos": SKOS, "rdfs": RDFS, "xsd": XSD,
-        "owl": "http://www.w3.org/2002/07/owl#", "prov": "http://www.w3.org/ns/prov#",
+        "id": "@id",
+        "type": "@type",
+        "uikg": UIKG,
+        "skos": SKOS,
+        "rdfs": RDFS,
+        "xsd": XSD,
+        "owl": "http://www.w3.org/2002/07/owl#",
+        "prov": "http://www.w3.org/ns/prov#",
         "dct": "http://purl.org/dc/terms/",
         "label": {"@id": "rdfs:label", "@container": "@language"},
         "prefLabel": {"@id": "skos:prefLabel", "@container": "@language"},
@@ -221,10 +372,10 @@ def jsonld_context(store: Store, ontology_graph: str) -> dict[str, object]:
         "SELECT ?t ?kind WHERE { GRAPH ?g { ?t a ?kind } "
         "VALUES ?kind { <http://www.w3.org/2002/07/owl#ObjectProperty> "
         "<http://www.w3.org/2002/07/owl#DatatypeProperty> <http://www.w3.org/2002/07/owl#Class> } "
-        f"FILTER(?g = <{ontology_graph}> && STRSTARTS(STR(?t), \"{UIKG}\")) }} ORDER BY ?t",
+        f'FILTER(?g = <{ontology_graph}> && STRSTARTS(STR(?t), "{UIKG}")) }} ORDER BY ?t',
         union_default=False,
     ):
-        name = row["t"].value[len(UIKG):]
+        name = row["t"].value[len(UIKG) :]
         if name in context:
             continue
         if row["kind"].value.endswith("ObjectProperty"):
@@ -234,8 +385,12 @@ def jsonld_context(store: Store, ontology_graph: str) -> dict[str, object]:
     return context
 
 
-def to_jsonld(graph: rdflib.Graph, context: dict[str, object], context_url: str,
-              order: list[str] | None = None) -> object:
+def to_jsonld(
+    graph: rdflib.Graph,
+    context: dict[str, object],
+    context_url: str,
+    order: list[str] | None = None,
+) -> object:
     """Compact JSON-LD for ``graph`` whose ``@context`` is the published context's URL;
     ``order`` puts the nodes in page order (the serialiser's own order is arbitrary)."""
     document = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=False))

@@ -10,8 +10,22 @@ from graph.describe import LABEL_PROPERTIES
 from graph.store.base import Store
 
 # Letters that Unicode does not decompose into a base letter plus an accent.
-_FOLD = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O",
-                       "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i"})
+_FOLD = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ø": "o",
+        "Ø": "O",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ı": "i",
+    }
+)
 
 
 def fold(text: str) -> str:
@@ -67,5 +81,7 @@ class LabelIndex:
                 best = scored.get(hit.iri)
                 if best is None or rank < best[0]:
                     scored[hit.iri] = (rank, hit)
-        ordered = sorted(scored.values(), key=lambda item: (item[0], len(item[1].label), item[1].label))
+        ordered = sorted(
+            scored.values(), key=lambda item: (item[0], len(item[1].label), item[1].label)
+        )
         return [hit for _, hit in ordered[:limit]]

@@ -59,8 +59,9 @@ class Settings(BaseSettings):
 
     # Auth and contributions (graph/auth.py, graph/contributions/)
     tokens: SecretStr | None = Field(
-        default=None, description="name:role:token entries, comma separated (roles: contributor, "
-        "curator, admin)."
+        default=None,
+        description="name:role:token entries, comma separated (roles: contributor, "
+        "curator, admin).",
     )
     tokens_file: Path | None = Field(
         default=None, description="File of 'name role sha256:HEX' lines (hashed tokens)."

@@ -58,12 +58,15 @@ _KINDS = {
 
 
 def ontology_doc(store: Store, graph: str) -> OntologyDoc | None:
-    header = list(store.query(
-        PREFIXES + f"SELECT ?o ?title ?desc ?version ?viri WHERE {{ GRAPH <{graph}> {{ ?o a owl:Ontology "
-        "OPTIONAL { ?o dct:title ?title } OPTIONAL { ?o dct:description ?desc } "
-        "OPTIONAL { ?o owl:versionInfo ?version } OPTIONAL { ?o owl:versionIRI ?viri } } } LIMIT 1",
-        union_default=False,
-    ))
+    header = list(
+        store.query(
+            PREFIXES
+            + f"SELECT ?o ?title ?desc ?version ?viri WHERE {{ GRAPH <{graph}> {{ ?o a owl:Ontology "
+            "OPTIONAL { ?o dct:title ?title } OPTIONAL { ?o dct:description ?desc } "
+            "OPTIONAL { ?o owl:versionInfo ?version } OPTIONAL { ?o owl:versionIRI ?viri } } } LIMIT 1",
+            union_default=False,
+        )
+    )
     if not header:
         return None
     row = header[0]
@@ -84,9 +87,18 @@ def ontology_doc(store: Store, graph: str) -> OntologyDoc | None:
             term.labels[value.language or ""] = value.value
         elif prop == "definition" and (value.language or "en") == "en":
             term.definition = value.value
-        elif hasattr(value, "value") and not value.value.startswith("_:") and type(value).__name__ == "NamedNode":
-            target = {"subClassOf": term.parents, "subPropertyOf": term.parents, "domain": term.domains,
-                      "range": term.ranges, "inverseOf": term.inverse}[prop]
+        elif (
+            hasattr(value, "value")
+            and not value.value.startswith("_:")
+            and type(value).__name__ == "NamedNode"
+        ):
+            target = {
+                "subClassOf": term.parents,
+                "subPropertyOf": term.parents,
+                "domain": term.domains,
+                "range": term.ranges,
+                "inverseOf": term.inverse,
+            }[prop]
             if value.value not in target:
                 target.append(value.value)
     ordered = sorted(terms.values(), key=lambda t: t.name.lower())
@@ -129,13 +141,17 @@ def shapes_doc(store: Store, graphs: list[str]) -> list[ShapeDoc]:
         shape = shapes.get(row["s"].value)
         if shape is None:
             continue
-        shape.properties.append({
-            "path": row["path"].value,
-            "min": row["min"].value if row["min"] else None,
-            "max": row["max"].value if row["max"] else None,
-            "severity": row["severity"].value.rsplit("#", 1)[-1] if row["severity"] else "Violation",
-            "message": row["message"].value if row["message"] else None,
-        })
+        shape.properties.append(
+            {
+                "path": row["path"].value,
+                "min": row["min"].value if row["min"] else None,
+                "max": row["max"].value if row["max"] else None,
+                "severity": row["severity"].value.rsplit("#", 1)[-1]
+                if row["severity"]
+                else "Violation",
+                "message": row["message"].value if row["message"] else None,
+            }
+        )
     for iri, found in targets.items():
         shapes[iri].targets = sorted(set(found))
     return list(shapes.values())

@@ -47,7 +47,9 @@ def copy_data_dir(source: Path, target: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_store(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
+def built_store(
+    built_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[EmbeddedStore]:
     """The built graph, read-only by convention; ``.query`` uses the union default graph."""
     target = copy_data_dir(built_dir, tmp_path_factory.mktemp("built-store"))
     store = EmbeddedStore(target / "store")
@@ -118,5 +120,12 @@ def remote_store_for(server: Server) -> RemoteStore:
     return RemoteStore(f"{server.url}/query", f"{server.url}/update", f"{server.url}/store")
 
 
-__all__ = ["ADMIN_TOKEN", "REPO", "SHARED", "copy_data_dir", "make_settings", "remote_store_for",
-           "shutil"]
+__all__ = [
+    "ADMIN_TOKEN",
+    "REPO",
+    "SHARED",
+    "copy_data_dir",
+    "make_settings",
+    "remote_store_for",
+    "shutil",
+]

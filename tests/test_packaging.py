@@ -20,7 +20,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(REPO)],
-        check=True, timeout=600,
+        check=True,
+        timeout=600,
     )
     return next(out.glob("uikg-*.whl"))
 
@@ -36,18 +37,49 @@ def test_wheel_carries_the_data_folders(wheel: Path) -> None:
 def test_installed_command_builds_from_packaged_data(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)],
-        check=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--quiet",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+        timeout=600,
     )
     env = {**os.environ, "PYTHONPATH": str(target)}
     where = subprocess.run(
-        [sys.executable, "-c", "from graph.paths import DataPaths; print(DataPaths.locate().ontology)"],
-        capture_output=True, text=True, env=env, cwd=tmp_path, check=True,
+        [
+            sys.executable,
+            "-c",
+            "from graph.paths import DataPaths; print(DataPaths.locate().ontology)",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=True,
     ).stdout.strip()
     assert where.startswith(str(target))
     built = subprocess.run(
-        [sys.executable, "-m", "graph", "build", "--skip-checks", "--data-dir", str(tmp_path / "var")],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "graph",
+            "build",
+            "--skip-checks",
+            "--data-dir",
+            str(tmp_path / "var"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=600,
     )
     assert built.returncode == 0, built.stderr
     assert "built" in built.stdout

@@ -46,9 +46,13 @@ def test_the_readme_has_curl_examples() -> None:
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 @pytest.mark.parametrize("command", curl_commands())
 def test_curl_example_works(command: str, built_server: Server, tmp_path: Path) -> None:
-    runnable = command.replace("http://127.0.0.1:8000", built_server.url).replace("curl ", "curl --fail -sS ", 1)
+    runnable = command.replace("http://127.0.0.1:8000", built_server.url).replace(
+        "curl ", "curl --fail -sS ", 1
+    )
     env = {**os.environ, "UIKG_ADMIN_TOKEN": ADMIN_TOKEN}
-    result = subprocess.run(["bash", "-c", runnable], capture_output=True, cwd=tmp_path, env=env, timeout=60)
+    result = subprocess.run(
+        ["bash", "-c", runnable], capture_output=True, cwd=tmp_path, env=env, timeout=60
+    )
     assert result.returncode == 0, (command, result.stderr.decode())
 
 
@@ -58,13 +62,19 @@ def test_contributor_session_works_as_printed(built_dir: Path, tmp_path: Path) -
 
     session = next(b for b in blocks() if b.startswith(SESSION))
     alice, bob = "alice-token-0123456789abcdef", "bob-token-0123456789abcdefgh"
-    server = start_uikg(copy_data_dir(built_dir, tmp_path / "data"), tmp_path,
-                        tokens=f"alice:contributor:{alice},bob:curator:{bob}")
+    server = start_uikg(
+        copy_data_dir(built_dir, tmp_path / "data"),
+        tmp_path,
+        tokens=f"alice:contributor:{alice},bob:curator:{bob}",
+    )
     try:
-        script = "set -euo pipefail\ncurl() { command curl --fail -sS \"$@\"; }\n" + session.replace(
-            "http://127.0.0.1:8000", server.url)
+        script = 'set -euo pipefail\ncurl() { command curl --fail -sS "$@"; }\n' + session.replace(
+            "http://127.0.0.1:8000", server.url
+        )
         env = {**os.environ, "ALICE": alice, "BOB": bob}
-        result = subprocess.run(["bash", "-c", script], capture_output=True, cwd=REPO, env=env, timeout=120)
+        result = subprocess.run(
+            ["bash", "-c", script], capture_output=True, cwd=REPO, env=env, timeout=120
+        )
         assert result.returncode == 0, result.stderr.decode()
         assert b"lublin-integration-strategy-2024" in result.stdout
     finally:

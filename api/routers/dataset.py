@@ -33,15 +33,23 @@ def _void(request: Request, service: ServiceDep, settings: SettingsDep) -> Respo
     return _rdf(request, triples, list(formats.GRAPH))
 
 
-@router.get("/.well-known/void", operation_id="void", summary="VoID and DCAT description of the dataset",
-            responses={200: {"content": {m: {} for m in formats.GRAPH}}})
+@router.get(
+    "/.well-known/void",
+    operation_id="void",
+    summary="VoID and DCAT description of the dataset",
+    responses={200: {"content": {m: {} for m in formats.GRAPH}}},
+)
 def well_known_void(request: Request, service: ServiceDep, settings: SettingsDep) -> Response:
     """Triples, entities per class, vocabularies, links out per target, dumps with checksums."""
     return _void(request, service, settings)
 
 
-@router.get("/dataset", operation_id="dataset", summary="The dataset's IRI: its VoID/DCAT description",
-            responses={200: {"content": {m: {} for m in formats.GRAPH}}})
+@router.get(
+    "/dataset",
+    operation_id="dataset",
+    summary="The dataset's IRI: its VoID/DCAT description",
+    responses={200: {"content": {m: {} for m in formats.GRAPH}}},
+)
 def dataset_description(request: Request, service: ServiceDep, settings: SettingsDep) -> Response:
     return _void(request, service, settings)
 
@@ -50,8 +58,12 @@ def dataset_description(request: Request, service: ServiceDep, settings: Setting
 def dump(name: str, request: Request, service: ServiceDep) -> Response:
     for item in request.app.state.dumps.get(service.store, service.generation):
         if item.name == name:
-            return FileResponse(item.path, media_type="application/gzip", filename=name,
-                                headers={"X-Checksum-SHA256": item.sha256})
+            return FileResponse(
+                item.path,
+                media_type="application/gzip",
+                filename=name,
+                headers={"X-Checksum-SHA256": item.sha256},
+            )
     raise NotFound(f"no dump named {name!r}; see /.well-known/void for the list")
 
 
@@ -59,34 +71,53 @@ def _graph_triples(service: ServiceDep, graphs: list[str]) -> list:
     return [t for g in graphs for t in service.store.triples(g)]
 
 
-@router.get("/ontology", operation_id="ontology", summary="The ontology: documentation (HTML) or OWL (RDF)",
-            responses={200: {"content": {m: {} for m in (HTML, *formats.GRAPH)}}})
+@router.get(
+    "/ontology",
+    operation_id="ontology",
+    summary="The ontology: documentation (HTML) or OWL (RDF)",
+    responses={200: {"content": {m: {} for m in (HTML, *formats.GRAPH)}}},
+)
 @router.get("/ontology/{version}", include_in_schema=False)
-def ontology(request: Request, service: ServiceDep, settings: SettingsDep, version: str | None = None) -> Response:
+def ontology(
+    request: Request, service: ServiceDep, settings: SettingsDep, version: str | None = None
+) -> Response:
     graph = settings.base_iri + ONTOLOGY_GRAPH
     doc = ontology_doc(service.store, graph)
     if doc is None:
         raise NotFound("the ontology is not loaded; run uikg build")
     if version is not None and version != doc.version:
-        raise NotFound(f"version {version} of the ontology is not published here; the current one is {doc.version}")
+        raise NotFound(
+            f"version {version} of the ontology is not published here; the current one is {doc.version}"
+        )
     media_type = choose(request.headers.get("accept"), [HTML, *formats.GRAPH])
     if media_type != HTML:
         return _rdf(request, _graph_triples(service, [graph]), [media_type])
     links = Links(settings.base_iri, str(request.base_url))
     return templates().TemplateResponse(
-        request, "ontology.html", {"doc": doc, "root": links.root, "links": links}, headers={"Vary": "Accept"}
+        request,
+        "ontology.html",
+        {"doc": doc, "root": links.root, "links": links},
+        headers={"Vary": "Accept"},
     )
 
 
-@router.get("/shapes", operation_id="shapes", summary="The SHACL shapes: documentation (HTML) or RDF",
-            responses={200: {"content": {m: {} for m in (HTML, *formats.GRAPH)}}})
+@router.get(
+    "/shapes",
+    operation_id="shapes",
+    summary="The SHACL shapes: documentation (HTML) or RDF",
+    responses={200: {"content": {m: {} for m in (HTML, *formats.GRAPH)}}},
+)
 def shapes(request: Request, service: ServiceDep, settings: SettingsDep) -> Response:
-    graphs = [g for g in service.store.named_graphs() if g.startswith(settings.base_iri + "graph/shapes/")]
+    graphs = [
+        g for g in service.store.named_graphs() if g.startswith(settings.base_iri + "graph/shapes/")
+    ]
     media_type = choose(request.headers.get("accept"), [HTML, *formats.GRAPH])
     if media_type != HTML:
         return _rdf(request, _graph_triples(service, graphs), [media_type])
     links = Links(settings.base_iri, str(request.base_url))
     return templates().TemplateResponse(
-        request, "shapes.html", {"shapes": shapes_doc(service.store, graphs), "root": links.root, "links": links},
+        request,
+        "shapes.html",
+        {"shapes": shapes_doc(service.store, graphs), "root": links.root, "links": links},
         headers={"Vary": "Accept"},
     )

@@ -98,8 +98,12 @@ def graph_get(request: Request, service: ServiceDep, path: str | None = None) ->
     return _read(request, service, graph, head=request.method == "HEAD")
 
 
-@router.put("/store", operation_id="graph_store_put", dependencies=[Writer],
-            summary="Replace a graph (token required)")
+@router.put(
+    "/store",
+    operation_id="graph_store_put",
+    dependencies=[Writer],
+    summary="Replace a graph (token required)",
+)
 @router.put("/store/{path:path}", dependencies=[Writer], include_in_schema=False)
 async def graph_put(request: Request, service: ServiceDep, path: str | None = None) -> Response:
     graph = _required(_target(request, path))
@@ -108,8 +112,12 @@ async def graph_put(request: Request, service: ServiceDep, path: str | None = No
     return Response(status_code=201 if created else 204)
 
 
-@router.post("/store", operation_id="graph_store_post", dependencies=[Writer],
-             summary="Add to a graph, or create a new graph (token required)")
+@router.post(
+    "/store",
+    operation_id="graph_store_post",
+    dependencies=[Writer],
+    summary="Add to a graph, or create a new graph (token required)",
+)
 @router.post("/store/{path:path}", dependencies=[Writer], include_in_schema=False)
 async def graph_post(request: Request, service: ServiceDep, path: str | None = None) -> Response:
     target = _target(request, path)
@@ -123,8 +131,12 @@ async def graph_post(request: Request, service: ServiceDep, path: str | None = N
     return Response(status_code=201 if created else 204, headers=headers)
 
 
-@router.delete("/store", operation_id="graph_store_delete", dependencies=[Writer],
-               summary="Delete a graph (token required)")
+@router.delete(
+    "/store",
+    operation_id="graph_store_delete",
+    dependencies=[Writer],
+    summary="Delete a graph (token required)",
+)
 @router.delete("/store/{path:path}", dependencies=[Writer], include_in_schema=False)
 def graph_delete(request: Request, service: ServiceDep, path: str | None = None) -> Response:
     graph = _required(_target(request, path))

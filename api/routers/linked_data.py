@@ -70,14 +70,25 @@ def _exists(service: ServiceDep, iri: str) -> bool:
     return service.store.ask(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}")
 
 
-@router.get("/id/{path:path}", operation_id="thing",
-            summary="A thing's IRI: 303 See Other to its description", status_code=303,
-            responses={303: {"description": "See the description document"}, 404: {"description": "Unknown thing"}})
+@router.get(
+    "/id/{path:path}",
+    operation_id="thing",
+    summary="A thing's IRI: 303 See Other to its description",
+    status_code=303,
+    responses={
+        303: {"description": "See the description document"},
+        404: {"description": "Unknown thing"},
+    },
+)
 @router.head("/id/{path:path}", include_in_schema=False)
 @router.get("/graph/{path:path}", include_in_schema=False)
 @router.head("/graph/{path:path}", include_in_schema=False)
-async def thing(request: Request, path: str, service: ServiceDep, settings: SettingsDep) -> Response:
-    iri = settings.base_iri + request.url.path[len(request.scope.get("root_path", "")):].lstrip("/")
+async def thing(
+    request: Request, path: str, service: ServiceDep, settings: SettingsDep
+) -> Response:
+    iri = settings.base_iri + request.url.path[len(request.scope.get("root_path", "")) :].lstrip(
+        "/"
+    )
     if not await run_in_threadpool(_exists, service, iri):
         raise NotFound(f"nothing is known about <{iri}>")
     variant = _variant(request)
@@ -85,16 +96,21 @@ async def thing(request: Request, path: str, service: ServiceDep, settings: Sett
     return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})
 
 
-@router.get("/doc/{path:path}", operation_id="describe",
-            summary="The description of a thing, as HTML or RDF",
-            responses={200: {"content": {v.media_type: {} for v in VARIANTS}}})
+@router.get(
+    "/doc/{path:path}",
+    operation_id="describe",
+    summary="The description of a thing, as HTML or RDF",
+    responses={200: {"content": {v.media_type: {} for v in VARIANTS}}},
+)
 @router.head("/doc/{path:path}", include_in_schema=False)
 def document(
     request: Request,
     path: str,
     service: ServiceDep,
     settings: SettingsDep,
-    page: int = Query(1, ge=1, le=10_000, description="Page of the statements pointing at the thing."),
+    page: int = Query(
+        1, ge=1, le=10_000, description="Page of the statements pointing at the thing."
+    ),
 ) -> Response:
     """Statements about the thing, statements pointing at it (paged), labels, and the source
     passage of each statement."""
@@ -113,7 +129,8 @@ def document(
     headers = {
         "Content-Location": specific,
         "Link": ", ".join(
-            f'<{links.doc(iri, v.extension)}>; rel="alternate"; type="{v.media_type}"' for v in VARIANTS
+            f'<{links.doc(iri, v.extension)}>; rel="alternate"; type="{v.media_type}"'
+            for v in VARIANTS
         ),
     }
     if negotiated:
@@ -127,8 +144,11 @@ def document(
         context.update(
             request=request,
             root=links.root,
-            alternates=[{"href": links.doc(iri, v.extension), "media_type": v.media_type, "name": v.name}
-                        for v in VARIANTS if v.rdf is not None],
+            alternates=[
+                {"href": links.doc(iri, v.extension), "media_type": v.media_type, "name": v.name}
+                for v in VARIANTS
+                if v.rdf is not None
+            ],
             next_page=f"{page_link}?page={page + 1}" if more else None,
             previous_page=f"{page_link}?page={page - 1}" if page > 1 else None,
         )
@@ -137,15 +157,21 @@ def document(
         if variant.extension in ("trig", "nq"):
             data = serialize(to_quads(description), None, variant.rdf, prefixes=PREFIXES)
         else:
-            data = serialize(to_triples(description, specific), None, variant.rdf, prefixes=PREFIXES)
+            data = serialize(
+                to_triples(description, specific), None, variant.rdf, prefixes=PREFIXES
+            )
         response = Response(data, media_type=formats.charset(variant.media_type), headers=headers)
     if request.method == "HEAD":
         return Response(status_code=200, headers=dict(response.headers))
     return response
 
 
-@router.get("/search", operation_id="search", summary="Search labels (accent-insensitive)",
-            response_class=HTMLResponse)
+@router.get(
+    "/search",
+    operation_id="search",
+    summary="Search labels (accent-insensitive)",
+    response_class=HTMLResponse,
+)
 def search(
     request: Request,
     service: ServiceDep,
@@ -160,11 +186,20 @@ def search(
     media_type = choose(request.headers.get("accept"), [HTML, "application/json"])
     if media_type == "application/json":
         return Response(
-            json.dumps([{"iri": h.iri, "label": h.label, "language": h.language} for h in hits],
-                                     ensure_ascii=False),
-            media_type="application/json", headers={"Vary": "Accept"},
+            json.dumps(
+                [{"iri": h.iri, "label": h.label, "language": h.language} for h in hits],
+                ensure_ascii=False,
+            ),
+            media_type="application/json",
+            headers={"Vary": "Accept"},
         )
-    results = [{"href": links.href(h.iri), "label": h.label, "language": h.language, "iri": h.iri} for h in hits]
+    results = [
+        {"href": links.href(h.iri), "label": h.label, "language": h.language, "iri": h.iri}
+        for h in hits
+    ]
     return templates().TemplateResponse(
-        request, "search.html", {"hits": results, "query": q, "root": links.root}, headers={"Vary": "Accept"}
+        request,
+        "search.html",
+        {"hits": results, "query": q, "root": links.root},
+        headers={"Vary": "Accept"},
     )

@@ -52,10 +52,17 @@ def _context_url(request: Request) -> str:
     return f"{str(request.base_url).rstrip('/')}{PREFIX}/context.jsonld"
 
 
-def _jsonld_response(request: Request, graph: rdflib.Graph, headers: dict[str, str],
-                     order: list[str] | None = None, media_type: str = JSONLD) -> Response:
+def _jsonld_response(
+    request: Request,
+    graph: rdflib.Graph,
+    headers: dict[str, str],
+    order: list[str] | None = None,
+    media_type: str = JSONLD,
+) -> Response:
     document = rest.to_jsonld(graph, _context(request), _context_url(request), order)
-    return Response(json.dumps(document, ensure_ascii=False), media_type=media_type, headers=headers)
+    return Response(
+        json.dumps(document, ensure_ascii=False), media_type=media_type, headers=headers
+    )
 
 
 def _csv(graph: rdflib.Graph, items: list[str], context: dict[str, object]) -> str:
@@ -65,7 +72,11 @@ def _csv(graph: rdflib.Graph, items: list[str], context: dict[str, object]) -> s
         if isinstance(iri, str) and ":" in iri and not term.startswith("@"):
             prefix, _, local = iri.partition(":")
             expanded = context.get(prefix)
-            names[f"{expanded}{local}" if isinstance(expanded, str) and not iri.startswith("http") else iri] = term
+            names[
+                f"{expanded}{local}"
+                if isinstance(expanded, str) and not iri.startswith("http")
+                else iri
+            ] = term
     rows: dict[str, dict[str, list[str]]] = {item: defaultdict(list) for item in items}
     for subject, predicate, obj in graph:
         key = "type" if predicate == rdflib.RDF.type else names.get(str(predicate), str(predicate))
@@ -76,15 +87,25 @@ def _csv(graph: rdflib.Graph, items: list[str], context: dict[str, object]) -> s
     writer.writerow(["id", "type", "label", *columns])
     for item in items:
         row = rows[item]
-        writer.writerow([item, " | ".join(sorted(row.get("type", []))), " | ".join(sorted(row.get("label", []))),
-                         *(" | ".join(sorted(row.get(c, []))) for c in columns)])
+        writer.writerow(
+            [
+                item,
+                " | ".join(sorted(row.get("type", []))),
+                " | ".join(sorted(row.get("label", []))),
+                *(" | ".join(sorted(row.get(c, []))) for c in columns),
+            ]
+        )
     return out.getvalue()
 
 
 def _collection_routes(router: APIRouter, collection: rest.Collection, max_limit: int) -> None:
-    def list_handler(request: Request, values: dict[str, str], sort: str, cursor: str | None, limit: int) -> Response:
+    def list_handler(
+        request: Request, values: dict[str, str], sort: str, cursor: str | None, limit: int
+    ) -> Response:
         service = _service(request)
-        page = rest.list_items(service.store, collection, values, sort=sort, cursor=cursor, limit=limit)
+        page = rest.list_items(
+            service.store, collection, values, sort=sort, cursor=cursor, limit=limit
+        )
         graph = rest.items_graph(service.store, page.items)
         headers = {"Vary": "Accept"}
         if page.next_cursor:
@@ -93,17 +114,32 @@ def _collection_routes(router: APIRouter, collection: rest.Collection, max_limit
             headers["UIKG-Next-Cursor"] = page.next_cursor
         media_type = choose(request.headers.get("accept"), [JSONLD, JSON, formats.CSV])
         if media_type == formats.CSV:
-            return Response(_csv(graph, page.items, _context(request)), media_type="text/csv; charset=utf-8",
-                            headers=headers)
+            return Response(
+                _csv(graph, page.items, _context(request)),
+                media_type="text/csv; charset=utf-8",
+                headers=headers,
+            )
         return _jsonld_response(request, graph, headers, page.items, media_type)
 
     extra = [
-        inspect.Parameter("sort", inspect.Parameter.KEYWORD_ONLY, annotation=str,
-                          default=Query("label", description="label or iri; prefix - for descending")),
-        inspect.Parameter("cursor", inspect.Parameter.KEYWORD_ONLY, annotation=str | None,
-                          default=Query(None, description="The next-page cursor from the previous answer")),
-        inspect.Parameter("limit", inspect.Parameter.KEYWORD_ONLY, annotation=int,
-                          default=Query(50, ge=1, le=max_limit, description="Items per page")),
+        inspect.Parameter(
+            "sort",
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=str,
+            default=Query("label", description="label or iri; prefix - for descending"),
+        ),
+        inspect.Parameter(
+            "cursor",
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=str | None,
+            default=Query(None, description="The next-page cursor from the previous answer"),
+        ),
+        inspect.Parameter(
+            "limit",
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=int,
+            default=Query(50, ge=1, le=max_limit, description="Items per page"),
+        ),
     ]
     list_handler.__name__ = f"list_{collection.name}"
     router.add_api_route(
@@ -113,7 +149,7 @@ def _collection_routes(router: APIRouter, collection: rest.Collection, max_limit
         operation_id=f"list_{collection.name}",
         summary=f"{collection.title}: list, filter, sort, page",
         description=f"{collection.title} as JSON-LD (each item with all its triples) or CSV. "
-                    "Follow the `Link: rel=next` header (or pass `cursor`) for the next page.",
+        "Follow the `Link: rel=next` header (or pass `cursor`) for the next page.",
         tags=["REST"],
         responses={200: {"content": {JSONLD: {}, JSON: {}, formats.CSV: {}}}},
     )
@@ -142,11 +178,19 @@ def _run_named(request: Request, query: NamedQuery, values: dict[str, str]) -> R
     service = _service(request)
     bound = query.bind(values)
     info = service.inspect(query.text)
-    offered = [JSON, *formats.for_form(info.form)] if info.form in ("SELECT", "ASK") else formats.for_form(info.form)
+    offered = (
+        [JSON, *formats.for_form(info.form)]
+        if info.form in ("SELECT", "ASK")
+        else formats.for_form(info.form)
+    )
     media_type = choose(request.headers.get("accept"), offered)
     run_type = formats.SPARQL_JSON if media_type == JSON else media_type
-    stream = service.run(query.text, info, run_type,
-                         substitutions=[(variable.value, str(term)) for variable, term in bound.items()])
+    stream = service.run(
+        query.text,
+        info,
+        run_type,
+        substitutions=[(variable.value, str(term)) for variable, term in bound.items()],
+    )
     body = stream.read()
     headers = {"Vary": "Accept", "UIKG-Result-Limit": str(service.settings.max_result_rows)}
     if stream.truncated:
@@ -155,7 +199,10 @@ def _run_named(request: Request, query: NamedQuery, values: dict[str, str]) -> R
         data = json.loads(body)
         if "boolean" in data:
             return Response(json.dumps(data["boolean"]), media_type=JSON, headers=headers)
-        rows = [{name: cell["value"] for name, cell in binding.items()} for binding in data["results"]["bindings"]]
+        rows = [
+            {name: cell["value"] for name, cell in binding.items()}
+            for binding in data["results"]["bindings"]
+        ]
         return Response(json.dumps(rows, ensure_ascii=False), media_type=JSON, headers=headers)
     return Response(body, media_type=formats.charset(media_type), headers=headers)
 
@@ -179,8 +226,10 @@ def _query_route(router: APIRouter, query: NamedQuery) -> None:
         summary=query.title,
         description=description,
         tags=["Named queries"],
-        responses={200: {"content": {JSON: {}, **{m: {} for m in (*formats.SOLUTIONS, *formats.GRAPH)}}},
-                   400: {"description": "A parameter value is invalid (the message names it)"}},
+        responses={
+            200: {"content": {JSON: {}, **{m: {} for m in (*formats.SOLUTIONS, *formats.GRAPH)}}},
+            400: {"description": "A parameter value is invalid (the message names it)"},
+        },
     )
 
 
@@ -198,34 +247,59 @@ def _catalogue_triples(catalogue: dict[str, NamedQuery], root: str) -> list[Any]
             Triple(node, NamedNode(SH + "select"), Literal(query.text)),
         ]
         for param in query.params:
-            triples.append(Triple(node, NamedNode(SH + "parameter"), Literal(f"{param.name}: {param.type}")))
+            triples.append(
+                Triple(node, NamedNode(SH + "parameter"), Literal(f"{param.name}: {param.type}"))
+            )
     return triples
 
 
 def build_router(catalogue: dict[str, NamedQuery], max_limit: int) -> APIRouter:
     router = APIRouter()
 
-    @router.get(f"{PREFIX}/context.jsonld", operation_id="jsonld_context", tags=["REST"],
-                summary="The JSON-LD context of the REST API")
+    @router.get(
+        f"{PREFIX}/context.jsonld",
+        operation_id="jsonld_context",
+        tags=["REST"],
+        summary="The JSON-LD context of the REST API",
+    )
     def context(request: Request) -> Response:
         return Response(json.dumps({"@context": _context(request)}, indent=1), media_type=JSONLD)
 
-    @router.get(f"{PREFIX}/queries", operation_id="list_queries", tags=["Named queries"],
-                summary="The catalogue of named queries (JSON, or RDF by negotiation)",
-                responses={200: {"content": {JSON: {}, **{m: {} for m in formats.GRAPH}}}})
+    @router.get(
+        f"{PREFIX}/queries",
+        operation_id="list_queries",
+        tags=["Named queries"],
+        summary="The catalogue of named queries (JSON, or RDF by negotiation)",
+        responses={200: {"content": {JSON: {}, **{m: {} for m in formats.GRAPH}}}},
+    )
     def queries(request: Request) -> Response:
         media_type = choose(request.headers.get("accept"), [JSON, *formats.GRAPH])
         root = str(request.base_url).rstrip("/")
         if media_type == JSON:
             body = [
-                {"name": q.name, "title": q.title, "description": q.description, "tags": q.tags,
-                 "href": f"{root}{PREFIX}/queries/{q.name}",
-                 "params": [{"name": p.name, "type": p.type, "description": p.description,
-                             "required": p.required, "example": p.example} for p in q.params],
-                 "query": q.text}
+                {
+                    "name": q.name,
+                    "title": q.title,
+                    "description": q.description,
+                    "tags": q.tags,
+                    "href": f"{root}{PREFIX}/queries/{q.name}",
+                    "params": [
+                        {
+                            "name": p.name,
+                            "type": p.type,
+                            "description": p.description,
+                            "required": p.required,
+                            "example": p.example,
+                        }
+                        for p in q.params
+                    ],
+                    "query": q.text,
+                }
                 for q in catalogue.values()
             ]
-            return Response(json.dumps(body, ensure_ascii=False), media_type=JSON, headers={"Vary": "Accept"})
+            return Response(
+                json.dumps(body, ensure_ascii=False), media_type=JSON, headers={"Vary": "Accept"}
+            )
         data = serialize(_catalogue_triples(catalogue, root), None, formats.GRAPH[media_type])
         return Response(data, media_type=formats.charset(media_type), headers={"Vary": "Accept"})
 
@@ -234,4 +308,3 @@ def build_router(catalogue: dict[str, NamedQuery], max_limit: int) -> APIRouter:
     for query in catalogue.values():
         _query_route(router, query)
     return router
-

@@ -74,7 +74,6 @@ class Status(StrEnum):
     superseded = "superseded"
 
 
-
 class Publisher(Protocol):
     """What the workflow needs from ``SparqlService``: reads, and one atomic write."""
 

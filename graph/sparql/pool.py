@@ -127,7 +127,13 @@ class WorkerPool:
         parent, child = socket.socketpair()
         with child:
             process = subprocess.Popen(
-                [sys.executable, "-m", "graph.sparql.worker", str(child.fileno()), str(self._memory)],
+                [
+                    sys.executable,
+                    "-m",
+                    "graph.sparql.worker",
+                    str(child.fileno()),
+                    str(self._memory),
+                ],
                 pass_fds=[child.fileno()],
                 stdin=subprocess.DEVNULL,
             )

@@ -105,9 +105,7 @@ class _JsonWriter:
         self.names = names
         self.sink = sink
         self.first = True
-        sink.write(
-            ('{"head":{"vars":' + json.dumps(names) + '},"results":{"bindings":[').encode()
-        )
+        sink.write(('{"head":{"vars":' + json.dumps(names) + '},"results":{"bindings":[').encode())
 
     def row(self, terms: list[Term]) -> str:
         binding = {
@@ -182,8 +180,7 @@ def _xml_term(term: Term) -> str:
             return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
         if term.datatype.value != XSD_STRING:
             return (
-                f"<literal datatype={quoteattr(term.datatype.value)}>"
-                f"{escape(term.value)}</literal>"
+                f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
             )
         return f"<literal>{escape(term.value)}</literal>"
     assert isinstance(term, Triple)

@@ -47,6 +47,5 @@ def _worker_main(conn: Connection, memory_bytes: int) -> None:
             conn.send(("error", StoreError(f"{type(error).__name__}: {error}")))
 
 
-
 if __name__ == "__main__":
     _worker_main(Connection(int(sys.argv[1])), int(sys.argv[2]))

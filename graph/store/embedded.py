@@ -7,7 +7,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store as OxStore, Triple
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple
+from pyoxigraph import Store as OxStore
 
 from graph.errors import QuerySyntaxError, StoreError, StoreLocked
 from graph.store.base import QueryResult, Store, Substitutions, data_block, graph_ref
@@ -69,7 +70,9 @@ class EmbeddedStore(Store):
                 sparql,
                 base_iri=base_iri,
                 use_default_graph_as_union=union_default and default_graph is None,
-                default_graph=None if default_graph is None else [NamedNode(g) for g in default_graph],
+                default_graph=None
+                if default_graph is None
+                else [NamedNode(g) for g in default_graph],
                 named_graphs=None if named_graphs is None else [NamedNode(g) for g in named_graphs],
                 substitutions=dict(substitutions) if substitutions else None,
             )

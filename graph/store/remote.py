@@ -144,9 +144,7 @@ class RemoteStore(Store):
         return count
 
     def quads(self) -> Iterator[Quad]:
-        rows = self.query(
-            "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union_default=False
-        )
+        rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union_default=False)
         for row in rows:
             yield Quad(row["s"], row["p"], row["o"], row["g"])
         for triple in self.triples(None):
@@ -156,7 +154,9 @@ class RemoteStore(Store):
         self._http.close()
 
     # -- plumbing --------------------------------------------------------------------------
-    def _send(self, method: str, url: str, *, missing_ok: bool = False, **kwargs: object) -> httpx.Response:
+    def _send(
+        self, method: str, url: str, *, missing_ok: bool = False, **kwargs: object
+    ) -> httpx.Response:
         try:
             response = self._http.request(method, url, **kwargs)  # type: ignore[arg-type]
         except httpx.TimeoutException as error:

@@ -19,8 +19,19 @@ def test_own_base_iri_is_minted_and_dereferenced(tmp_path: Path) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
     built = subprocess.run(
-        [sys.executable, "-m", "graph", "build", "--data-dir", str(tmp_path / "var"), "--base-iri", base],
-        capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "graph",
+            "build",
+            "--data-dir",
+            str(tmp_path / "var"),
+            "--base-iri",
+            base,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert built.returncode == 0, built.stderr
     server = start_uikg(tmp_path / "var", tmp_path, port=port, base_iri=base)
@@ -29,7 +40,11 @@ def test_own_base_iri_is_minted_and_dereferenced(tmp_path: Path) -> None:
         graph = rdflib.Graph().parse(str(gdansk))
         assert (gdansk, rdflib.RDFS.label, rdflib.Literal("Gdańsk", lang="pl")) in graph
         # the ontology keeps its canonical namespace; the things are the server's
-        assert (gdansk, rdflib.RDF.type, rdflib.URIRef("https://w3id.org/uikg/ontology#City")) in graph
+        assert (
+            gdansk,
+            rdflib.RDF.type,
+            rdflib.URIRef("https://w3id.org/uikg/ontology#City"),
+        ) in graph
         # links on the page lead to this server
         page = httpx.get(f"{base}doc/id/city/gdansk.html").text
         assert f'href="{base}id/country/poland"' in page

@@ -14,9 +14,7 @@ from tests.support.records import Listener
 from tests.support.servers import Server, start_uikg
 
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-HEAVY = (
-    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o }"
-)
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o }"
 CHEAP = "ASK { ?s ?p ?o }"
 JSON = {"Accept": "application/sparql-results+json"}
 
@@ -60,7 +58,9 @@ def test_time_limit_stops_query_and_answers_within_limit(server: Server) -> None
     assert response.status_code == 503
     assert "time" in response.json()["detail"]
     assert elapsed < 3 + 1.5  # the limit is 3 s; the answer comes within about a second of it
-    assert httpx.get(f"{server.url}/sparql", params={"query": CHEAP}, headers=JSON).json()["boolean"]
+    assert httpx.get(f"{server.url}/sparql", params={"query": CHEAP}, headers=JSON).json()[
+        "boolean"
+    ]
 
 
 def test_deeply_nested_query_is_refused_before_parsing(server: Server) -> None:
@@ -152,7 +152,9 @@ def test_updates_are_refused_on_the_query_endpoint(
         response = httpx.post(f"{server.url}/sparql", data=data, headers=AUTH)  # type: ignore[arg-type]
     else:
         response = httpx.post(
-            f"{server.url}/sparql", content=data, headers={**AUTH, "Content-Type": content_type}  # type: ignore[arg-type]
+            f"{server.url}/sparql",
+            content=data,
+            headers={**AUTH, "Content-Type": content_type},  # type: ignore[arg-type]
         )
     assert 400 <= response.status_code < 500
     assert count(server.url) == before
@@ -184,7 +186,11 @@ def test_oversized_chunked_body_is_refused(server: Server) -> None:
 
 @pytest.mark.parametrize(
     ("headers", "status"),
-    [({}, 401), ({"Authorization": "Bearer wrong-token"}, 401), ({"Authorization": "Basic eDp5"}, 401)],
+    [
+        ({}, 401),
+        ({"Authorization": "Bearer wrong-token"}, 401),
+        ({"Authorization": "Basic eDp5"}, 401),
+    ],
 )
 def test_writes_need_the_token(server: Server, headers: dict[str, str], status: int) -> None:
     before = count(server.url)

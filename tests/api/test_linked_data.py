@@ -15,8 +15,12 @@ from tests.support.servers import Server
 
 ID = "https://w3id.org/uikg/id/"
 GDANSK = ID + "city/gdansk"
-RDF_FORMATS = {"ttl": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES, "rdf": RdfFormat.RDF_XML,
-               "jsonld": RdfFormat.JSON_LD}
+RDF_FORMATS = {
+    "ttl": RdfFormat.TURTLE,
+    "nt": RdfFormat.N_TRIPLES,
+    "rdf": RdfFormat.RDF_XML,
+    "jsonld": RdfFormat.JSON_LD,
+}
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +42,9 @@ def web(built_server: Server) -> httpx.Client:
         (None, "html"),
     ],
 )
-def test_thing_iri_redirects_303_to_negotiated_description(web: httpx.Client, accept: str | None, extension: str) -> None:
+def test_thing_iri_redirects_303_to_negotiated_description(
+    web: httpx.Client, accept: str | None, extension: str
+) -> None:
     headers = {"Accept": accept} if accept else {}
     response = web.get("/id/city/gdansk", headers=headers)
     assert response.status_code == 303
@@ -85,21 +91,29 @@ def test_unknown_thing_is_404(web: httpx.Client) -> None:
 
 def _graph(data: bytes, format: RdfFormat) -> Dataset:
     """The triples, less the one naming the document itself (each variant is its own document)."""
-    dataset = Dataset(Quad(q.subject, q.predicate, q.object) for q in parse(data, format)
-                      if not q.predicate.value.endswith("/foaf/0.1/primaryTopic"))
+    dataset = Dataset(
+        Quad(q.subject, q.predicate, q.object)
+        for q in parse(data, format)
+        if not q.predicate.value.endswith("/foaf/0.1/primaryTopic")
+    )
     dataset.canonicalize(CanonicalizationAlgorithm.UNSTABLE)
     return dataset
 
 
 def test_every_format_parses_back_to_the_same_graph(web: httpx.Client) -> None:
-    graphs = {ext: _graph(web.get(f"/doc/id/city/gdansk.{ext}").content, fmt) for ext, fmt in RDF_FORMATS.items()}
+    graphs = {
+        ext: _graph(web.get(f"/doc/id/city/gdansk.{ext}").content, fmt)
+        for ext, fmt in RDF_FORMATS.items()
+    }
     reference = graphs["ttl"]
     assert len(reference) > 50
     for ext, graph in graphs.items():
         assert graph == reference, ext
 
 
-def test_description_has_statements_inverse_labels_and_evidence(web: httpx.Client, built_store: EmbeddedStore) -> None:
+def test_description_has_statements_inverse_labels_and_evidence(
+    web: httpx.Client, built_store: EmbeddedStore
+) -> None:
     graph = rdflib.Graph().parse(data=web.get("/doc/id/city/gdansk.ttl").text, format="turtle")
     gdansk = rdflib.URIRef(GDANSK)
     assert (gdansk, rdflib.RDFS.label, rdflib.Literal("Gdańsk", lang="pl")) in graph
@@ -114,13 +128,24 @@ def test_description_has_statements_inverse_labels_and_evidence(web: httpx.Clien
     assert graph.value(evidence, uikg.evidenceFrom) is not None
     assert graph.value(evidence, uikg.locator) is not None
     # the same statements as the store holds about it
-    expected = {(str(r["p"].value), str(r["o"])) for r in built_store.query(f"SELECT ?p ?o WHERE {{ <{GDANSK}> ?p ?o }}")}
-    found = {(str(p), o.n3() if isinstance(o, rdflib.Literal) else f"<{o}>") for p, o in graph.predicate_objects(gdansk)}
+    expected = {
+        (str(r["p"].value), str(r["o"]))
+        for r in built_store.query(f"SELECT ?p ?o WHERE {{ <{GDANSK}> ?p ?o }}")
+    }
+    found = {
+        (str(p), o.n3() if isinstance(o, rdflib.Literal) else f"<{o}>")
+        for p, o in graph.predicate_objects(gdansk)
+    }
     assert {p for p, _ in expected} <= {p for p, _ in found}
 
 
 def test_dataset_formats_keep_statements_in_their_evidence_graphs(web: httpx.Client) -> None:
-    quads = list(parse(web.get("/doc/id/document/gdansk-immigrant-integration-model.trig").content, RdfFormat.TRIG))
+    quads = list(
+        parse(
+            web.get("/doc/id/document/gdansk-immigrant-integration-model.trig").content,
+            RdfFormat.TRIG,
+        )
+    )
     graphs = {q.graph_name.value for q in quads if hasattr(q.graph_name, "value")}
     assert any("/graph/evidence/essay/" in g for g in graphs)
 
@@ -134,17 +159,24 @@ def _one_of_each_class(store: EmbeddedStore) -> dict[str, str]:
     return {row["class"].value: row["thing"].value for row in rows}
 
 
-def test_pages_render_for_a_thing_of_every_class(web: httpx.Client, built_store: EmbeddedStore) -> None:
+def test_pages_render_for_a_thing_of_every_class(
+    web: httpx.Client, built_store: EmbeddedStore
+) -> None:
     things = _one_of_each_class(built_store)
     assert len(things) >= 15
     parser = html5lib.HTMLParser(strict=True)
     for cls, iri in sorted(things.items()):
-        response = web.get(f"/doc/{iri[len('https://w3id.org/uikg/'):]}.html")
+        response = web.get(f"/doc/{iri[len('https://w3id.org/uikg/') :]}.html")
         assert response.status_code == 200, (cls, iri)
         parser.parse(response.text)  # raises on any parse error: the HTML is well formed
-        label = next(iter(built_store.query(
-            f"SELECT ?l WHERE {{ <{iri}> <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#prefLabel> ?l }} LIMIT 1"
-        )), None)
+        label = next(
+            iter(
+                built_store.query(
+                    f"SELECT ?l WHERE {{ <{iri}> <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#prefLabel> ?l }} LIMIT 1"
+                )
+            ),
+            None,
+        )
         if label is not None:
             assert label["l"].value in html.unescape(response.text), (cls, iri)
         assert "Source:" in response.text, (cls, iri)
@@ -154,7 +186,10 @@ def test_page_shows_evidence_links_and_links_out(web: httpx.Client) -> None:
     page = web.get("/doc/id/document/gdansk-immigrant-integration-model.html").text
     assert "Source:" in page and "/id/work/" in page
     city = web.get("/doc/id/city/gdansk.html").text
-    assert "https://www.wikidata.org/wiki/Q1792" in city or "http://www.wikidata.org/entity/Q1792" in city
+    assert (
+        "https://www.wikidata.org/wiki/Q1792" in city
+        or "http://www.wikidata.org/entity/Q1792" in city
+    )
     assert "GeoNames" in city
     for extension in ("ttl", "jsonld", "rdf", "nt"):
         assert f"/doc/id/city/gdansk.{extension}" in city
@@ -178,7 +213,9 @@ def test_sparqlwrapper_runs_a_query(built_server: Server) -> None:
     from SPARQLWrapper import JSON, SPARQLWrapper
 
     client = SPARQLWrapper(f"{built_server.url}/sparql")
-    client.setQuery(f"SELECT ?label WHERE {{ <{GDANSK}> <http://www.w3.org/2000/01/rdf-schema#label> ?label }}")
+    client.setQuery(
+        f"SELECT ?label WHERE {{ <{GDANSK}> <http://www.w3.org/2000/01/rdf-schema#label> ?label }}"
+    )
     client.setReturnFormat(JSON)
     result = client.query().convert()
     assert "Gdańsk" in {b["label"]["value"] for b in result["results"]["bindings"]}

@@ -28,7 +28,9 @@ def web(built_server: Server) -> httpx.Client:
 
 def _quads(web: httpx.Client) -> int:
     query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-    reply = web.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    reply = web.get(
+        "/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}
+    )
     return int(reply.json()["results"]["bindings"][0]["n"]["value"])
 
 
@@ -64,20 +66,43 @@ def test_sorting_descending_reverses(web: httpx.Client) -> None:
 def test_filters_narrow_to_matching_items(web: httpx.Client, built_store: EmbeddedStore) -> None:
     gdansk = ID + "city/gdansk"
     documents = _ids(web.get("/api/v1/documents", params={"city": gdansk}).json())
-    expected = {row["d"].value for row in built_store.query(
-        f"SELECT DISTINCT ?d WHERE {{ ?d a <https://w3id.org/uikg/ontology#PolicyDocument> ; "
-        f"<https://w3id.org/uikg/ontology#jurisdiction> <{gdansk}> }}")}
-    assert set(documents) == expected and ID + "document/gdansk-immigrant-integration-model" in expected
-    polish = set(_ids(web.get("/api/v1/cities", params={"country": ID + "country/poland", "limit": 500}).json()))
+    expected = {
+        row["d"].value
+        for row in built_store.query(
+            f"SELECT DISTINCT ?d WHERE {{ ?d a <https://w3id.org/uikg/ontology#PolicyDocument> ; "
+            f"<https://w3id.org/uikg/ontology#jurisdiction> <{gdansk}> }}"
+        )
+    }
+    assert (
+        set(documents) == expected
+        and ID + "document/gdansk-immigrant-integration-model" in expected
+    )
+    polish = set(
+        _ids(
+            web.get(
+                "/api/v1/cities", params={"country": ID + "country/poland", "limit": 500}
+            ).json()
+        )
+    )
     assert gdansk in polish and ID + "city/berlin" not in polish
-    recent = _ids(web.get("/api/v1/documents", params={"year_from": 2015, "year_to": 2016, "limit": 500}).json())
+    recent = _ids(
+        web.get(
+            "/api/v1/documents", params={"year_from": 2015, "year_to": 2016, "limit": 500}
+        ).json()
+    )
     for doc in recent:
-        years = {row["y"].value[:4] for row in built_store.query(
-            f"SELECT ?y WHERE {{ <{doc}> <https://w3id.org/uikg/ontology#adoptionDate> ?y }}")}
+        years = {
+            row["y"].value[:4]
+            for row in built_store.query(
+                f"SELECT ?y WHERE {{ <{doc}> <https://w3id.org/uikg/ontology#adoptionDate> ?y }}"
+            )
+        }
         assert years & {"2015", "2016"}, doc
 
 
-def test_item_jsonld_expands_to_the_graphs_triples(web: httpx.Client, built_store: EmbeddedStore) -> None:
+def test_item_jsonld_expands_to_the_graphs_triples(
+    web: httpx.Client, built_store: EmbeddedStore
+) -> None:
     document = web.get("/api/v1/cities/gdansk").json()
     context = web.get(document["@context"]).json()
     document["@context"] = context["@context"]
@@ -127,8 +152,11 @@ def test_every_named_query_runs_with_its_example_parameters(web: httpx.Client) -
         reply = web.get(f"/api/v1/queries/{name}", params=params)
         assert reply.status_code == 200, (name, reply.text)
         assert isinstance(reply.json(), list | bool)
-        sparql = web.get(f"/api/v1/queries/{name}", params=params,
-                         headers={"Accept": "application/sparql-results+json"})
+        sparql = web.get(
+            f"/api/v1/queries/{name}",
+            params=params,
+            headers={"Accept": "application/sparql-results+json"},
+        )
         assert sparql.status_code == 200 and "head" in sparql.json()
 
 
@@ -144,7 +172,10 @@ def test_named_query_parameters_are_validated_and_never_pasted(web: httpx.Client
             else:
                 assert reply.status_code == 400, (name, param.name)
                 assert param.name in reply.json()["detail"]
-        assert web.get(f"/api/v1/queries/{name}", params={"nonsense": "1"}).status_code in (200, 400)
+        assert web.get(f"/api/v1/queries/{name}", params={"nonsense": "1"}).status_code in (
+            200,
+            400,
+        )
     assert _quads(web) == before
 
 
@@ -159,7 +190,9 @@ def test_named_query_results_as_csv_and_catalogue_as_rdf(web: httpx.Client) -> N
 
 def test_openapi_documents_every_operation(web: httpx.Client) -> None:
     spec = web.get("/openapi.json").json()
-    operations = [(path, method, op) for path, ops in spec["paths"].items() for method, op in ops.items()]
+    operations = [
+        (path, method, op) for path, ops in spec["paths"].items() for method, op in ops.items()
+    ]
     assert all(op.get("summary") for _, _, op in operations)
     ids = [op["operationId"] for _, _, op in operations]
     assert len(ids) == len(set(ids))

@@ -22,7 +22,9 @@ def small(tmp_path: Path, auth: dict[str, str]) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as client:
         rows = " ".join(f"<http://ex/s{i}> <http://ex/p> {i} ." for i in range(20))
         client.post(
-            "/sparql/update", data={"update": f"INSERT DATA {{ GRAPH <http://ex/g> {{ {rows} }} }}"}, headers=auth
+            "/sparql/update",
+            data={"update": f"INSERT DATA {{ GRAPH <http://ex/g> {{ {rows} }} }}"},
+            headers=auth,
         )
         yield client
 
@@ -40,7 +42,9 @@ def test_large_results_stream_complete(client: TestClient, auth: dict[str, str])
     rows = " ".join(f'<http://ex/s{i}> <http://ex/p> "{"x" * 50}{i}" .' for i in range(3000))
     client.post("/sparql/update", data={"update": f"INSERT DATA {{ {rows} }}"}, headers=auth)
     response = client.get(
-        "/sparql", params={"query": "SELECT ?s ?o WHERE { ?s ?p ?o }"}, headers={"Accept": "text/csv"}
+        "/sparql",
+        params={"query": "SELECT ?s ?o WHERE { ?s ?p ?o }"},
+        headers={"Accept": "text/csv"},
     )
     assert response.status_code == 200
     assert "content-length" not in response.headers  # streamed, not buffered
@@ -50,8 +54,10 @@ def test_large_results_stream_complete(client: TestClient, auth: dict[str, str])
 def test_from_clause_narrows_the_union(client: TestClient, auth: dict[str, str]) -> None:
     client.post(
         "/sparql/update",
-        data={"update": "INSERT DATA { GRAPH <http://ex/a> { <http://ex/x> <http://ex/p> 1 } "
-                        "GRAPH <http://ex/b> { <http://ex/y> <http://ex/p> 2 } }"},
+        data={
+            "update": "INSERT DATA { GRAPH <http://ex/a> { <http://ex/x> <http://ex/p> 1 } "
+            "GRAPH <http://ex/b> { <http://ex/y> <http://ex/p> 2 } }"
+        },
         headers=auth,
     )
     union = client.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o }"}, headers=JSON)
@@ -62,7 +68,10 @@ def test_from_clause_narrows_the_union(client: TestClient, auth: dict[str, str])
     assert [b["s"]["value"] for b in narrowed.json()["results"]["bindings"]] == ["http://ex/x"]
     protocol = client.get(
         "/sparql",
-        params={"query": "SELECT ?s FROM <http://ex/a> WHERE { ?s ?p ?o }", "default-graph-uri": "http://ex/b"},
+        params={
+            "query": "SELECT ?s FROM <http://ex/a> WHERE { ?s ?p ?o }",
+            "default-graph-uri": "http://ex/b",
+        },
         headers=JSON,
     )
     assert [b["s"]["value"] for b in protocol.json()["results"]["bindings"]] == ["http://ex/y"]
@@ -70,7 +79,11 @@ def test_from_clause_narrows_the_union(client: TestClient, auth: dict[str, str])
 
 def test_writes_are_visible_to_the_next_query(client: TestClient, auth: dict[str, str]) -> None:
     for i in range(3):
-        client.post("/sparql/update", data={"update": f"INSERT DATA {{ <http://ex/n{i}> <http://ex/p> {i} }}"}, headers=auth)
+        client.post(
+            "/sparql/update",
+            data={"update": f"INSERT DATA {{ <http://ex/n{i}> <http://ex/p> {i} }}"},
+            headers=auth,
+        )
         response = client.get(
             "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}, headers=JSON
         )
@@ -85,7 +98,9 @@ def test_bad_dataset_iri_is_a_400(client: TestClient) -> None:
 
 def test_syntax_error_gives_line_and_column(client: TestClient) -> None:
     response = client.post(
-        "/sparql", content="SELECT *\nWHERE { ?s ?p }", headers={"Content-Type": "application/sparql-query"}
+        "/sparql",
+        content="SELECT *\nWHERE { ?s ?p }",
+        headers={"Content-Type": "application/sparql-query"},
     )
     assert response.status_code == 400
     body = response.json()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -58,17 +57,35 @@ def test_build_rebuild_and_stale_graphs(source: Path, tmp_path: Path) -> None:
     first = uikg("build", "--source", str(source), "--data-dir", data)
     assert first.returncode == 0, first.stderr
     assert "built" in first.stdout
-    count = json.loads(uikg("query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-                            "--format", "json", "--data-dir", data).stdout)[0]["n"]
+    count = json.loads(
+        uikg(
+            "query",
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+            "--format",
+            "json",
+            "--data-dir",
+            data,
+        ).stdout
+    )[0]["n"]
     again = uikg("build", "--source", str(source), "--data-dir", data)
     assert again.returncode == 0
-    recount = json.loads(uikg("query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-                              "--format", "json", "--data-dir", data).stdout)[0]["n"]
+    recount = json.loads(
+        uikg(
+            "query",
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+            "--format",
+            "json",
+            "--data-dir",
+            data,
+        ).stdout
+    )[0]["n"]
     assert recount == count  # replaced, not duplicated
     (source / "graph/data/more.ttl").unlink()
     third = uikg("build", "--source", str(source), "--data-dir", data)
     assert "1 stale graphs dropped" in " ".join(third.stdout.split())
-    graphs = uikg("query", "SELECT DISTINCT ?g WHERE { GRAPH ?g {} }", "--format", "csv", "--data-dir", data)
+    graphs = uikg(
+        "query", "SELECT DISTINCT ?g WHERE { GRAPH ?g {} }", "--format", "csv", "--data-dir", data
+    )
     assert "graph/data/cities" in graphs.stdout and "graph/data/more" not in graphs.stdout
 
 
@@ -79,7 +96,8 @@ def test_inferred_types_are_materialised(source: Path, tmp_path: Path) -> None:
         "query",
         "ASK { GRAPH <https://w3id.org/uikg/graph/inferred> { "
         "<https://w3id.org/uikg/id/city/gdansk> a <https://w3id.org/uikg/ontology#Place> } }",
-        "--data-dir", data,
+        "--data-dir",
+        data,
     )
     assert result.stdout.strip() == "true"
 
@@ -130,12 +148,21 @@ def test_query_formats(source: Path, tmp_path: Path) -> None:
     data = str(tmp_path / "var")
     uikg("build", "--source", str(source), "--data-dir", data)
     query = "SELECT ?label WHERE { ?c a <https://w3id.org/uikg/ontology#City> ; <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?label"
-    assert uikg("query", query, "--format", "csv", "--data-dir", data).stdout.splitlines() == ["label", "Gdańsk", "Lublin"]
-    assert [r["label"] for r in json.loads(uikg("query", query, "--format", "json", "--data-dir", data).stdout)] == ["Gdańsk", "Lublin"]
+    assert uikg("query", query, "--format", "csv", "--data-dir", data).stdout.splitlines() == [
+        "label",
+        "Gdańsk",
+        "Lublin",
+    ]
+    assert [
+        r["label"]
+        for r in json.loads(uikg("query", query, "--format", "json", "--data-dir", data).stdout)
+    ] == ["Gdańsk", "Lublin"]
     assert "Gdańsk" in uikg("query", query, "--data-dir", data).stdout
     query_file = tmp_path / "q.rq"
     query_file.write_text("CONSTRUCT WHERE { ?c a <https://w3id.org/uikg/ontology#City> }")
-    turtle = uikg("query", "--file", str(query_file), "--format", "turtle", "--data-dir", data).stdout
+    turtle = uikg(
+        "query", "--file", str(query_file), "--format", "turtle", "--data-dir", data
+    ).stdout
     assert len(list(parse(turtle.encode(), RdfFormat.TURTLE))) == 2
 
 
@@ -144,7 +171,7 @@ def test_stats_counts_per_class(source: Path, tmp_path: Path) -> None:
     uikg("build", "--source", str(source), "--data-dir", data)
     stats = uikg("stats", "--data-dir", data)
     assert stats.returncode == 0
-    line = next(l for l in stats.stdout.splitlines() if "ontology#City" in l)
+    line = next(row for row in stats.stdout.splitlines() if "ontology#City" in row)
     assert line.split()[-2] == "2"
 
 

@@ -24,8 +24,8 @@ from graph.contributions import (
 )
 from graph.contributions.record import RecordRefused
 from graph.errors import (
-    Conflict,
     BadRequest,
+    Conflict,
     Forbidden,
     PayloadTooLarge,
     RDFSyntaxError,

@@ -27,24 +27,32 @@ def store() -> Store:
     s = Store()
     s.extend(
         [
-            Quad(NamedNode(EX + "a"), NamedNode(EX + "label"), Literal("Gdańsk, \"the\" <city>", language="pl")),
-            Quad(NamedNode(EX + "a"), NamedNode(EX + "pop"), Literal("487371", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer"))),
+            Quad(
+                NamedNode(EX + "a"),
+                NamedNode(EX + "label"),
+                Literal('Gdańsk, "the" <city>', language="pl"),
+            ),
+            Quad(
+                NamedNode(EX + "a"),
+                NamedNode(EX + "pop"),
+                Literal("487371", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+            ),
             Quad(BlankNode("b1"), NamedNode(EX + "note"), Literal("line\nbreak\ttab")),
         ]
     )
     return s
 
 
-QUERY = "SELECT ?s ?p ?o ?missing WHERE { ?s ?p ?o OPTIONAL { ?s <urn:none> ?missing } } ORDER BY ?p"
+QUERY = (
+    "SELECT ?s ?p ?o ?missing WHERE { ?s ?p ?o OPTIONAL { ?s <urn:none> ?missing } } ORDER BY ?p"
+)
 
 
 def _solutions(store: Store) -> list[tuple[str, ...]]:
     return [tuple(str(row[i]) for i in range(3)) for row in store.query(QUERY)]
 
 
-@pytest.mark.parametrize(
-    "media_type", [formats.SPARQL_JSON, formats.SPARQL_XML, formats.TSV]
-)
+@pytest.mark.parametrize("media_type", [formats.SPARQL_JSON, formats.SPARQL_XML, formats.TSV])
 def test_select_round_trips(store: Store, media_type: str) -> None:
     sink = io.BytesIO()
     outcome = write_result(store.query(QUERY), media_type, sink, max_rows=100)

@@ -47,7 +47,9 @@ def _wait(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+            raise RuntimeError(
+                f"server exited with {process.returncode}:\n{log.read_text()[-3000:]}"
+            )
         try:
             if httpx.get(url, timeout=1).status_code < 500:
                 return
@@ -65,9 +67,21 @@ def start_uikg(data_dir: Path, log_dir: Path, port: int | None = None, **setting
     env.update({f"UIKG_{key.upper()}": str(value) for key, value in settings.items()})
     log = log_dir / f"uikg-{port}.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "graph", "serve", "--data-dir", str(data_dir),
-         "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "graph",
+            "serve",
+            "--data-dir",
+            str(data_dir),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        env=env,
     )
     url = f"http://127.0.0.1:{port}"
     _wait(f"{url}/health", process, log)
@@ -89,9 +103,17 @@ def start_oxigraph(location: Path, log_dir: Path) -> Server:
     port = free_port()
     log = log_dir / f"oxigraph-{port}.log"
     process = subprocess.Popen(
-        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph"],
-        stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        [
+            binary,
+            "serve",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     _wait(f"{url}/query?query=ASK%7B%7D", process, log)

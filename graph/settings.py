@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     query_workers_max: int = 8
     query_queue_timeout_s: float = 5.0
     query_memory_mb: int = 4096
+    query_cache_mb: int = 64
+    query_cache_entry_kb: int = 1024
     slow_query_nice_after_s: float = 0.25
     inverse_page_size: int = 100
     max_page_size: int = 500

@@ -8,6 +8,7 @@ because the engine would fetch any URL a client names.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -118,6 +119,7 @@ def _body(tokens: list[Token]) -> list[Token]:
     return tokens[index:]
 
 
+@functools.lru_cache(maxsize=4096)
 def inspect_query(text: str, limits: Limits) -> QueryInfo:
     """Check a query against the limits and find its form; raise ``QueryRejected`` if refused.
 

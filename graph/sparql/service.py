@@ -18,6 +18,7 @@ from graph.errors import QueryTimeout, UIKGError
 from graph.settings import Backend, Settings
 from graph.sparql import guard
 from graph.sparql.execute import QueryJob, run_job
+from graph.sparql.cache import CachedResult, CachedStream, ResultCache
 from graph.sparql.pool import Snapshots, WorkerPool
 from graph.store.base import Store
 from graph.store.embedded import EmbeddedStore
@@ -173,13 +174,18 @@ class SparqlService:
         self._executor = executor
         self._write_lock = threading.Lock()
         self.generation = 0  # bumped after every write, so caches know when to refresh
+        self.cache = ResultCache(
+            settings.query_cache_mb * 1024 * 1024, settings.query_cache_entry_kb * 1024
+        )
 
     @classmethod
     def open(cls, settings: Settings) -> SparqlService:
         store = open_store(settings)
         if isinstance(store, EmbeddedStore):
             return cls(settings, store, PoolExecutor(store, settings))
-        return cls(settings, store, InlineExecutor(store, settings))
+        # Other processes may write a shared remote store behind our back: no result cache.
+        remote = settings.model_copy(update={"query_cache_mb": 0})
+        return cls(remote, store, InlineExecutor(store, remote))
 
     def close(self) -> None:
         self._executor.close()
@@ -219,7 +225,16 @@ class SparqlService:
             substitutions=tuple(substitutions),
             base_iri=self.settings.base_iri,
         )
-        return self._executor.run(job)
+        key = (job, self.generation)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return CachedStream(cached)
+        stream = self._executor.run(job)
+        if not stream.complete:
+            return stream
+        result = CachedResult(stream.media_type, stream.read(), stream.rows, stream.truncated)
+        self.cache.put(key, result)
+        return CachedStream(result)
 
     # -- writes -----------------------------------------------------------------------------
     def update(
@@ -240,7 +255,7 @@ class SparqlService:
         """
         with self._write_lock:
             self.store.update(update, base_iri=None)
-            self._executor.refresh()
+            self._written()
 
     def replace_graph(self, graph: str | None, triples: Iterable[Triple]) -> bool:
         """Graph Store PUT; True when the graph did not exist before."""

@@ -1,0 +1,44 @@
+"""The query result cache: bounded, and never serving a result across a write."""
+
+from __future__ import annotations
+
+from graph.settings import Settings
+from graph.sparql.cache import CachedResult, ResultCache
+from graph.sparql.service import SparqlService
+
+
+def result(body: bytes) -> CachedResult:
+    return CachedResult("text/csv", body, 1, False)
+
+
+def test_lru_by_bytes() -> None:
+    cache = ResultCache(max_bytes=10, max_entry_bytes=6)
+    cache.put("a", result(b"aaaa"))
+    cache.put("b", result(b"bbbb"))
+    assert cache.get("a") is not None  # a is now the most recent
+    cache.put("c", result(b"cccc"))  # over 10 bytes: b, the least recent, goes
+    assert cache.get("b") is None and cache.get("a") and cache.get("c")
+    cache.put("big", result(b"x" * 7))  # larger than an entry may be: not kept
+    assert cache.get("big") is None
+
+
+def test_zero_turns_it_off() -> None:
+    cache = ResultCache(max_bytes=0, max_entry_bytes=1024)
+    cache.put("a", result(b"a"))
+    assert cache.get("a") is None
+
+
+def test_service_serves_repeats_from_cache_and_never_across_a_write(settings: Settings) -> None:
+    service = SparqlService.open(settings)
+    try:
+        service.update("INSERT DATA { <http://ex/a> <http://ex/p> 1 }")
+        query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        info = service.inspect(query)
+        first = service.run(query, info, "text/csv").read()
+        hits = service.cache.hits
+        assert service.run(query, info, "text/csv").read() == first
+        assert service.cache.hits == hits + 1
+        service.update("INSERT DATA { <http://ex/b> <http://ex/p> 2 }")
+        assert service.run(query, info, "text/csv").read().split() == [b"n", b"2"]
+    finally:
+        service.close()

@@ -34,6 +34,17 @@ class Settings(BaseSettings):
         default=None, description="Graph Store Protocol endpoint of the remote server."
     )
     remote_timeout_s: float = 30.0
+    remote_default_graph_iri: str | None = Field(
+        default=None,
+        description="A named graph standing in for the default graph on engines without one "
+        "(Virtuoso).",
+    )
+    remote_hidden_graphs: list[str] = Field(
+        default_factory=list,
+        description="Graph IRI prefixes of the engine's own graphs, kept out of listings and dumps "
+        '(Virtuoso: ["http://www.openlinksw.com/", "http://www.w3.org/ns/ldp#", '
+        '"http://localuriqaserver/"]).',
+    )
 
     # HTTP
     host: str = "127.0.0.1"
@@ -75,6 +86,11 @@ class Settings(BaseSettings):
         default=0.0, description="Testing only: pause inside an accept (crash tests)."
     )
     accept_pause_at: Literal["before-publish", "after-publish"] = "before-publish"
+    assets_dir: Path | None = Field(
+        default=None,
+        description="The node_modules folder holding the web interface's JavaScript packages "
+        "(default: web/node_modules beside the source tree, filled by `make assets`).",
+    )
 
     @property
     def store_path(self) -> Path:

@@ -15,7 +15,14 @@ from graph.build import build
 from graph.settings import Settings
 from graph.store.embedded import EmbeddedStore
 from graph.store.remote import RemoteStore
-from tests.support.servers import Server, start_oxigraph, start_uikg
+from tests.support.servers import (
+    VIRTUOSO_HIDDEN_GRAPHS,
+    Server,
+    start_oxigraph,
+    start_uikg,
+    start_virtuoso,
+    virtuoso_binary,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -118,6 +125,26 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
 
 def remote_store_for(server: Server) -> RemoteStore:
     return RemoteStore(f"{server.url}/query", f"{server.url}/update", f"{server.url}/store")
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """Virtuoso open source on free loopback ports (installed by .ci/run)."""
+    if virtuoso_binary() is None:
+        pytest.skip("virtuoso-t is not installed; .ci/run installs virtuoso-opensource-7-bin")
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"), tmp_path_factory.mktemp("logs"))
+    yield server
+    server.stop()
+
+
+def virtuoso_store_for(server: Server) -> RemoteStore:
+    return RemoteStore(
+        f"{server.url}/sparql",
+        f"{server.url}/sparql",
+        f"{server.url}/sparql-graph-crud",
+        hidden_graphs=VIRTUOSO_HIDDEN_GRAPHS,
+        default_graph_iri="urn:uikg:default-graph",
+    )
 
 
 __all__ = [

@@ -120,6 +120,21 @@ def _body(tokens: list[Token]) -> list[Token]:
 
 
 @functools.lru_cache(maxsize=4096)
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE, without limits or errors (SELECT when unclear).
+
+    >>> query_form("PREFIX a: <http://a/> CONSTRUCT WHERE { ?s ?p ?o }")
+    'CONSTRUCT'
+    """
+    try:
+        body = _body(list(tokenize(text)))
+    except LexError:
+        return "SELECT"
+    first = body[0].upper if body else "SELECT"
+    return first if first in QUERY_FORMS else "SELECT"
+
+
+@functools.lru_cache(maxsize=4096)
 def inspect_query(text: str, limits: Limits) -> QueryInfo:
     """Check a query against the limits and find its form; raise ``QueryRejected`` if refused.
 

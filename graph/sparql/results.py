@@ -109,7 +109,7 @@ class _JsonWriter:
 
     def row(self, terms: list[Term]) -> str:
         binding = {
-            name: _json_term(term)
+            name: json_term(term)
             for name, term in zip(self.names, terms, strict=True)
             if term is not None
         }
@@ -123,7 +123,7 @@ class _JsonWriter:
         self.sink.write(b"]}}")
 
 
-def _json_term(term: Term) -> dict[str, object]:
+def json_term(term: Term) -> dict[str, object]:
     if isinstance(term, NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, BlankNode):
@@ -139,9 +139,9 @@ def _json_term(term: Term) -> dict[str, object]:
     return {
         "type": "triple",
         "value": {
-            "subject": _json_term(term.subject),  # type: ignore[arg-type]
-            "predicate": _json_term(term.predicate),
-            "object": _json_term(term.object),  # type: ignore[arg-type]
+            "subject": json_term(term.subject),  # type: ignore[arg-type]
+            "predicate": json_term(term.predicate),
+            "object": json_term(term.object),  # type: ignore[arg-type]
         },
     }
 

@@ -17,8 +17,8 @@ from pyoxigraph import Triple
 from graph.errors import QueryTimeout, UIKGError
 from graph.settings import Backend, Settings
 from graph.sparql import guard
-from graph.sparql.execute import QueryJob, run_job
 from graph.sparql.cache import CachedResult, CachedStream, ResultCache
+from graph.sparql.execute import QueryJob, run_job
 from graph.sparql.pool import Snapshots, WorkerPool
 from graph.store.base import Store
 from graph.store.embedded import EmbeddedStore
@@ -160,6 +160,8 @@ def open_store(settings: Settings) -> Store:
             settings.remote_update_url,
             settings.remote_store_url,
             timeout=settings.remote_timeout_s,
+            hidden_graphs=settings.remote_hidden_graphs,
+            default_graph_iri=settings.remote_default_graph_iri,
         )
     return EmbeddedStore(settings.store_path)
 

@@ -5,11 +5,25 @@ hold the data once one machine is not enough. The server is expected to answer q
 union of its graphs by default (Oxigraph: ``--union-default-graph``; Fuseki:
 ``tdb2:unionDefaultGraph true``; Virtuoso does so natively); a request that names a dataset
 overrides that as the protocol says.
+
+Engine quirks handled here, each found by running the store test suite on that engine:
+
+- Virtuoso 7.2 never answers a direct ``application/sparql-query`` POST, so queries and updates
+  go as URL-encoded forms, which every server accepts.
+- Virtuoso answers 406 to a mixed Accept list, so the Accept header follows the query form.
+- Virtuoso answers ASK as a one-row SELECT of ``__ASK_RETVAL``; it is turned back into a boolean.
+- Virtuoso keeps its own system graphs (``virtrdf#``, ``ldp#``…) among the named graphs;
+  ``hidden_graphs`` prefixes keep them out of graph listings, counts and dumps.
+- Virtuoso runs ``SELECT DISTINCT ?g`` over all quads into its time limit; ``GROUP BY ?g``
+  answers at once.
+- Virtuoso has no default graph apart from the named ones and its Graph Store endpoint refuses
+  ``?default``; ``default_graph_iri`` names the graph that stands in for it.
 """
 
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
@@ -17,7 +31,9 @@ import httpx
 from pyoxigraph import (
     NamedNode,
     Quad,
+    QueryBoolean,
     QueryResultsFormat,
+    QuerySolutions,
     RdfFormat,
     Triple,
     parse,
@@ -27,9 +43,11 @@ from pyoxigraph import (
 
 from graph.errors import QuerySyntaxError, StoreError
 from graph.sparql import formats
+from graph.sparql.guard import query_form
+from graph.sparql.results import json_term
 from graph.store.base import QueryResult, Store, Substitutions
 
-_ACCEPT = f"{formats.SPARQL_JSON}, {formats.N_TRIPLES};q=0.9"
+_ASK_COLUMN = "__ASK_RETVAL"
 
 
 class RemoteStore(Store):
@@ -41,10 +59,16 @@ class RemoteStore(Store):
         *,
         timeout: float = 30.0,
         headers: dict[str, str] | None = None,
+        hidden_graphs: Sequence[str] = (),
+        default_graph_iri: str | None = None,
     ) -> None:
         self.query_url = query_url
         self.update_url = update_url or query_url
         self.store_url = store_url
+        self.default_graph_iri = default_graph_iri
+        self.hidden_graphs = tuple(hidden_graphs) + (
+            (default_graph_iri,) if default_graph_iri else ()
+        )
         self._http = httpx.Client(timeout=timeout, headers=headers or {})
 
     # -- SPARQL Protocol -------------------------------------------------------------------
@@ -58,42 +82,66 @@ class RemoteStore(Store):
         substitutions: Substitutions | None = None,
         base_iri: str | None = None,
     ) -> QueryResult:
-        if substitutions:
+        form = query_form(sparql)
+        if substitutions and form != "SELECT":
             sparql = _bind_values(sparql, substitutions)
-        params = [("default-graph-uri", g) for g in default_graph or ()]
-        params += [("named-graph-uri", g) for g in named_graphs or ()]
-        response = self._send(
-            "POST",
-            self.query_url,
-            params=params,
-            content=sparql.encode(),
-            headers={"Content-Type": "application/sparql-query", "Accept": _ACCEPT},
-        )
+        fields: dict[str, str | list[str]] = {"query": sparql}
+        if default_graph:
+            fields["default-graph-uri"] = list(default_graph)
+        if named_graphs:
+            fields["named-graph-uri"] = list(named_graphs)
+        accept = formats.SPARQL_JSON if form in ("SELECT", "ASK") else formats.N_TRIPLES
+        response = self._send("POST", self.query_url, data=fields, headers={"Accept": accept})
         media_type = response.headers.get("content-type", "").split(";")[0].strip()
         body = io.BytesIO(response.content)
         if media_type in formats.SOLUTIONS:
-            return parse_query_results(body, formats.SOLUTIONS[media_type])
+            result = parse_query_results(body, formats.SOLUTIONS[media_type])
+            if form == "ASK" and isinstance(result, QuerySolutions):
+                return _ask_from_solutions(result)
+            if substitutions and isinstance(result, QuerySolutions):
+                return _join(result, substitutions)
+            return result
         if media_type in formats.INPUT:
             return (quad.triple for quad in parse(body, formats.INPUT[media_type]))
         raise StoreError(f"the remote store answered with an unexpected type {media_type!r}")
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
-        self._send(
-            "POST",
-            self.update_url,
-            content=sparql.encode(),
-            headers={"Content-Type": "application/sparql-update"},
-        )
+        self._send("POST", self.update_url, data={"update": sparql})
+
+    def _visible(self, graph: str) -> bool:
+        return not graph.startswith(self.hidden_graphs) if self.hidden_graphs else True
+
+    def _graph_filter(self) -> str:
+        tests = " && ".join(f'!STRSTARTS(STR(?g), "{prefix}")' for prefix in self.hidden_graphs)
+        return f"FILTER({tests})" if tests else ""
 
     def named_graphs(self) -> list[str]:
-        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", union_default=False)
-        return sorted(row["g"].value for row in rows if isinstance(row["g"], NamedNode))
+        # GROUP BY, not DISTINCT: Virtuoso runs the DISTINCT form into its time limit.
+        rows = self.query(
+            "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", union_default=False
+        )
+        return sorted(
+            row["g"].value
+            for row in rows
+            if isinstance(row["g"], NamedNode) and self._visible(row["g"].value)
+        )
 
     def has_graph(self, graph: str) -> bool:
-        return self.ask(f"ASK {{ GRAPH <{graph}> {{ }} }}")
+        return self.ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+
+    def count(self, graph: str | None = None) -> int:
+        if graph is not None:
+            return super().count(graph)
+        result = self.query(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._graph_filter()} }}",
+            union_default=False,
+        )
+        return int(next(iter(result))["n"].value)
 
     # -- Graph Store Protocol --------------------------------------------------------------
     def _graph_params(self, graph: str | None) -> dict[str, str]:
+        if graph is None and self.default_graph_iri:
+            return {"graph": self.default_graph_iri}
         return {"graph": graph} if graph else {"default": ""}
 
     def _gsp_url(self) -> str:
@@ -144,7 +192,10 @@ class RemoteStore(Store):
         return count
 
     def quads(self) -> Iterator[Quad]:
-        rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union_default=False)
+        rows = self.query(
+            f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._graph_filter()} }}",
+            union_default=False,
+        )
         for row in rows:
             yield Quad(row["s"], row["p"], row["o"], row["g"])
         for triple in self.triples(None):
@@ -174,8 +225,41 @@ class RemoteStore(Store):
         return response
 
 
+def _ask_from_solutions(solutions: QuerySolutions) -> QueryBoolean:
+    """Virtuoso's ``SELECT __ASK_RETVAL`` answer to an ASK, as the boolean it stands for."""
+    names = [v.value for v in solutions.variables]
+    if names != [_ASK_COLUMN]:
+        raise StoreError(f"the remote store answered an ASK with the columns {names}")
+    rows = list(solutions)
+    answer = bool(rows) and rows[0][_ASK_COLUMN].value not in ("0", "false")
+    document = b'{"head":{},"boolean":' + (b"true" if answer else b"false") + b"}"
+    return parse_query_results(io.BytesIO(document), QueryResultsFormat.JSON)  # type: ignore[return-value]
+
+
+def _join(solutions: QuerySolutions, substitutions: Substitutions) -> QuerySolutions:
+    """pyoxigraph's substitutions, done here: the solutions joined with the one bound row.
+
+    pyoxigraph joins the bindings with the query's solutions after evaluation (a solution
+    that leaves a variable unbound takes the given value), so doing the same join on the
+    remote answer gives the same rows on every backend.
+    """
+    names = [v.value for v in solutions.variables]
+    bound = {variable.value: term for variable, term in substitutions.items()}
+    missing = sorted(set(bound) - set(names))
+    if missing:
+        raise QuerySyntaxError(f"the variables {missing} are not in the query's projection")
+    kept = []
+    for row in solutions:
+        values = {name: row[name] for name in names}
+        if all(values[name] is None or values[name] == term for name, term in bound.items()):
+            values.update(bound)
+            kept.append({n: json_term(t) for n, t in values.items() if t is not None})
+    document = json.dumps({"head": {"vars": names}, "results": {"bindings": kept}}).encode()
+    return parse_query_results(io.BytesIO(document), QueryResultsFormat.JSON)  # type: ignore[return-value]
+
+
 def _bind_values(sparql: str, substitutions: Substitutions) -> str:
-    """Bind variables for servers without SEP-0007 substitutions: a trailing VALUES block.
+    """Bind variables of an ASK or CONSTRUCT with a trailing VALUES block.
 
     Terms come from pyoxigraph objects, whose ``str`` is their N-Triples form, so nothing the
     caller typed is pasted into the query text.
@@ -183,6 +267,3 @@ def _bind_values(sparql: str, substitutions: Substitutions) -> str:
     names = " ".join(str(variable) for variable in substitutions)
     values = " ".join(str(term) for term in substitutions.values())
     return f"{sparql}\nVALUES ({names}) {{ ({values}) }}"
-
-
-__all__ = ["RemoteStore", "QueryResultsFormat"]

@@ -118,3 +118,85 @@ def start_oxigraph(location: Path, log_dir: Path) -> Server:
     url = f"http://127.0.0.1:{port}"
     _wait(f"{url}/query?query=ASK%7B%7D", process, log)
     return Server(url, process, log)
+
+
+VIRTUOSO_HIDDEN_GRAPHS = (
+    "http://www.openlinksw.com/",
+    "http://www.w3.org/ns/ldp#",
+    "http://localuriqaserver/",
+)
+_VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+FileExtend = 200
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+ServerThreads = 10
+CheckpointInterval = 60
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+DirsAllowed = {dir}
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {dir}
+ServerThreads = 10
+MaxClientConnections = 10
+EnabledDavVSP = 0
+
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 60
+"""
+# The anonymous SPARQL user may update (and the Graph Store endpoint may write) only with these.
+_VIRTUOSO_GRANTS = (
+    'GRANT SPARQL_UPDATE TO "SPARQL"; '
+    'GRANT EXECUTE ON DB.DBA.SPARQL_INSERT_DICT_CONTENT TO "SPARQL"; '
+    'GRANT EXECUTE ON DB.DBA.SPARQL_DELETE_DICT_CONTENT TO "SPARQL"; '
+    'GRANT EXECUTE ON DB.DBA.L_O_LOOK TO "SPARQL"; '
+    'GRANT EXECUTE ON DB.DBA.SPARUL_RUN TO "SPARQL"; '
+    'GRANT EXECUTE ON DB.DBA.SPARQL_DELETE_CTOR TO "SPARQL"; '
+    'GRANT EXECUTE ON DB.DBA.SPARQL_INSERT_CTOR TO "SPARQL";'
+)
+
+
+def virtuoso_binary() -> str | None:
+    return shutil.which("virtuoso-t")
+
+
+def start_virtuoso(folder: Path, log_dir: Path) -> Server:
+    """Virtuoso open source on loopback, with its own config, and SPARQL writes granted."""
+    binary = virtuoso_binary()
+    if binary is None:
+        raise RuntimeError(
+            "virtuoso-t is not installed (apt-get install virtuoso-opensource-7-bin)"
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    sql_port, http_port = free_port(), free_port()
+    ini = folder / "virtuoso.ini"
+    ini.write_text(_VIRTUOSO_INI.format(dir=folder, sql_port=sql_port, http_port=http_port))
+    log = log_dir / f"virtuoso-{http_port}.log"
+    process = subprocess.Popen(
+        [binary, "-f", "-c", str(ini)], stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=folder
+    )
+    url = f"http://127.0.0.1:{http_port}"
+    _wait(f"{url}/sparql?query=ASK%7B%7D", process, log, timeout=120)
+    subprocess.run(
+        ["isql-vt", f"127.0.0.1:{sql_port}", "dba", "dba", f"exec={_VIRTUOSO_GRANTS}"],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return Server(url, process, log)

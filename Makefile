@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run build serve test test-fast lint bench clean
+.PHONY: install assets run build serve test test-fast lint fuzz soak bench clean
 
 $(STAMP): pyproject.toml
 	@command -v java >/dev/null || echo "note: java not found; the OWL consistency check needs it (apt-get install default-jre-headless)"
@@ -16,7 +16,18 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-install: $(STAMP)
+# The web interface's JavaScript packages (pinned in web/package-lock.json; never vendored).
+ASSETS := web/node_modules/.package-lock.json
+$(ASSETS): web/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  cd web && npm ci --no-audit --no-fund && touch node_modules/.package-lock.json; \
+	else \
+	  echo "note: npm not found; the web pages work without the JS workbench"; \
+	fi
+
+assets: $(ASSETS)
+
+install: $(STAMP) assets
 
 build: install
 	$(BIN)/uikg build
@@ -35,6 +46,15 @@ test-fast: install
 lint: install
 	$(BIN)/ruff check graph api tests bench
 	$(BIN)/ruff format --check graph api tests bench
+
+# The longer fuzz: schemathesis over every operation and the hypothesis properties, then figures.
+fuzz: install
+	UIKG_FUZZ_EXAMPLES=$${UIKG_FUZZ_EXAMPLES:-40} UIKG_PROPERTY_EXAMPLES=$${UIKG_PROPERTY_EXAMPLES:-3000} \
+	  $(BIN)/pytest -p no:randomly -q tests/api/test_fuzz.py tests/graph/test_properties.py $(PYTEST_ARGS); \
+	  status=$$?; $(BIN)/python -c 'import json,pathlib; [print(p.name, json.dumps(json.loads(p.read_text()))) for p in sorted(pathlib.Path("test-output").glob("fuzz-*.json"))]'; exit $$status
+
+soak: install
+	$(BIN)/python -m bench.soak $(SOAK_ARGS)
 
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)

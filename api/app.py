@@ -13,7 +13,16 @@ from starlette.concurrency import run_in_threadpool
 
 from api import errors
 from api.limits import BodyLimit
-from api.routers import contributions, dataset, graph_store, health, linked_data, rest, sparql
+from api.routers import (
+    contributions,
+    dataset,
+    graph_store,
+    health,
+    linked_data,
+    rest,
+    sparql,
+    web,
+)
 from graph import __version__
 from graph.auth import TokenRegistry
 from graph.dataset import Dumps
@@ -51,8 +60,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.dumps = Dumps(settings.data_dir / "dumps")
     app.state.auth = TokenRegistry.from_settings(settings)  # bad token config fails here
-    for module in (sparql, graph_store, linked_data, dataset, health, contributions):
+    web.mount_assets(app, settings)
+    for module in (sparql, graph_store, linked_data, dataset, health, contributions, web):
         app.include_router(module.router)
-    catalogue = load_catalogue(DataPaths.locate().queries)
+    catalogue = app.state.catalogue = load_catalogue(DataPaths.locate().queries)
     app.include_router(rest.build_router(catalogue, settings.max_page_size))
     return app

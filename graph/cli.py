@@ -289,6 +289,42 @@ def stats(data_dir: DataDir = None) -> None:
         _fail(error)
 
 
+@app.command("backup")
+def backup_command(
+    target: Annotated[Path, typer.Argument(help="A new (or empty) folder for the backup.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Copy the store and the contribution queue into TARGET (online: a server may be running)."""
+    from graph.backup import backup
+
+    try:
+        report = backup(_settings(data_dir), target)
+    except UIKGError as error:
+        _fail(error)
+    counts = ", ".join(f"{part}: {n} quads" for part, n in report.quads.items())
+    out.print(f"backed up to {report.path} ({counts})", highlight=False)
+
+
+@app.command("restore")
+def restore_command(
+    source: Annotated[Path, typer.Argument(help="A folder written by uikg backup.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Restore a backup into an empty data dir (then uikg serve on it)."""
+    from graph.backup import restore
+
+    settings = _settings(data_dir)
+    try:
+        report = restore(source, settings)
+    except UIKGError as error:
+        _fail(error)
+    counts = ", ".join(f"{part}: {n} quads" for part, n in report.quads.items())
+    out.print(
+        f"restored the backup of {report.created} into {settings.data_dir} ({counts})",
+        highlight=False,
+    )
+
+
 @app.command()
 def version() -> None:
     """Print the version."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 
+from graph.sparql.guard import check_iri
 from graph.store.base import Store
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -86,8 +87,13 @@ def _iri(term: Term) -> str:
 def describe(
     store: Store, iri: str, *, inverse_limit: int = 100, inverse_offset: int = 0
 ) -> Description | None:
-    """Everything the store holds about ``iri``, or ``None`` when it knows nothing of it."""
-    node = f"<{iri}>"
+    """Everything the store holds about ``iri``, or ``None`` when it knows nothing of it.
+
+    ``iri`` often comes from a URL path, so it is checked before it goes into query text: a
+    path with ``>`` or spaces would otherwise rewrite the query (and run it without the
+    worker's time limit). Not an IRI: ``BadRequest``.
+    """
+    node = str(NamedNode(check_iri(iri, "the requested resource")))
     statements: dict[tuple[str, str], Statement] = {}
     for row in store.query(
         f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }} ORDER BY ?p ?o",

@@ -320,7 +320,12 @@ def list_items(
 def item_iri(base: str, collection: Collection, slug: str) -> str:
     if not slug or "/" in slug or any(c in slug for c in '<>"{}|^`\\ '):
         raise BadRequest(f"{slug!r} is not a valid identifier")
-    return f"{base}id/{collection.kind}/{slug}"
+    iri = f"{base}id/{collection.kind}/{slug}"
+    try:  # the engine refuses more than the characters above (``]``, controls): found by fuzzing
+        NamedNode(iri)
+    except ValueError as error:
+        raise BadRequest(f"{slug!r} is not a valid identifier ({error})") from None
+    return iri
 
 
 def items_graph(store: Store, iris: list[str]) -> rdflib.Graph:

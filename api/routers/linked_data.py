@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pyoxigraph import RdfFormat, serialize
+from pyoxigraph import NamedNode, RdfFormat, serialize
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ServiceDep, SettingsDep
@@ -21,6 +21,7 @@ from api.pages import Links, resource_context, templates
 from graph.describe import describe, to_quads, to_triples
 from graph.errors import NotFound
 from graph.sparql import formats
+from graph.sparql.guard import check_iri
 
 router = APIRouter(tags=["Linked Data"])
 HTML = "text/html"
@@ -67,7 +68,8 @@ def _variant(request: Request) -> Variant:
 
 
 def _exists(service: ServiceDep, iri: str) -> bool:
-    return service.store.ask(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}")
+    node = NamedNode(check_iri(iri, "the requested resource"))  # it comes from the URL path
+    return service.store.ask(f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}")
 
 
 @router.get(

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import ServiceDep, Writer
 from api.negotiation import choose
+from api.routers import web
 from graph.errors import BadRequest, UnsupportedMediaType
 from graph.sparql import formats
 from graph.sparql.description import describe
@@ -22,6 +23,7 @@ router = APIRouter(tags=["SPARQL"])
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
+HTML = "text/html"
 
 _QUERY_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
@@ -109,7 +111,9 @@ def _base(request: Request) -> str:
 
 
 def _service_description(request: Request, service: SparqlService) -> Response:
-    media_type = choose(request.headers.get("accept"), list(formats.GRAPH))
+    media_type = choose(request.headers.get("accept"), [*formats.GRAPH, HTML])
+    if media_type == HTML:  # a browser: the workbench; programs get the description
+        return web.workbench(request)
     triples = describe(
         _base(request) + "/sparql",
         _base(request) + "/sparql/update",

@@ -127,7 +127,6 @@ def test_responses_vary_on_accept(
     [
         ("/sparql", ASK, RESULTS[:2]),  # ASK has no standard CSV/TSV form
         ("/sparql", CONSTRUCT, RDF),
-        ("/sparql", {}, RDF),
         ("/store", {"default": ""}, RDF),
     ],
 )
@@ -140,6 +139,20 @@ def test_406_lists_what_is_available(
     body = response.json()
     assert body["available"] == available
     assert "text/html" in body["detail"]
+
+
+def test_sparql_without_query_gives_browsers_the_workbench(client: TestClient) -> None:
+    """Issue 6: HTML is one more variant of the service description; programs still get RDF."""
+    page = client.get("/sparql", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "SPARQL workbench" in page.text
+    assert (
+        client.get("/sparql", headers={"Accept": "*/*"})
+        .headers["content-type"]
+        .startswith("text/turtle")
+    )
+    refused = client.get("/sparql", headers={"Accept": "image/png"})
+    assert refused.status_code == 406 and refused.json()["available"] == [*RDF, "text/html"]
 
 
 def test_posted_queries_negotiate_and_bad_headers_are_no_error(client: TestClient) -> None:

@@ -235,3 +235,44 @@ def test_bind_rejects_bad_values():
         CATALOGUE["documents_by_status"].bind({"status": ID + "concept/policy-area/health"})
     with pytest.raises(BadRequest, match="subject"):
         CATALOGUE["evidence_for_fact"].bind({})
+
+
+def test_city_map_places_gdansk_with_its_model(graph_store):
+    rows = [r for r in run(graph_store, "city_map") if r["city"] == ID + "city/gdansk"]
+    assert rows and round(float(rows[0]["lat"]), 2) == 54.35
+    assert round(float(rows[0]["long"]), 2) == 18.65
+    assert {r["modelLabel"] for r in rows} == {"two-way integration"}
+    assert len({r["city"] for r in run(graph_store, "city_map")}) == 29
+
+
+def test_policy_timeline_puts_city_and_national_measures_side_by_side(graph_store):
+    rows = run(graph_store, "policy_timeline", country=ID + "country/poland")
+    model = [r for r in rows if r["item"] == ID + "document/gdansk-immigrant-integration-model"]
+    assert model[0]["level"] == "city" and model[0]["date"] == "2016-06"
+    national = {r["item"] for r in rows if r["level"] == "national"}
+    assert ID + "document/pl-migration-policy-2012" in national
+    lublin = [r for r in rows if r["kind"] == "membership"]
+    assert [(r["placeLabel"], r["date"]) for r in lublin] == [("Lublin", "2008")]
+
+
+def test_city_policy_areas_matrix(graph_store):
+    rows = run(graph_store, "city_policy_areas")
+    gdansk = {r["areaLabel"] for r in rows if r["cityLabel"] == "Gdańsk"}
+    assert len(gdansk) == 11 and "sports" in gdansk
+    assert {r["cityLabel"] for r in rows} == {"Gdańsk", "Bialystok", "Krakow"}
+
+
+def test_actor_network_links(graph_store):
+    rows = run(graph_store, "actor_network")
+    links = {(r["actorLabel"], r["relation"], r["target"]) for r in rows}
+    assert (
+        "Gdańsk City Council",
+        "adopted",
+        ID + "document/gdansk-immigrant-integration-model",
+    ) in links
+    assert (
+        "Municipality of Lublin",
+        "member of",
+        ID + "programme/intercultural-cities-programme",
+    ) in links
+    assert {r["relation"] for r in rows} >= {"adopted", "coordinates", "funds", "member of"}

@@ -1,0 +1,232 @@
+"""The web face for people who would rather look than read: home page, SPARQL workbench,
+pictures drawn from named queries, the contribution form and the curator's page.
+
+The JavaScript packages (YASGUI, Vega, Leaflet, world-atlas) are served from the npm install in
+``web/node_modules`` (``make assets``) through a whitelist of their built folders; without them
+the pages still render and say that the workbench assets are not installed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import ServiceDep, SettingsDep
+from api.pages import templates
+from graph import __version__
+from graph.errors import NotFound
+from graph.forms import KINDS, form_for, load_shapes
+from graph.paths import DataPaths
+from graph.settings import Settings
+
+router = APIRouter(tags=["Web"], include_in_schema=False)
+SOURCE_MODULES = Path(__file__).resolve().parents[2] / "web" / "node_modules"
+# URL name -> folder inside node_modules holding the package's built files.
+VENDOR = {
+    "yasgui": "@zazuko/yasgui/build",
+    "vega": "vega/build",
+    "vega-lite": "vega-lite/build",
+    "vega-embed": "vega-embed/build",
+    "leaflet": "leaflet/dist",
+    "world-atlas": "world-atlas",
+    "topojson-client": "topojson-client/dist",
+}
+PREFIXES = {
+    "uikg": "https://w3id.org/uikg/ontology#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "dct": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": "http://www.w3.org/ns/org#",
+    "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
+}
+
+
+@dataclass(frozen=True)
+class Picture:
+    name: str
+    title: str
+    query: str
+    caption: str
+
+
+PICTURES = {
+    p.name: p
+    for p in (
+        Picture(
+            "map",
+            "Map of cities by integration model",
+            "city_map",
+            "Every city in the graph at its WGS84 coordinates, coloured by the integration model "
+            "its policy documents, programmes or local bodies follow according to the sources "
+            "(grey: no model recorded). Select a marker for the city's page.",
+        ),
+        Picture(
+            "timeline",
+            "Timeline of policies, programmes and memberships",
+            "policy_timeline",
+            "Dated policy documents, programmes and memberships by country, city initiatives "
+            "(circles) beside national measures (squares) and regional or European ones "
+            "(triangles), so that divergence in time is visible.",
+        ),
+        Picture(
+            "matrix",
+            "Cities × Gdańsk-model policy areas",
+            "city_policy_areas",
+            "For each city, the policy areas of the Gdańsk Immigrant Integration Model that its "
+            "documents, programmes and projects cover; darker cells have more items.",
+        ),
+        Picture(
+            "network",
+            "Network of actors",
+            "actor_network",
+            "Who adopted, signed, coordinates, funds or is a member of what. Filter by the "
+            "actor's country and by period; links without a year stay unless a period is set.",
+        ),
+    )
+}
+
+
+def assets_dir(settings: Settings) -> Path | None:
+    folder = settings.assets_dir or SOURCE_MODULES
+    return folder if (folder / VENDOR["yasgui"]).is_dir() else None
+
+
+def mount_assets(app: FastAPI, settings: Settings) -> None:
+    """Serve the whitelisted package folders under ``/assets/vendor/{name}/``."""
+    folder = assets_dir(settings)
+    app.state.assets_installed = folder is not None
+    if folder is None:
+        return
+    for name, sub in VENDOR.items():
+        if (folder / sub).is_dir():
+            app.mount(f"/assets/vendor/{name}", StaticFiles(directory=folder / sub), name=name)
+
+
+def _language(request: Request) -> str:
+    """``pl`` when the reader prefers Polish to English, else ``en``."""
+    best, best_q = "en", 0.0
+    for part in request.headers.get("accept-language", "").split(","):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                continue
+        primary = tag.strip().lower().split("-")[0]
+        if primary in ("en", "pl") and q > best_q:
+            best, best_q = primary, q
+    return best
+
+
+def _context(request: Request, **extra: Any) -> dict[str, Any]:
+    return {
+        "request": request,
+        "root": str(request.base_url).rstrip("/"),
+        "lang": _language(request),
+        "assets": getattr(request.app.state, "assets_installed", False),
+        "pictures": list(PICTURES.values()),
+        **extra,
+    }
+
+
+def _page(request: Request, template: str, **extra: Any) -> HTMLResponse:
+    response = templates().TemplateResponse(request, template, _context(request, **extra))
+    response.headers["Vary"] = "Accept, Accept-Language"
+    return response  # type: ignore[return-value]
+
+
+COUNTS = """
+PREFIX uikg: <https://w3id.org/uikg/ontology#>
+SELECT
+  (COUNT(DISTINCT ?city) AS ?cities) (COUNT(DISTINCT ?document) AS ?documents)
+  (COUNT(DISTINCT ?work) AS ?works) (COUNT(DISTINCT ?claim) AS ?claims)
+WHERE {
+  { ?city a uikg:City } UNION { ?document a uikg:PolicyDocument }
+  UNION { ?work a uikg:Publication } UNION { ?claim a uikg:Claim }
+}"""
+MODELS = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?model ?label WHERE {
+  ?model skos:inScheme <https://w3id.org/uikg/id/scheme/integration-model> ; skos:prefLabel ?label .
+  FILTER(lang(?label) = "en")
+} ORDER BY LCASE(?label)"""
+
+
+def _home_data(service: Any) -> dict[str, Any]:
+    counts: dict[str, int] = {}
+    for row in service.store.query(COUNTS):
+        counts = {name: int(row[name].value) for name in ("cities", "documents", "works", "claims")}
+    models = [(r["model"].value, r["label"].value) for r in service.store.query(MODELS)]
+    return {"counts": counts, "models": models}
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, service: ServiceDep, settings: SettingsDep) -> Response:
+    data = _home_data(service)
+    base = settings.base_iri
+    root = str(request.base_url).rstrip("/")
+    models = [
+        {"label": label, "href": root + "/" + iri[len(base) :] if iri.startswith(base) else iri}
+        for iri, label in data["models"]
+    ]
+    return _page(request, "home.html", counts=data["counts"], models=models, version=__version__)
+
+
+def workbench(request: Request) -> HTMLResponse:
+    """The YASGUI page, served at ``/sparql`` when a browser asks for HTML."""
+    catalogue = request.app.state.catalogue
+    examples = [
+        {"name": q.name, "title": q.title, "query": q.text.strip()} for q in catalogue.values()
+    ]
+    return _page(request, "workbench.html", examples=examples, prefixes=PREFIXES)
+
+
+@router.get("/pictures", response_class=HTMLResponse)
+def pictures(request: Request) -> Response:
+    return _page(request, "pictures.html")
+
+
+@router.get("/pictures/{name}", response_class=HTMLResponse)
+def picture(request: Request, name: str) -> Response:
+    if name not in PICTURES:
+        raise NotFound(f"there is no picture {name!r}; try one of {', '.join(PICTURES)}")
+    return _page(request, "picture.html", picture=PICTURES[name])
+
+
+def _shapes(request: Request) -> Any:
+    state = request.app.state
+    if getattr(state, "shapes_graph", None) is None:
+        state.shapes_graph = load_shapes(DataPaths.locate().shapes)
+    return state.shapes_graph
+
+
+@router.get("/contribute", response_class=HTMLResponse)
+def contribute(request: Request) -> Response:
+    kinds = [{"name": name, "title": kind.title} for name, kind in KINDS.items()]
+    return _page(request, "contribute.html", kinds=kinds)
+
+
+@router.get("/contribute/forms/{kind}")
+async def contribution_form(request: Request, kind: str, service: ServiceDep) -> JSONResponse:
+    """The fields of a kind of record, from the shapes, with pick-lists from the graph."""
+    if kind not in KINDS:
+        raise NotFound(f"no form for {kind!r}; try one of {', '.join(KINDS)}")
+    shapes = await run_in_threadpool(_shapes, request)
+    form = await run_in_threadpool(form_for, kind, shapes, service.store)
+    return JSONResponse(form)
+
+
+@router.get("/curate", response_class=HTMLResponse)
+def curate(request: Request) -> Response:
+    return _page(request, "curate.html")

@@ -1,0 +1,54 @@
+// The SPARQL workbench: YASGUI on this server's endpoint, prefixes pre-filled, named queries
+// as examples, and a chart view (Vega-Lite) beside the table and the raw response.
+(function () {
+  "use strict";
+  const config = JSON.parse(document.getElementById("workbench-config").textContent);
+  const prologue = Object.entries(config.prefixes)
+    .map(([p, iri]) => `PREFIX ${p}: <${iri}>`).join("\n");
+  const start = `${prologue}\n\nSELECT ?city ?label WHERE {\n  ?city a uikg:City ; rdfs:label ?label .\n  FILTER(lang(?label) = "en")\n}\nORDER BY ?label\nLIMIT 50`;
+
+  // A chart of the first text column against the first numeric one (or counts per value).
+  class Chart {
+    constructor(yasr) { this.yasr = yasr; this.priority = 5; this.label = "Chart"; }
+    canHandleResults() {
+      const r = this.yasr.results;
+      return !!(r && r.getVariables && r.getVariables().length && window.vegaEmbed);
+    }
+    getIcon() { const s = document.createElement("span"); s.textContent = "▥"; return s; }
+    draw() {
+      const rows = this.yasr.results.getBindings().map((b) => {
+        const o = {}; for (const k of Object.keys(b)) o[k] = b[k].value; return o;
+      });
+      const vars = this.yasr.results.getVariables();
+      const numeric = vars.find((v) => rows.length && rows.every((r) => r[v] === undefined || !isNaN(Number(r[v]))));
+      const text = vars.find((v) => v !== numeric) || vars[0];
+      const el = document.createElement("div");
+      el.className = "chart";
+      this.yasr.resultsEl.appendChild(el);
+      const spec = numeric && numeric !== text
+        ? { mark: "bar", encoding: { y: { field: text, type: "nominal", sort: "-x" }, x: { field: numeric, type: "quantitative" } } }
+        : { mark: "bar", encoding: { y: { field: text, type: "nominal", sort: "-x" }, x: { aggregate: "count", type: "quantitative" } } };
+      vegaEmbed(el, { $schema: "https://vega.github.io/schema/vega-lite/v6.json", data: { values: rows }, width: "container", ...spec }, { actions: false });
+    }
+  }
+  Yasgui.Yasr.registerPlugin("chart", Chart);
+
+  const yasgui = new Yasgui(document.getElementById("yasgui"), {
+    requestConfig: { endpoint: config.endpoint, method: "POST" },
+    copyEndpointOnNewTab: true,
+    endpointCatalogueOptions: { getData: () => [{ endpoint: config.endpoint }] },
+    persistenceId: null,
+    yasqe: { value: start, autocompleters: ["variables"] },
+    yasr: { pluginOrder: ["table", "chart", "response"], defaultPlugin: "table" },
+  });
+  window.uikgYasgui = yasgui;
+
+  const examples = new Map(config.examples.map((e) => [e.name, e]));
+  document.getElementById("examples").addEventListener("change", (event) => {
+    const example = examples.get(event.target.value);
+    if (!example) return;
+    const tab = yasgui.getTab();
+    tab.setQuery(example.query);
+    tab.getYasqe().focus();
+  });
+})();

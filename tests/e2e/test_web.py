@@ -1,0 +1,163 @@
+"""The web face in headless Chromium: workbench, pictures, contribution form, curator page."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from tests.e2e.conftest import CONTRIBUTOR_TOKEN, CURATOR_TOKEN, shot
+
+
+def test_home_page_has_counts_search_and_entry_points(web_server, page):
+    page, _ = page
+    page.goto(web_server.url + "/", wait_until="networkidle")
+    assert page.locator("h1").first.inner_text() == "Urban Integration Knowledge Graph"
+    assert int(page.locator(".counts dd").first.inner_text()) >= 29
+    for name in (
+        "SPARQL endpoint and workbench",
+        "REST API documentation",
+        "Ontology documentation",
+    ):
+        assert page.get_by_role("link", name=name).count() == 1
+    shot(page, "home")
+    page.get_by_label("Search the graph").fill("Gdansk")
+    page.get_by_label("Search the graph").press("Enter")
+    page.wait_for_url(re.compile(r"/search\?q=Gdansk"))
+    assert page.get_by_role("link", name="Gdańsk").count() >= 1
+
+
+def test_home_page_at_phone_width(web_server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(web_server.url + "/", wait_until="networkidle")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    shot(page, "home-phone")
+    context.close()
+    assert width <= 390 and errors == []
+
+
+def test_query_typed_into_yasgui_returns_rows(web_server, page):
+    page, _ = page
+    page.goto(web_server.url + "/sparql", wait_until="networkidle")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    query = (
+        "PREFIX uikg: <https://w3id.org/uikg/ontology#>\n"
+        "SELECT ?city WHERE { ?city a uikg:City } ORDER BY ?city"
+    )
+    page.evaluate("q => window.uikgYasgui.getTab().getYasqe().setValue(q)", query)
+    page.locator(".yasqe .CodeMirror").click()
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector(".yasr table.dataTable tbody tr")
+    assert "https://w3id.org/uikg/id/city/gdansk" in page.locator(".yasr").inner_text()
+    shot(page, "sparql-workbench")
+
+
+def test_workbench_shows_the_servers_syntax_error(web_server, page):
+    page, console = page
+    page.goto(web_server.url + "/sparql", wait_until="networkidle")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    page.evaluate("window.uikgYasgui.getTab().getYasqe().setValue('SELECT * WHERE { ?s ?p }')")
+    page.locator(".yasqe .CodeMirror").click()
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector(".yasr .errorResult")
+    assert re.search(r"line 1|column", page.locator(".yasr .errorResult").inner_text())
+    console.errors[:] = [e for e in console.errors if "400" not in e]  # the failed request
+
+
+def test_named_query_examples_fill_the_editor(web_server, page):
+    page, _ = page
+    page.goto(web_server.url + "/sparql", wait_until="networkidle")
+    page.get_by_label("Example queries").select_option("city_map")
+    assert "geo:lat" in page.evaluate("window.uikgYasgui.getTab().getYasqe().getValue()")
+
+
+def test_map_has_a_gdansk_marker_whose_popup_links_to_its_page(web_server, page):
+    page, _ = page
+    page.goto(web_server.url + "/pictures/map", wait_until="networkidle")
+    page.wait_for_selector("#picture[data-rendered=true]")
+    marker = page.locator('[data-city="https://w3id.org/uikg/id/city/gdansk"]')
+    assert marker.count() == 1
+    marker.focus()
+    page.keyboard.press("Enter")
+    link = page.locator(".leaflet-popup a.city-link")
+    link.wait_for()
+    assert link.inner_text() == "Gdańsk" and link.get_attribute("href").endswith("/id/city/gdansk")
+    assert "two-way integration" in page.locator(".leaflet-popup").inner_text()
+    shot(page, "map")
+    link.click()
+    page.wait_for_url(re.compile(r"/doc/id/city/gdansk"))
+
+
+def test_timeline_and_matrix_render_from_their_queries(web_server, page):
+    page, _ = page
+    for name, text in (("timeline", "Gdańsk"), ("matrix", "Gdańsk")):
+        page.goto(f"{web_server.url}/pictures/{name}", wait_until="networkidle")
+        page.wait_for_selector("#picture[data-rendered=true] svg")
+        assert (
+            page.locator("#picture svg .mark-symbol path, #picture svg .mark-rect path").count() > 3
+        )
+        assert text in page.locator("#table").text_content()
+        assert page.locator("figcaption code").inner_text().startswith("queries/")
+        href = page.locator("a[data-csv]").get_attribute("href")
+        assert href.startswith("blob:")
+        shot(page, name)
+
+
+def test_network_filters_by_country(web_server, page):
+    page, _ = page
+    page.goto(web_server.url + "/pictures/network", wait_until="networkidle")
+    page.wait_for_selector("#picture[data-rendered=true] svg")
+    everything = int(page.locator("#picture").get_attribute("data-links"))
+    page.get_by_label("Country", exact=True).select_option("Poland")
+    page.wait_for_function(f"document.querySelector('#picture').dataset.links != '{everything}'")
+    assert 0 < int(page.locator("#picture").get_attribute("data-links")) < everything
+    shot(page, "network")
+
+
+def test_contribution_through_the_form_is_accepted_by_a_curator(web_server, page):
+    page, _ = page
+    slug = "lublin-membership-eurocities-test"
+    page.goto(web_server.url + "/contribute", wait_until="networkidle")
+    page.get_by_label("Membership in a network or programme").check()
+    page.wait_for_selector("legend:has-text('Membership')")
+    page.get_by_label("Identifier").fill(slug)
+    page.locator('[name="https://w3id.org/uikg/ontology#member"]').select_option(
+        "https://w3id.org/uikg/id/organisation/lublin-municipality"
+    )
+    page.locator('[name="https://w3id.org/uikg/ontology#memberOf"]').select_option(
+        "https://w3id.org/uikg/id/project/clip-study-2009-2011"
+    )
+    page.get_by_role("button", name="Check with the validator").click()
+    page.wait_for_selector("#report .error")
+    assert "evidence" in page.locator("#report").inner_text()  # the server's message
+    page.locator('[name="https://w3id.org/uikg/ontology#evidence"]').select_option(
+        "https://w3id.org/uikg/graph/evidence/article/fn10"
+    )
+    page.locator('[name="http://www.w3.org/ns/prov#wasDerivedFrom"]').select_option(index=0)
+    page.locator('[name="https://w3id.org/uikg/ontology#startDate"]').fill("2010")
+    page.get_by_label("Contributor token").fill(CONTRIBUTOR_TOKEN)
+    page.get_by_role("button", name="Send for review").click()
+    page.wait_for_selector("#report[data-contribution]")
+    assert "pending" in page.locator("#report").inner_text()
+    cid = page.locator("#report").get_attribute("data-contribution")
+    shot(page, "contribute")
+
+    page.goto(web_server.url + "/curate", wait_until="networkidle")
+    page.get_by_label("Curator token").fill(CURATOR_TOKEN)
+    page.get_by_role("button", name="Show pending contributions").click()
+    item = page.locator(".contribution", has_text=f"{cid}:")
+    item.wait_for()
+    shot(page, "curate")
+    item.get_by_role("button", name=re.compile("^Accept")).click()
+    page.wait_for_selector("#status:has-text('accepted')")
+
+    iri = f"https://w3id.org/uikg/id/involvement/{slug}"
+    answer = httpx.get(
+        web_server.url + "/sparql",
+        params={"query": f"ASK {{ <{iri}> <https://w3id.org/uikg/ontology#startDate> ?d }}"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert answer.json()["boolean"] is True

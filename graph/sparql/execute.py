@@ -6,7 +6,8 @@ result formats and the row limit behave the same on either backend.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from pyoxigraph import RdfFormat, Variable, parse
@@ -85,3 +86,60 @@ def run_job(store: Store, job: QueryJob, emit: Callable[[bytes], None]) -> tuple
     writer = ChunkWriter(emit)
     outcome = write_result(result, job.media_type, writer, job.max_rows)
     return outcome, writer.take()
+
+
+class ChunkStream(ABC):
+    """The bytes of one result as they arrive, whatever runs the query.
+
+    ``start`` waits for the first message, so an error before the first byte is raised to the
+    caller while it can still answer with an error status; a short result arrives whole with
+    its end message and is then ``complete``.
+    """
+
+    def __init__(self, media_type: str) -> None:
+        self.media_type = media_type
+        self.rows = 0
+        self.truncated = False
+        self._ready: list[bytes] = []
+        self._finished = False
+
+    @abstractmethod
+    def _receive(self) -> tuple[str, object]:
+        """The next message: ``("chunk", bytes)`` or ``("end", (rows, truncated, tail))``;
+        raises the query's error."""
+
+    def _pull(self) -> None:
+        kind, value = self._receive()
+        if kind == "chunk":
+            self._ready.append(value)  # type: ignore[arg-type]
+            return
+        self.rows, self.truncated, tail = value  # type: ignore[misc]
+        if tail:
+            self._ready.append(tail)
+        self._finished = True
+
+    def start(self) -> None:
+        if not self._finished:
+            self._pull()
+
+    @property
+    def complete(self) -> bool:
+        return self._finished
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            while True:
+                while self._ready:
+                    yield self._ready.pop(0)
+                if self._finished:
+                    return
+                self._pull()
+        finally:
+            self.close()
+
+    def read(self) -> bytes:
+        return b"".join(self)
+
+    @abstractmethod
+    def close(self) -> None:
+        """Abandon the query if it is still running (the client went away)."""

@@ -21,14 +21,14 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from graph.errors import EngineCrashed, Overloaded, QueryTimeout, UIKGError
-from graph.sparql.execute import QueryJob
+from graph.sparql.execute import ChunkStream, QueryJob
 
 log = logging.getLogger(__name__)
 
@@ -249,64 +249,30 @@ class WorkerPool:
             worker.kill()
 
 
-class ResultStream:
+class ResultStream(ChunkStream):
     """The bytes of one query's result, read from its worker as the client consumes them."""
 
     def __init__(self, pool: WorkerPool, worker: _Worker, deadline: float, media_type: str):
-        self.media_type = media_type
-        self.rows = 0
-        self.truncated = False
+        super().__init__(media_type)
         self._pool = pool
         self._worker: _Worker | None = worker
         self._deadline = deadline
         self._started = time.monotonic()
-        self._head: list[bytes] = []
 
-    def start(self) -> None:
-        """Wait for the first chunk, the end, or the error: whichever the worker sends first."""
-        message = self._next()
-        if message is not None:
-            self._head.insert(0, message)
-
-    @property
-    def complete(self) -> bool:
-        return self._worker is None
-
-    def _next(self) -> bytes | None:
-        if self._worker is None:
-            return None
+    def _receive(self) -> tuple[str, object]:
+        assert self._worker is not None
         try:
             message = self._pool.receive(self._worker, self._deadline, self._started)
         except UIKGError:
             self._worker = None  # receive() already killed and replaced it
             raise
-        kind = message[0]
-        if kind == "chunk":
-            return message[1]  # type: ignore[no-any-return]
+        if message[0] == "chunk":
+            return "chunk", message[1]
         worker, self._worker = self._worker, None
         self._pool._release(worker)
-        if kind == "end":
-            self.rows, self.truncated = message[1], message[2]
-            if message[3]:
-                self._head.append(message[3])
-            return None
+        if message[0] == "end":
+            return "end", (message[1], message[2], message[3])
         raise message[1]
-
-    def __iter__(self) -> Iterator[bytes]:
-        try:
-            while True:
-                while self._head:
-                    yield self._head.pop(0)
-                chunk = self._next()
-                if chunk is None and not self._head:
-                    return
-                if chunk is not None:
-                    yield chunk
-        finally:
-            self.close()
-
-    def read(self) -> bytes:
-        return b"".join(self)
 
     def close(self) -> None:
         """Abandon the query (client went away): the only sure way to stop it is the kill."""

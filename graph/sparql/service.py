@@ -18,7 +18,7 @@ from graph.errors import QueryTimeout, UIKGError
 from graph.settings import Backend, Settings
 from graph.sparql import guard
 from graph.sparql.cache import CachedResult, CachedStream, ResultCache
-from graph.sparql.execute import QueryJob, run_job
+from graph.sparql.execute import ChunkStream, QueryJob, run_job
 from graph.sparql.pool import Snapshots, WorkerPool
 from graph.store.base import Store
 from graph.store.embedded import EmbeddedStore
@@ -69,70 +69,40 @@ class PoolExecutor:
         self.pool.close()
 
 
-class _ThreadStream:
+class _ThreadStream(ChunkStream):
     """A query running in a thread of this process; its chunks arrive through a queue."""
 
     def __init__(self, store: Store, job: QueryJob, timeout_s: float) -> None:
-        self.media_type = job.media_type
-        self.rows = 0
-        self.truncated = False
+        super().__init__(job.media_type)
         self._queue: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=64)
         self._deadline = time.monotonic() + timeout_s
         self._timeout = timeout_s
-        self._done = False
-        self._head: list[bytes] = []
         threading.Thread(target=self._work, args=(store, job), daemon=True).start()
-        first = self._next()
-        if first is not None:
-            self._head.insert(0, first)
+        self.start()
 
     def _work(self, store: Store, job: QueryJob) -> None:
         try:
             outcome, tail = run_job(store, job, lambda chunk: self._queue.put(("chunk", chunk)))
-            self._queue.put(("end", (outcome, tail)))
+            self._queue.put(("end", (outcome.rows, outcome.truncated, tail)))
         except UIKGError as error:
             self._queue.put(("error", error))
 
-    def _next(self) -> bytes | None:
-        if self._done:
-            return None
+    def _receive(self) -> tuple[str, object]:
         try:
             kind, value = self._queue.get(timeout=max(self._deadline - time.monotonic(), 0))
         except queue.Empty:
-            self._done = True
+            self._finished = True
             raise QueryTimeout(
                 f"the query ran past the time limit of {self._timeout:g} s and was stopped"
             ) from None
-        if kind == "chunk":
-            return value  # type: ignore[return-value]
-        self._done = True
         if kind == "error":
+            self._finished = True
             raise value  # type: ignore[misc]
-        outcome, tail = value  # type: ignore[misc]
-        self.rows, self.truncated = outcome.rows, outcome.truncated
-        if tail:
-            self._head.append(tail)
-        return None
-
-    def __iter__(self) -> Iterator[bytes]:
-        while True:
-            while self._head:
-                yield self._head.pop(0)
-            chunk = self._next()
-            if chunk is None and not self._head:
-                return
-            if chunk is not None:
-                yield chunk
-
-    def read(self) -> bytes:
-        return b"".join(self)
-
-    @property
-    def complete(self) -> bool:
-        return self._done
+        return kind, value
 
     def close(self) -> None:
-        self._done = True
+        """Nothing to kill here: the remote server stops the query at its own time limit."""
+        self._finished = True
 
 
 class InlineExecutor:

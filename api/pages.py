@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +33,9 @@ SUMMARY = (
 )
 
 
+@functools.cache
 def templates() -> Jinja2Templates:
+    """One environment for the process, so each template is compiled once."""
     return Jinja2Templates(directory=str(TEMPLATES))
 
 

@@ -119,32 +119,32 @@ def _label(description: Description, iri: str) -> str:
     return description.label(iri) or local_name(iri)
 
 
-def resource_context(
-    description: Description, links: Links, languages: tuple[str, ...]
-) -> dict[str, object]:
+def _groups(
+    description: Description, statements: list[Statement], links: Links, *, inverse: bool
+) -> OrderedDict[str, Group]:
+    """Statements grouped by property, each value with its evidence; ``inverse`` shows the
+    subjects of statements pointing at the thing."""
     groups: OrderedDict[str, Group] = OrderedDict()
-    for statement in description.statements:
+    for statement in statements:
         predicate = statement.predicate.value
         group = groups.setdefault(
             predicate, Group(_label(description, predicate), links.href(predicate), [])
         )
-        value = _value(description, statement.object, links)
+        value = _value(description, statement.subject if inverse else statement.object, links)
         value.evidence = _evidence(description, statement, links)
         group.values.append(value)
+    return groups
+
+
+def resource_context(
+    description: Description, links: Links, languages: tuple[str, ...]
+) -> dict[str, object]:
+    groups = _groups(description, description.statements, links, inverse=False)
     ordered = [groups[p] for p in FIRST if p in groups]
     ordered += sorted(
         (g for p, g in groups.items() if p not in FIRST), key=lambda g: g.label.lower()
     )
-
-    inverse: OrderedDict[str, Group] = OrderedDict()
-    for statement in description.inverse:
-        predicate = statement.predicate.value
-        group = inverse.setdefault(
-            predicate, Group(_label(description, predicate), links.href(predicate), [])
-        )
-        value = _value(description, statement.subject, links)
-        value.evidence = _evidence(description, statement, links)
-        group.values.append(value)
+    inverse = _groups(description, description.inverse, links, inverse=True)
 
     summary = next(
         (

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import abc
 import os
 import shutil
 import subprocess
@@ -28,7 +29,7 @@ from tests.support.servers import Server, _wait, free_port, oxigraph_binary, sta
 Log = Callable[[str], None]
 
 
-class Target:
+class Target(abc.ABC):
     name = ""
     http = True
 
@@ -37,29 +38,31 @@ class Target:
         self.workdir = workdir / self.name
         self.log = log
 
-    def prepare(self) -> None:
+    def prepare(self) -> None:  # noqa: B027 (an optional hook)
         """Load the data (once)."""
 
-    def start(self, timeout_s: float | None = None) -> None:
+    def start(self, timeout_s: float | None = None) -> None:  # noqa: B027 (an optional hook)
         """Start serving; ``timeout_s`` is the server's query time limit (None: the default)."""
 
-    def stop(self) -> None: ...
+    def stop(self) -> None: ...  # noqa: B027 (an optional hook)
 
+    @abc.abstractmethod
     def run(self, groups: Sequence[Group], duration_s: float, max_requests: int) -> list[Sample]:
-        raise NotImplementedError
+        """Send the mix for ``duration_s`` (at most ``max_requests``) and time each request."""
 
     def describe(self) -> str:
         return self.name
 
 
-class _Floor(Target):
+class _Floor(Target, abc.ABC):
     http = False
     store: Store | None = None
 
+    @abc.abstractmethod
     def _open(self) -> Store:
-        raise NotImplementedError
+        """The pyoxigraph store this floor queries."""
 
-    def prepare(self) -> None:
+    def prepare(self) -> None:  # noqa: B027 (an optional hook)
         began = time.perf_counter()
         self.store = self._open()
         with self.data.open("rb") as handle:
@@ -151,7 +154,7 @@ class _Server(Target):
 class OxigraphDisk(_Server):
     name = "oxigraph-disk"
 
-    def prepare(self) -> None:
+    def prepare(self) -> None:  # noqa: B027 (an optional hook)
         shutil.rmtree(self.workdir, ignore_errors=True)
         self.workdir.mkdir(parents=True)
         binary = oxigraph_binary()
@@ -166,7 +169,7 @@ class OxigraphDisk(_Server):
         )
         self.log(f"{self.name}: oxigraph load took {time.perf_counter() - began:.1f} s")
 
-    def start(self, timeout_s: float | None = None) -> None:
+    def start(self, timeout_s: float | None = None) -> None:  # noqa: B027 (an optional hook)
         self.server = self._serve_oxigraph(["--location", str(self.workdir / "store")], timeout_s)
 
     def describe(self) -> str:
@@ -182,11 +185,11 @@ def _chunks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
 class OxigraphMemory(_Server):
     name = "oxigraph-mem"
 
-    def prepare(self) -> None:
+    def prepare(self) -> None:  # noqa: B027 (an optional hook)
         shutil.rmtree(self.workdir, ignore_errors=True)
         self.workdir.mkdir(parents=True)
 
-    def start(self, timeout_s: float | None = None) -> None:
+    def start(self, timeout_s: float | None = None) -> None:  # noqa: B027 (an optional hook)
         self.server = self._serve_oxigraph([], timeout_s)
         began = time.perf_counter()
         response = httpx.post(
@@ -212,7 +215,7 @@ class Uikg(_Server):
         super().__init__(data, workdir, log)
         self.settings = settings or {}
 
-    def prepare(self) -> None:
+    def prepare(self) -> None:  # noqa: B027 (an optional hook)
         shutil.rmtree(self.workdir, ignore_errors=True)
         (self.workdir / "data").mkdir(parents=True)
         env = {k: v for k, v in os.environ.items() if not k.startswith("UIKG_")}
@@ -234,7 +237,7 @@ class Uikg(_Server):
         )
         self.log(f"{self.name}: uikg load --bulk took {time.perf_counter() - began:.1f} s")
 
-    def start(self, timeout_s: float | None = None) -> None:
+    def start(self, timeout_s: float | None = None) -> None:  # noqa: B027 (an optional hook)
         settings = dict(self.settings)  # the service's own defaults otherwise (10 s limit)
         if timeout_s is not None:
             settings["query_timeout_s"] = f"{timeout_s:g}"

@@ -20,6 +20,7 @@ from api.negotiation import choose
 from api.pages import Links, resource_context, templates
 from graph.describe import describe, to_quads, to_triples
 from graph.errors import NotFound
+from graph.namespaces import PREFIXES
 from graph.sparql import formats
 from graph.sparql.guard import check_iri
 
@@ -46,17 +47,6 @@ VARIANTS = [
 ]
 BY_EXTENSION = {v.extension: v for v in VARIANTS}
 BY_MEDIA_TYPE = {v.media_type: v for v in VARIANTS}
-PREFIXES = {
-    "uikg": "https://w3id.org/uikg/ontology#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "dct": "http://purl.org/dc/terms/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-}
 
 
 def _links(request: Request, base_iri: str) -> Links:

@@ -22,6 +22,7 @@ from api.pages import templates
 from graph import __version__
 from graph.errors import NotFound
 from graph.forms import KINDS, form_for, load_shapes
+from graph.namespaces import PREFIXES
 from graph.paths import DataPaths
 from graph.settings import Settings
 
@@ -36,18 +37,6 @@ VENDOR = {
     "leaflet": "leaflet/dist",
     "world-atlas": "world-atlas",
     "topojson-client": "topojson-client/dist",
-}
-PREFIXES = {
-    "uikg": "https://w3id.org/uikg/ontology#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "dct": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "org": "http://www.w3.org/ns/org#",
-    "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
 }
 
 

@@ -53,6 +53,14 @@ def copy_data_dir(source: Path, target: Path) -> Path:
     return target
 
 
+def serve_built(
+    built_dir: Path, factory: pytest.TempPathFactory, name: str, **settings: str
+) -> Server:
+    """A real ``uikg serve`` over a private copy of the built graph (its own data dir)."""
+    data_dir = copy_data_dir(built_dir, factory.mktemp(name))
+    return start_uikg(data_dir, factory.mktemp("logs"), **settings)
+
+
 @pytest.fixture(scope="session")
 def built_store(
     built_dir: Path, tmp_path_factory: pytest.TempPathFactory
@@ -109,8 +117,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 @pytest.fixture(scope="session")
 def built_server(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A real ``uikg serve`` process over a copy of the full built graph (read-mostly)."""
-    target = copy_data_dir(built_dir, tmp_path_factory.mktemp("built-server"))
-    server = start_uikg(target, tmp_path_factory.mktemp("logs"), admin_token=ADMIN_TOKEN)
+    server = serve_built(built_dir, tmp_path_factory, "built-server", admin_token=ADMIN_TOKEN)
     yield server
     server.stop()
 

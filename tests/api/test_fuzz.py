@@ -20,8 +20,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
-from tests.conftest import REPO, copy_data_dir
-from tests.support.servers import Server, start_uikg
+from tests.conftest import REPO, serve_built
+from tests.support.servers import Server
 
 EXAMPLES = int(os.environ.get("UIKG_FUZZ_EXAMPLES", "8"))
 CURATOR = "fuzz-curator-token-0123456789"
@@ -33,10 +33,10 @@ ERRORS: Counter[str] = Counter()
 
 @pytest.fixture(scope="module")
 def fuzz_server(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    data_dir = copy_data_dir(built_dir, tmp_path_factory.mktemp("fuzz"))
-    server = start_uikg(
-        data_dir,
-        tmp_path_factory.mktemp("logs"),
+    server = serve_built(
+        built_dir,
+        tmp_path_factory,
+        "fuzz",
         tokens=TOKENS,
         query_timeout_s="5",
         query_workers="2",

@@ -25,10 +25,10 @@ import pytest
 from graph import rest as rest_domain
 from graph.paths import DataPaths
 from graph.queries import load_catalogue
-from tests.conftest import ADMIN_TOKEN, copy_data_dir
+from tests.conftest import ADMIN_TOKEN, serve_built
 from tests.support import records
 from tests.support.records import Listener
-from tests.support.servers import Server, start_uikg
+from tests.support.servers import Server
 
 ALICE = "alice-token-hostile-0123456789"
 BOB = "bob-token-hostile-0123456789ab"
@@ -823,10 +823,10 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    data_dir = copy_data_dir(built_dir, tmp_path_factory.mktemp("hostile"))
-    server = start_uikg(
-        data_dir,
-        tmp_path_factory.mktemp("logs"),
+    server = serve_built(
+        built_dir,
+        tmp_path_factory,
+        "hostile",
         admin_token=ADMIN_TOKEN,
         tokens=TOKENS,
         query_timeout_s=str(TIMEOUT_S),

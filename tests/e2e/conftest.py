@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ADMIN_TOKEN, REPO, copy_data_dir
-from tests.support.servers import Server, start_uikg
+from tests.conftest import ADMIN_TOKEN, REPO, serve_built
+from tests.support.servers import Server
 
 CHROMIUM = Path(os.environ.get("UIKG_CHROMIUM", "/usr/bin/chromium"))
 SHOTS = REPO / "test-output" / "screenshots"
@@ -41,10 +41,10 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwr
 @pytest.fixture(scope="session")
 def web_server(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """``uikg serve`` over a private copy of the built graph, with a contributor and a curator."""
-    target = copy_data_dir(built_dir, tmp_path_factory.mktemp("web-server"))
-    server = start_uikg(
-        target,
-        tmp_path_factory.mktemp("logs"),
+    server = serve_built(
+        built_dir,
+        tmp_path_factory,
+        "web-server",
         admin_token=ADMIN_TOKEN,
         tokens=f"ngo:contributor:{CONTRIBUTOR_TOKEN},ed:curator:{CURATOR_TOKEN}",
     )

@@ -38,6 +38,13 @@ def uikg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str
     )
 
 
+def quad_count(data_dir: str) -> str:
+    query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    return json.loads(uikg("query", query, "--format", "json", "--data-dir", data_dir).stdout)[0][
+        "n"
+    ]
+
+
 @pytest.fixture
 def source(tmp_path: Path) -> Path:
     root = tmp_path / "src"
@@ -57,28 +64,10 @@ def test_build_rebuild_and_stale_graphs(source: Path, tmp_path: Path) -> None:
     first = uikg("build", "--source", str(source), "--data-dir", data)
     assert first.returncode == 0, first.stderr
     assert "built" in first.stdout
-    count = json.loads(
-        uikg(
-            "query",
-            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-            "--format",
-            "json",
-            "--data-dir",
-            data,
-        ).stdout
-    )[0]["n"]
+    count = quad_count(data)
     again = uikg("build", "--source", str(source), "--data-dir", data)
     assert again.returncode == 0
-    recount = json.loads(
-        uikg(
-            "query",
-            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-            "--format",
-            "json",
-            "--data-dir",
-            data,
-        ).stdout
-    )[0]["n"]
+    recount = quad_count(data)
     assert recount == count  # replaced, not duplicated
     (source / "graph/data/more.ttl").unlink()
     third = uikg("build", "--source", str(source), "--data-dir", data)

@@ -42,9 +42,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.service = await run_in_threadpool(SparqlService.open, settings)
+        await app.state.service.start()
         try:
             yield
         finally:
+            await app.state.service.stop()
             await run_in_threadpool(app.state.service.close)
 
     app = FastAPI(
@@ -55,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     errors.install(app)
+    app.add_middleware(sparql.QueryLane)  # inside the body limit (the last added is outermost)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.state.labels = LabelIndex()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -44,21 +44,25 @@ def problem(status: int, title: str, detail: str, **extra: object) -> JSONRespon
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
 
 
+def error_response(request: Request, error: errors.UIKGError) -> JSONResponse:
+    status = status_of(error)
+    if status >= 500:
+        log.warning("%s %s: %s", request.method, request.url.path, error.detail)
+    extra = {k: v for k, v in error.extra.items() if k != "retry_after"}
+    if isinstance(error, errors.ValidationFailed):
+        extra["report"] = error.report.to_json()
+    response = problem(status, type(error).__name__, error.detail, **extra)
+    if isinstance(error, errors.Unauthorized):
+        response.headers["WWW-Authenticate"] = 'Bearer realm="uikg"'
+    if "retry_after" in error.extra:
+        response.headers["Retry-After"] = str(error.extra["retry_after"])
+    return response
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(errors.UIKGError)
     async def _uikg(request: Request, error: errors.UIKGError) -> JSONResponse:
-        status = status_of(error)
-        if status >= 500:
-            log.warning("%s %s: %s", request.method, request.url.path, error.detail)
-        extra = {k: v for k, v in error.extra.items() if k != "retry_after"}
-        if isinstance(error, errors.ValidationFailed):
-            extra["report"] = error.report.to_json()
-        response = problem(status, type(error).__name__, error.detail, **extra)
-        if isinstance(error, errors.Unauthorized):
-            response.headers["WWW-Authenticate"] = 'Bearer realm="uikg"'
-        if "retry_after" in error.extra:
-            response.headers["Retry-After"] = str(error.extra["retry_after"])
-        return response
+        return error_response(request, error)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:

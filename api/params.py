@@ -26,10 +26,20 @@ def with_params(
     Values arrive as strings (validated later by the domain, which names the bad parameter).
     """
 
-    def endpoint(request: Request, **kwargs: Any) -> Any:
+    def split(kwargs: dict[str, Any]) -> dict[str, str]:
         given = {p.name: kwargs.pop(f"p_{index}") for index, p in enumerate(params)}
-        values = {name: str(value) for name, value in given.items() if value is not None}
-        return handler(request, values, **kwargs)
+        return {name: str(value) for name, value in given.items() if value is not None}
+
+    endpoint: Callable[..., Any]
+    if inspect.iscoroutinefunction(handler):  # FastAPI runs it on the loop, not in a thread
+
+        async def endpoint(request: Request, **kwargs: Any) -> Any:
+            return await handler(request, split(kwargs), **kwargs)
+
+    else:
+
+        def endpoint(request: Request, **kwargs: Any) -> Any:
+            return handler(request, split(kwargs), **kwargs)
 
     signature = [
         inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)

@@ -134,7 +134,13 @@ def serve(
         application = create_app(settings)
     except UIKGError as error:
         _fail(error)
-    uvicorn.run(application, host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(
+        application,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        access_log=settings.access_log,
+    )
 
 
 _QUERY_FORMATS = ("table", "csv", "json", "turtle")

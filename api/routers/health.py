@@ -15,4 +15,9 @@ router = APIRouter(tags=["Health"])
 async def health(service: ServiceDep) -> dict[str, object]:
     """Cheap on every backend (load balancers call it often): one trivial query."""
     await run_in_threadpool(service.store.ask, "ASK {}")
-    return {"status": "ok", "version": __version__, "generation": service.generation}
+    return {
+        "status": "ok",
+        "version": __version__,
+        "generation": service.generation,
+        "queries_run_on": service.query_store,
+    }

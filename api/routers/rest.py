@@ -174,7 +174,7 @@ def _collection_routes(router: APIRouter, collection: rest.Collection, max_limit
     )
 
 
-def _run_named(request: Request, query: NamedQuery, values: dict[str, str]) -> Response:
+async def _run_named(request: Request, query: NamedQuery, values: dict[str, str]) -> Response:
     service = _service(request)
     bound = query.bind(values)
     info = service.inspect(query.text)
@@ -185,13 +185,12 @@ def _run_named(request: Request, query: NamedQuery, values: dict[str, str]) -> R
     )
     media_type = choose(request.headers.get("accept"), offered)
     run_type = formats.SPARQL_JSON if media_type == JSON else media_type
-    stream = service.run(
+    stream = await service.run(
         query.text,
-        info,
-        run_type,
+        [(info.form, run_type)],
         substitutions=[(variable.value, str(term)) for variable, term in bound.items()],
     )
-    body = stream.read()
+    body = await stream.read()
     headers = {"Vary": "Accept", "UIKG-Result-Limit": str(service.settings.max_result_rows)}
     if stream.truncated:
         headers["UIKG-Result-Truncated"] = "true"
@@ -208,8 +207,8 @@ def _run_named(request: Request, query: NamedQuery, values: dict[str, str]) -> R
 
 
 def _query_route(router: APIRouter, query: NamedQuery) -> None:
-    def handler(request: Request, values: dict[str, str]) -> Response:
-        return _run_named(request, query, values)
+    async def handler(request: Request, values: dict[str, str]) -> Response:
+        return await _run_named(request, query, values)
 
     handler.__name__ = f"query_{query.name}"
     example = {p.name: p.example for p in query.params if p.example}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Iterator
+from collections.abc import AsyncIterator, Hashable
 from dataclasses import dataclass
 
 
@@ -33,10 +33,13 @@ class CachedStream:
         self.truncated = result.truncated
         self._body = result.body
 
-    def __iter__(self) -> Iterator[bytes]:
+    async def __aiter__(self) -> AsyncIterator[bytes]:
         yield self._body
 
-    def read(self) -> bytes:
+    async def read(self) -> bytes:
+        return self._body
+
+    def body(self) -> bytes:
         return self._body
 
     def close(self) -> None:

@@ -7,11 +7,13 @@ result formats and the row limit behave the same on either backend.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from pyoxigraph import RdfFormat, Variable, parse
 
+from graph.errors import NotAcceptable
+from graph.sparql import formats, guard
 from graph.sparql.results import Outcome, write_result
 from graph.store.base import Store
 
@@ -20,16 +22,33 @@ CHUNK_BYTES = 65_536
 
 @dataclass(frozen=True)
 class QueryJob:
-    """Everything a worker needs; plain data so that it pickles cheaply."""
+    """Everything a worker needs; plain data so that it pickles cheaply.
+
+    The query is checked (``guard.inspect_query``) where it runs, just before the engine parses
+    it: in a worker process, so the service's event loop spends nothing on it. The format is
+    negotiated for each query form beforehand; the form, known only then, picks one.
+    """
 
     query: str
-    media_type: str
+    media_types: tuple[tuple[str, str | None], ...]  # (form, format); None: none acceptable
     max_rows: int
+    limits: guard.Limits = guard.Limits()
     default_graph: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
-    union_default: bool = True
+    union_default: bool = True  # off when the protocol names a dataset (or the query, FROM)
     substitutions: tuple[tuple[str, str], ...] = ()  # (variable, N-Triples term)
     base_iri: str | None = None
+
+    def media_type(self, form: str) -> str:
+        chosen = dict(self.media_types).get(form)
+        if chosen is None:
+            available = formats.for_form(form)
+            raise NotAcceptable(
+                f"none of the requested types is available for a {form} query's result; "
+                f"available: {', '.join(available)}",
+                available=available,
+            )
+        return chosen
 
 
 class ChunkWriter:
@@ -45,12 +64,12 @@ class ChunkWriter:
         self._parts.append(bytes(data))
         self._pending += len(data)
         if self._pending >= self._size:
-            self.flush()
+            self._emit(self.take())
         return len(data)
 
     def flush(self) -> None:
-        if self._parts:
-            self._emit(self.take())
+        """Ignored: pyoxigraph's serialisers flush at their end, and the last bytes must stay
+        here to travel with the end message (a short result then arrives in one piece)."""
 
     def take(self) -> bytes:
         """What is buffered and not yet emitted."""
@@ -69,23 +88,28 @@ def decode_substitutions(pairs: tuple[tuple[str, str], ...]) -> dict[Variable, o
     return out
 
 
-def run_job(store: Store, job: QueryJob, emit: Callable[[bytes], None]) -> tuple[Outcome, bytes]:
-    """Run the job, emitting full chunks as they fill; returns the outcome and the last bytes.
+def run_job(
+    store: Store, job: QueryJob, emit: Callable[[bytes, str], None]
+) -> tuple[Outcome, str, bytes]:
+    """Check and run the job, emitting full chunks (with their media type) as they fill.
 
-    The last bytes travel with the end-of-result message, so a short result arrives whole in
-    one message and the HTTP layer can answer it with a Content-Length and exact headers.
+    Returns the outcome, the media type and the last bytes. The last bytes travel with the
+    end-of-result message, so a short result arrives whole in one message and the HTTP layer
+    can answer it with a Content-Length and exact headers.
     """
+    info = guard.inspect_query(job.query, job.limits)
+    media_type = job.media_type(info.form)
     result = store.query(
         job.query,
         default_graph=job.default_graph,
         named_graphs=job.named_graphs,
-        union_default=job.union_default,
+        union_default=job.union_default and not info.has_dataset,
         substitutions=decode_substitutions(job.substitutions) or None,
         base_iri=job.base_iri,
     )
-    writer = ChunkWriter(emit)
-    outcome = write_result(result, job.media_type, writer, job.max_rows)
-    return outcome, writer.take()
+    writer = ChunkWriter(lambda chunk: emit(chunk, media_type))
+    outcome = write_result(result, media_type, writer, job.max_rows)
+    return outcome, media_type, writer.take()
 
 
 class ChunkStream(ABC):
@@ -96,49 +120,61 @@ class ChunkStream(ABC):
     its end message and is then ``complete``.
     """
 
-    def __init__(self, media_type: str) -> None:
-        self.media_type = media_type
+    def __init__(self) -> None:
+        self.media_type = ""  # known with the first message
         self.rows = 0
         self.truncated = False
         self._ready: list[bytes] = []
         self._finished = False
 
     @abstractmethod
-    def _receive(self) -> tuple[str, object]:
-        """The next message: ``("chunk", bytes)`` or ``("end", (rows, truncated, tail))``;
-        raises the query's error."""
+    async def _receive(self) -> tuple[str, object]:
+        """The next message: ``("chunk", (bytes, media_type))`` or
+        ``("end", (rows, truncated, tail, media_type))``; raises the query's error."""
 
-    def _pull(self) -> None:
-        kind, value = self._receive()
+    async def _pull(self) -> None:
+        kind, value = await self._receive()
         if kind == "chunk":
-            self._ready.append(value)  # type: ignore[arg-type]
+            chunk, self.media_type = value  # type: ignore[misc]
+            self._ready.append(chunk)
             return
-        self.rows, self.truncated, tail = value  # type: ignore[misc]
+        self.rows, self.truncated, tail, self.media_type = value  # type: ignore[misc]
         if tail:
             self._ready.append(tail)
         self._finished = True
 
-    def start(self) -> None:
-        if not self._finished:
-            self._pull()
+    async def start(self) -> None:
+        try:
+            if not self._finished:
+                await self._pull()
+        except BaseException:
+            self.close()
+            raise
 
     @property
     def complete(self) -> bool:
         return self._finished
 
-    def __iter__(self) -> Iterator[bytes]:
+    def body(self) -> bytes:
+        """The whole result of a ``complete`` stream."""
+        assert self._finished, "the result is still streaming"
+        data = b"".join(self._ready)
+        self._ready.clear()
+        return data
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
         try:
             while True:
                 while self._ready:
                     yield self._ready.pop(0)
                 if self._finished:
                     return
-                self._pull()
+                await self._pull()
         finally:
             self.close()
 
-    def read(self) -> bytes:
-        return b"".join(self)
+    async def read(self) -> bytes:
+        return b"".join([chunk async for chunk in self])
 
     @abstractmethod
     def close(self) -> None:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 
 class Kind(Enum):
@@ -27,8 +27,7 @@ class Kind(Enum):
     PUNCT = "punct"
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     kind: Kind
     text: str
     start: int  # offset in the source text
@@ -39,22 +38,33 @@ class Token:
         return self.text.upper()
 
 
-_IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_STRING = re.compile(
-    r"'''(?:[^'\\]|\\.|'(?!''))*'''"
+_PN_LOCAL = r"(?:[\w\-.:%]|\\.)*"
+# One pattern, alternatives in the order they are tried at a token's first character; every
+# alternative starts differently enough that the first to match is the right kind.
+_TOKEN = re.compile(
+    r"(?P<space>(?:\s+|#[^\n\r]*)+)"
+    r"|(?P<string>(?s:'''(?:[^'\\]|\\.|'(?!''))*'''"
     r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
     r"|'(?:[^'\\\n\r]|\\.)*'"
-    r'|"(?:[^"\\\n\r]|\\.)*"',
-    re.DOTALL,
+    r'|"(?:[^"\\\n\r]|\\.)*"))'
+    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
+    r"|(?P<var>[?$]\w+)"
+    r"|(?P<bnode>_:[\w\-.]+)"
+    r"|(?P<number>[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?))"
+    r"|(?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)"
+    r"|(?P<word>[^\W\d](?:[\w\-.]*[\w\-])?(?::" + _PN_LOCAL + ")?|:" + _PN_LOCAL + ")"
+    r"|(?P<punct>\|\||&&|\^\^|!=|<=|>=|[{}()\[\];,.*=<>!+\-/|^?])"
 )
-_PN_LOCAL = r"(?:[\w\-.:%]|\\.)*"
-_WORD = re.compile(r"[^\W\d](?:[\w\-.]*[\w\-])?(?::" + _PN_LOCAL + ")?|:" + _PN_LOCAL, re.UNICODE)
-_BNODE = re.compile(r"_:[\w\-.]+")
-_VAR = re.compile(r"[?$]\w+")
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)")
-_LANG = re.compile(r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*")
-_PUNCT = re.compile(r"\|\||&&|\^\^|!=|<=|>=|[{}()\[\];,.*=<>!+\-/|^?]")
-_SPACE = re.compile(r"(?:\s+|#[^\n\r]*)+")
+_KINDS = {
+    "string": Kind.STRING,
+    "iri": Kind.IRI,
+    "var": Kind.VAR,
+    "bnode": Kind.PNAME,
+    "number": Kind.NUMBER,
+    "langtag": Kind.LANGTAG,
+    "word": Kind.KEYWORD,
+    "punct": Kind.PUNCT,
+}
 _OPEN = "{(["
 _CLOSE = "})]"
 
@@ -68,42 +78,30 @@ class LexError(ValueError):
 def tokenize(text: str) -> Iterator[Token]:
     """Yield the tokens of ``text``; raise ``LexError`` on an unterminated string or stray byte."""
     pos, depth, end = 0, 0, len(text)
+    match = _TOKEN.match
     while pos < end:
-        space = _SPACE.match(text, pos)
-        if space:
-            pos = space.end()
-            continue
-        char = text[pos]
-        for kind, pattern in (
-            (Kind.STRING, _STRING if char in "'\"" else None),
-            (Kind.IRI, _IRI if char == "<" else None),
-            (Kind.VAR, _VAR if char in "?$" else None),
-            (Kind.PNAME, _BNODE if char == "_" and text.startswith("_:", pos) else None),
-            (Kind.NUMBER, _NUMBER if char.isdigit() or char in "+-." else None),
-            (Kind.LANGTAG, _LANG if char == "@" else None),
-            (Kind.KEYWORD, _WORD),
-        ):
-            match = pattern.match(text, pos) if pattern else None
-            if match:
-                value = match.group()
-                if kind is Kind.KEYWORD and ":" in value:
-                    kind = Kind.PNAME
-                yield Token(kind, value, pos, depth)
-                pos = match.end()
-                break
-        else:
+        found = match(text, pos)
+        if found is None:
+            char = text[pos]
             if char in "'\"":
                 raise LexError("unterminated string", pos)
-            match = _PUNCT.match(text, pos)
-            if not match:
-                raise LexError(f"unexpected character {char!r}", pos)
-            value = match.group()
+            raise LexError(f"unexpected character {char!r}", pos)
+        group = found.lastgroup
+        if group == "space":
+            pos = found.end()
+            continue
+        value = found.group()
+        if group == "punct":
             if value in _CLOSE:
                 depth = max(depth - 1, 0)
             yield Token(Kind.PUNCT, value, pos, depth)
             if value in _OPEN:
                 depth += 1
-            pos = match.end()
+        elif group == "word" and ":" in value:
+            yield Token(Kind.PNAME, value, pos, depth)
+        else:
+            yield Token(_KINDS[group], value, pos, depth)  # type: ignore[index]
+        pos = found.end()
 
 
 def line_column(text: str, position: int) -> tuple[int, int]:

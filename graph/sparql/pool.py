@@ -6,28 +6,36 @@ with hard links, see ``Snapshots``). A worker past the time limit is killed and 
 that dies takes only its own query with it. A query that runs long is niced, so cheap queries
 from other clients keep the CPU.
 
-The first chunk of output (or the end of a short result, or the error) is awaited before the
-caller commits to a status code, so errors found before the first byte are real HTTP errors.
+With ``memory`` on, a zygote process (``graph.sparql.zygote``) loads the newest snapshot into
+memory in the background and forks workers that share it; until it is ready (after start-up and
+after every write) queries run on the on-disk snapshot, so a write is visible at once.
+
+The pool lives on the service's event loop: a query in flight is a socket the loop watches, not a
+thread, and the time limit is a loop timer that kills the worker. The first chunk of output (or
+the end of a short result, or the error) is awaited before the caller commits to a status code,
+so errors found before the first byte are real HTTP errors.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
+import pickle
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from graph.errors import EngineCrashed, Overloaded, QueryTimeout, UIKGError
+from graph.sparql import wire
 from graph.sparql.execute import ChunkStream, QueryJob
 
 log = logging.getLogger(__name__)
@@ -41,6 +49,7 @@ class Snapshots:
         self._folder = folder
         self._lock = threading.Lock()
         self.generation = 0
+        self._kept: set[int] = set()  # generations on disk
         shutil.rmtree(folder, ignore_errors=True)  # left by a previous run; nobody holds them
         folder.mkdir(parents=True, exist_ok=True)
         self.publish()
@@ -58,42 +67,114 @@ class Snapshots:
         with self._lock:
             self._make(self.path(self.generation + 1))
             self.generation += 1
+            self._kept.add(self.generation)
 
     def prune(self, held: set[int]) -> None:
+        """Remove the older checkpoints no worker has open."""
         with self._lock:
-            for child in self._folder.iterdir():
-                if child.name.isdigit():
-                    generation = int(child.name)
-                    if generation < self.generation and generation not in held:
-                        shutil.rmtree(child, ignore_errors=True)
+            for generation in [g for g in self._kept if g < self.generation and g not in held]:
+                shutil.rmtree(self.path(generation), ignore_errors=True)
+                self._kept.discard(generation)
+
+
+class _Forked:
+    """A worker forked by a zygote: not our child, so it is killed by pid and reaped there."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+
+    def kill(self) -> None:
+        os.kill(self.pid, signal.SIGKILL)
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        return None
+
+
+@dataclass(eq=False)
+class _Zygote:
+    """One generation of the store in memory, and the workers forked from it."""
+
+    generation: int
+    process: subprocess.Popen[bytes]
+    control: socket.socket
+    workers: int = 0
+
+    @classmethod
+    async def start(cls, generation: int, path: Path, memory_bytes: int) -> _Zygote:
+        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        with child:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "graph.sparql.zygote", str(child.fileno()), str(path)]
+                + [str(memory_bytes)],
+                pass_fds=[child.fileno()],
+                stdin=subprocess.DEVNULL,
+            )
+        zygote = cls(generation, process, parent)
+        try:
+            reply = await asyncio.to_thread(zygote._receive)
+        except BaseException:
+            zygote.close()
+            raise
+        if reply[0] != "ready":
+            zygote.close()
+            raise OSError(f"loading generation {generation} into memory failed: {reply[1]}")
+        return zygote
+
+    def _receive(self) -> tuple[Any, ...]:
+        data, fds, _, _ = socket.recv_fds(self.control, 65_536, 1)
+        if not data:
+            raise OSError(f"the zygote exited (code {self.process.poll()})")
+        message: tuple[Any, ...] = pickle.loads(data)  # noqa: S301 (our own process)
+        return (*message, *fds)
+
+    def fork(self) -> tuple[_Forked, socket.socket]:
+        self.control.send(b"fork")
+        _, pid, fd = self._receive()
+        self.workers += 1
+        return _Forked(pid), socket.socket(fileno=fd)
+
+    def close(self) -> None:
+        """The zygote exits; workers it forked run on until they are retired."""
+        self.control.close()
+        threading.Thread(target=_reap, args=(self.process,), daemon=True).start()
 
 
 @dataclass(eq=False)
 class _Worker:
-    process: Any
-    conn: Connection
+    process: subprocess.Popen[bytes] | _Forked
+    reader: asyncio.StreamReader
+    writer: asyncio.StreamWriter
+    zygote: _Zygote | None = None  # None: a worker over the on-disk snapshots
     generation: int | None = None
     niced: bool = False
+    nice_timer: asyncio.TimerHandle | None = None
 
     def kill(self) -> None:
+        """SIGKILL and close; the process is reaped off the loop (or by its zygote)."""
+        if self.nice_timer is not None:
+            self.nice_timer.cancel()
         with contextlib.suppress(ProcessLookupError):
             self.process.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=5)
-        self.conn.close()
+        self.writer.close()
 
 
 @dataclass
 class PoolStats:
     started: int = 0
+    forked: int = 0
     killed_timeout: int = 0
     crashed: int = 0
     queries: int = 0
+    memory_queries: int = 0
+    memory_loads: int = 0
     extra: dict[str, int] = field(default_factory=dict)
 
 
 class WorkerPool:
-    """A bounded, self-healing pool of query processes over the newest snapshot."""
+    """A bounded, self-healing pool of query processes over the newest snapshot.
+
+    Used from one event loop; workers are started on first need and then kept warm.
+    """
 
     def __init__(
         self,
@@ -105,6 +186,7 @@ class WorkerPool:
         queue_timeout_s: float,
         nice_after_s: float,
         memory_bytes: int = 0,
+        memory: bool = False,
     ) -> None:
         self._snapshots = snapshots
         self._size = size
@@ -112,167 +194,270 @@ class WorkerPool:
         self._timeout = timeout_s
         self._queue_timeout = queue_timeout_s
         self._nice_after = nice_after_s
-        self._memory = memory_bytes
+        self._memory_bytes = memory_bytes
+        self._memory = memory
         self._idle: list[_Worker] = []
         self._busy: set[_Worker] = set()
-        self._cond = threading.Condition()
+        self._starting = 0
+        self._freed: asyncio.Event | None = None
+        self._zygotes: list[_Zygote] = []
+        self._loading: int | None = None  # the generation a zygote is loading
+        self._load_task: asyncio.Task[None] | None = None
+        self._failed: int | None = None  # the generation whose load failed
         self._closed = False
         self.stats = PoolStats()
-        for _ in range(size):
-            self._idle.append(self._spawn())
 
-    def _spawn(self) -> _Worker:
-        # A fresh interpreter per worker (not fork: the parent has threads and an open RocksDB;
-        # not multiprocessing's spawn: it re-runs the parent's main script).
-        parent, child = socket.socketpair()
-        with child:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "graph.sparql.worker",
-                    str(child.fileno()),
-                    str(self._memory),
-                ],
-                pass_fds=[child.fileno()],
-                stdin=subprocess.DEVNULL,
-            )
-        self.stats.started += 1
-        return _Worker(process, Connection(parent.detach()))
+    async def start(self) -> None:
+        """Start the warm workers, and the in-memory copy in the background."""
+        generation, path = self._snapshots.current
+        self._load_memory(generation, path)
+        while len(self._idle) + len(self._busy) < self._size:
+            self._idle.append(await self._spawn(None))
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether queries now run on an in-memory copy of the newest snapshot."""
+        return self._ready_zygote(self._snapshots.generation) is not None
+
+    # -- the in-memory copy -----------------------------------------------------------------
+    def _ready_zygote(self, generation: int) -> _Zygote | None:
+        for zygote in self._zygotes:
+            if zygote.generation == generation:
+                return zygote
+        return None
+
+    def _load_memory(self, generation: int, path: Path) -> None:
+        """Start loading ``generation`` unless a load is under way (it catches up when done)."""
+        if (
+            self._memory
+            and not self._closed
+            and self._loading is None
+            and generation != self._failed
+            and self._ready_zygote(generation) is None
+        ):
+            self._loading = generation
+            self._load_task = asyncio.get_running_loop().create_task(self._load(generation, path))
+
+    async def _load(self, generation: int, path: Path) -> None:
+        try:
+            zygote = await _Zygote.start(generation, path, self._memory_bytes)
+        except OSError as error:
+            log.warning("queries stay on the on-disk snapshot: %s", error)
+            self._failed = generation  # not retried until a write makes a new one
+            zygote = None
+        finally:
+            self._loading = None
+        if zygote is not None:
+            if self._closed:
+                zygote.close()
+                return
+            self._zygotes.append(zygote)
+            self.stats.memory_loads += 1
+            for worker in [w for w in self._idle if not self._usable(w)]:
+                self._idle.remove(worker)
+                self._retire(worker)
+            self._collect_zygotes()
+            self._notify()
+        current, current_path = self._snapshots.current
+        if current != generation and zygote is not None:
+            self._load_memory(current, current_path)
+
+    def _collect_zygotes(self) -> None:
+        """Close the zygotes of older generations once their last worker is gone."""
+        current = self._snapshots.generation
+        for zygote in [z for z in self._zygotes if z.generation < current and z.workers == 0]:
+            self._zygotes.remove(zygote)
+            zygote.close()
+
+    def _usable(self, worker: _Worker) -> bool:
+        """A worker may run the next query: over the newest in-memory copy, if there is one."""
+        return worker.zygote is self._ready_zygote(self._snapshots.generation)
+
+    # -- workers ----------------------------------------------------------------------------
+    async def _spawn(self, zygote: _Zygote | None) -> _Worker:
+        process: subprocess.Popen[bytes] | _Forked
+        if zygote is not None:
+            process, parent = await asyncio.to_thread(zygote.fork)
+            self.stats.forked += 1
+        else:
+            # A fresh interpreter (not fork: this process has threads and an open RocksDB;
+            # not multiprocessing's spawn: it re-runs the parent's main script).
+            parent, child = socket.socketpair()
+            with child:
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "graph.sparql.worker", str(child.fileno())]
+                    + [str(self._memory_bytes)],
+                    pass_fds=[child.fileno()],
+                    stdin=subprocess.DEVNULL,
+                )
+            self.stats.started += 1
+        reader, writer = await asyncio.open_connection(sock=parent, limit=2**20)
+        return _Worker(process, reader, writer, zygote)
 
     # -- lifecycle of one query -------------------------------------------------------------
-    def run(self, job: QueryJob) -> ResultStream:
-        deadline = time.monotonic() + self._timeout
-        worker = self._acquire()
-        generation, path = self._snapshots.current
-        try:
-            worker.conn.send((generation, str(path), job))
-        except (OSError, ValueError):
-            self._discard(worker)
-            raise EngineCrashed("a query worker was lost; please retry") from None
+    async def run(self, job: QueryJob) -> ResultStream:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._timeout
+        worker, generation, path = await self._acquire(loop)
         worker.generation = generation
+        worker.writer.write(wire.encode((generation, str(path), job)))
+        worker.nice_timer = loop.call_later(self._nice_after, self._nice, worker)
         self.stats.queries += 1
-        stream = ResultStream(self, worker, deadline, job.media_type)
-        stream.start()
+        if worker.zygote is not None:
+            self.stats.memory_queries += 1
+        stream = ResultStream(self, worker, deadline)
+        await stream.start()
         return stream
 
-    def _acquire(self) -> _Worker:
-        give_up = time.monotonic() + self._queue_timeout
-        with self._cond:
-            while True:
-                if self._closed:
-                    raise Overloaded("the query service is shutting down")
-                if self._idle:
-                    worker = self._idle.pop()
-                    break
-                if len(self._busy) + len(self._idle) < self._max:
-                    worker = self._spawn()
-                    break
-                remaining = give_up - time.monotonic()
-                if remaining <= 0:
-                    raise Overloaded(
-                        f"all {self._max} query workers are busy; retry in a moment",
-                        retry_after=max(1, int(self._timeout)),
-                    )
-                self._cond.wait(remaining)
-            self._busy.add(worker)
-            return worker
+    async def _acquire(self, loop: asyncio.AbstractEventLoop) -> tuple[_Worker, int, Path]:
+        """A worker for the newest snapshot (in memory if loaded), and that snapshot."""
+        give_up = loop.time() + self._queue_timeout
+        while True:
+            if self._closed:
+                raise Overloaded("the query service is shutting down")
+            generation, path = self._snapshots.current
+            self._load_memory(generation, path)
+            zygote = self._ready_zygote(generation)
+            worker = next((w for w in reversed(self._idle) if w.zygote is zygote), None)
+            if worker is not None:
+                self._idle.remove(worker)
+                break
+            if self._idle and len(self._busy) + len(self._idle) + self._starting >= self._max:
+                self._retire(self._idle.pop(0))  # an idle worker of an older copy makes room
+            if len(self._busy) + len(self._idle) + self._starting < self._max:
+                self._starting += 1  # holds the slot while the process starts
+                try:
+                    worker = await self._spawn(zygote)
+                finally:
+                    self._starting -= 1
+                break
+            if self._freed is None or self._freed.is_set():
+                self._freed = asyncio.Event()  # every waiter wakes on the next release
+            try:
+                async with asyncio.timeout_at(give_up):
+                    await self._freed.wait()
+            except TimeoutError:
+                raise Overloaded(
+                    f"all {self._max} query workers are busy; retry in a moment",
+                    retry_after=max(1, int(self._timeout)),
+                ) from None
+        self._busy.add(worker)
+        return worker, generation, path
+
+    def _notify(self) -> None:
+        if self._freed is not None:
+            self._freed.set()
 
     def _release(self, worker: _Worker) -> None:
+        if worker.nice_timer is not None:
+            worker.nice_timer.cancel()
+            worker.nice_timer = None
+        self._busy.discard(worker)
         if worker.niced:
             try:
                 os.setpriority(os.PRIO_PROCESS, worker.process.pid, 0)
                 worker.niced = False
             except OSError:  # lowering a nice value needs privileges: retire the worker instead
-                self._discard(worker)
+                self._retire(worker)
                 return
-        with self._cond:
-            self._busy.discard(worker)
-            if self._closed:
-                worker.conn.send(None)
-                worker.conn.close()
-            else:
-                # Workers started for a burst stay warm: starting one costs ~0.1 s, far more
-                # than the memory an idle worker holds (measured in bench/README.md).
-                self._idle.append(worker)
-            self._cond.notify()
-            held = {w.generation for w in (*self._idle, *self._busy) if w.generation is not None}
+        if self._closed or not self._usable(worker):
+            self._retire(worker)
+            return
+        # Workers started for a burst stay warm: starting one costs ~0.1 s, far more than the
+        # memory an idle worker holds (measured in bench/README.md).
+        self._idle.append(worker)
+        self._notify()
+        held = {w.generation for w in (*self._idle, *self._busy) if w.generation is not None}
+        if self._loading is not None:
+            held.add(self._loading)  # its zygote is reading that snapshot
         self._snapshots.prune(held)
 
     def _discard(self, worker: _Worker) -> None:
+        """Kill a worker whose query must not go on; a replacement starts with a later query."""
+        self._busy.discard(worker)
+        self._retire(worker)
+
+    def _retire(self, worker: _Worker) -> None:
         worker.kill()
-        with self._cond:
-            self._busy.discard(worker)
-            if not self._closed and len(self._idle) + len(self._busy) < self._size:
-                self._idle.append(self._spawn())
-            self._cond.notify()
+        if worker.zygote is not None:
+            worker.zygote.workers -= 1
+            self._collect_zygotes()
+        else:
+            threading.Thread(target=_reap, args=(worker.process,), daemon=True).start()
+        self._notify()
 
     def _nice(self, worker: _Worker) -> None:
+        worker.nice_timer = None
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, worker.process.pid, 10)
             worker.niced = True
 
-    def receive(self, worker: _Worker, deadline: float, started: float) -> tuple[Any, ...]:
+    async def receive(self, worker: _Worker, deadline: float) -> tuple[str, Any]:
         """The worker's next message, killing it if the deadline passes first."""
-        nice_at = started + self._nice_after
-        while True:
-            now = time.monotonic()
-            if now >= deadline:
-                self.stats.killed_timeout += 1
-                self._discard(worker)
-                raise QueryTimeout(
-                    f"the query ran past the time limit of {self._timeout:g} s and was stopped"
-                )
-            wait = deadline - now if worker.niced else min(deadline, nice_at) - now
-            try:
-                if worker.conn.poll(max(wait, 0)):
-                    return worker.conn.recv()  # type: ignore[no-any-return]
-            except (EOFError, OSError):
-                self.stats.crashed += 1
-                code = worker.process.poll()
-                self._discard(worker)
-                raise EngineCrashed(
-                    "the query engine crashed on this query"
-                    + (f" (signal {-code})" if code and code < 0 else "")
-                    + "; the service replaced it, other queries are unaffected"
-                ) from None
-            if not worker.niced and time.monotonic() >= nice_at:
-                self._nice(worker)
+        try:
+            async with asyncio.timeout_at(deadline):
+                return await wire.read(worker.reader)  # type: ignore[no-any-return]
+        except TimeoutError:
+            self.stats.killed_timeout += 1
+            self._discard(worker)
+            raise QueryTimeout(
+                f"the query ran past the time limit of {self._timeout:g} s and was stopped"
+            ) from None
+        except (asyncio.IncompleteReadError, OSError):
+            self.stats.crashed += 1
+            self._busy.discard(worker)
+            code = await asyncio.to_thread(_reap, worker.process)
+            self._retire(worker)
+            raise EngineCrashed(
+                "the query engine crashed on this query"
+                + (f" (signal {-code})" if code and code < 0 else "")
+                + "; the service replaced it, other queries are unaffected"
+            ) from None
 
-    def close(self) -> None:
-        with self._cond:
-            self._closed = True
-            workers = [*self._idle, *self._busy]
-            self._idle.clear()
-            self._cond.notify_all()
+    async def close(self) -> None:
+        self._closed = True
+        workers = [*self._idle, *self._busy]
+        self._idle.clear()
+        self._busy.clear()
+        self._notify()
         for worker in workers:
             worker.kill()
+        for zygote in self._zygotes:
+            zygote.close()
+        self._zygotes.clear()
+        await asyncio.to_thread(lambda: [_reap(worker.process) for worker in workers])
+
+
+def _reap(process: subprocess.Popen[bytes] | _Forked) -> int | None:
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        return process.wait(timeout=5)
+    return None
 
 
 class ResultStream(ChunkStream):
     """The bytes of one query's result, read from its worker as the client consumes them."""
 
-    def __init__(self, pool: WorkerPool, worker: _Worker, deadline: float, media_type: str):
-        super().__init__(media_type)
+    def __init__(self, pool: WorkerPool, worker: _Worker, deadline: float):
+        super().__init__()
         self._pool = pool
         self._worker: _Worker | None = worker
         self._deadline = deadline
-        self._started = time.monotonic()
 
-    def _receive(self) -> tuple[str, object]:
+    async def _receive(self) -> tuple[str, object]:
         assert self._worker is not None
         try:
-            message = self._pool.receive(self._worker, self._deadline, self._started)
+            message = await self._pool.receive(self._worker, self._deadline)
         except UIKGError:
-            self._worker = None  # receive() already killed and replaced it
+            self._worker = None  # receive() already killed it
             raise
-        if message[0] == "chunk":
-            return "chunk", message[1]
+        kind, value = message
+        if kind == "chunk":
+            return kind, value
         worker, self._worker = self._worker, None
         self._pool._release(worker)
-        if message[0] == "end":
-            return "end", (message[1], message[2], message[3])
-        raise message[1]
+        if kind == "end":
+            return kind, value
+        raise value
 
     def close(self) -> None:
         """Abandon the query (client went away): the only sure way to stop it is the kill."""

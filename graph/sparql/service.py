@@ -6,10 +6,9 @@ query text, a chosen media type and the protocol's dataset, and get a stream of 
 
 from __future__ import annotations
 
-import queue
+import asyncio
 import threading
-import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import Protocol
 
 from pyoxigraph import Triple
@@ -30,8 +29,9 @@ class Stream(Protocol):
     rows: int
     truncated: bool
 
-    def __iter__(self) -> Iterator[bytes]: ...
-    def read(self) -> bytes: ...
+    def __aiter__(self) -> AsyncIterator[bytes]: ...
+    async def read(self) -> bytes: ...
+    def body(self) -> bytes: ...
     def close(self) -> None: ...
 
     @property
@@ -39,9 +39,12 @@ class Stream(Protocol):
 
 
 class Executor(Protocol):
-    def run(self, job: QueryJob) -> Stream: ...
+    query_store: str  # what queries run on now: "memory", "disk" (loading) or "remote"
+
+    async def start(self) -> None: ...
+    async def run(self, job: QueryJob) -> Stream: ...
     def refresh(self) -> None: ...
-    def close(self) -> None: ...
+    async def stop(self) -> None: ...
 
 
 class PoolExecutor:
@@ -57,52 +60,82 @@ class PoolExecutor:
             queue_timeout_s=settings.query_queue_timeout_s,
             nice_after_s=settings.slow_query_nice_after_s,
             memory_bytes=settings.query_memory_mb * 1024 * 1024,
+            memory=settings.query_in_memory,
         )
 
-    def run(self, job: QueryJob) -> Stream:
-        return self.pool.run(job)
+    async def start(self) -> None:
+        await self.pool.start()
+
+    @property
+    def query_store(self) -> str:
+        return "memory" if self.pool.in_memory else "disk"
+
+    async def run(self, job: QueryJob) -> Stream:
+        return await self.pool.run(job)
 
     def refresh(self) -> None:
         self.snapshots.publish()
 
-    def close(self) -> None:
-        self.pool.close()
+    async def stop(self) -> None:
+        await self.pool.close()
+
+
+class _Abandoned(Exception):
+    """The client went away or the time ran out: the producing thread stops."""
 
 
 class _ThreadStream(ChunkStream):
-    """A query running in a thread of this process; its chunks arrive through a queue."""
+    """A query running in a thread of this process; its chunks reach the loop through a queue."""
 
     def __init__(self, store: Store, job: QueryJob, timeout_s: float) -> None:
-        super().__init__(job.media_type)
-        self._queue: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=64)
-        self._deadline = time.monotonic() + timeout_s
+        super().__init__()
+        self._loop = asyncio.get_running_loop()
+        self._queue: asyncio.Queue[tuple[str, object]] = asyncio.Queue()
+        self._room = threading.Semaphore(64)  # chunks in flight: the thread waits for the client
+        self._abandoned = False
+        self._deadline = self._loop.time() + timeout_s
         self._timeout = timeout_s
         threading.Thread(target=self._work, args=(store, job), daemon=True).start()
-        self.start()
+
+    def _put(self, kind: str, value: object) -> None:
+        while not self._room.acquire(timeout=1):
+            if self._abandoned:
+                raise _Abandoned
+        try:
+            self._loop.call_soon_threadsafe(self._queue.put_nowait, (kind, value))
+        except RuntimeError:  # the loop has closed
+            raise _Abandoned from None
 
     def _work(self, store: Store, job: QueryJob) -> None:
         try:
-            outcome, tail = run_job(store, job, lambda chunk: self._queue.put(("chunk", chunk)))
-            self._queue.put(("end", (outcome.rows, outcome.truncated, tail)))
+            outcome, media_type, tail = run_job(
+                store, job, lambda chunk, media: self._put("chunk", (chunk, media))
+            )
+            self._put("end", (outcome.rows, outcome.truncated, tail, media_type))
         except UIKGError as error:
-            self._queue.put(("error", error))
+            self._put("error", error)
+        except _Abandoned:
+            pass
 
-    def _receive(self) -> tuple[str, object]:
+    async def _receive(self) -> tuple[str, object]:
         try:
-            kind, value = self._queue.get(timeout=max(self._deadline - time.monotonic(), 0))
-        except queue.Empty:
-            self._finished = True
+            async with asyncio.timeout_at(self._deadline):
+                kind, value = await self._queue.get()
+        except TimeoutError:
+            self.close()
             raise QueryTimeout(
                 f"the query ran past the time limit of {self._timeout:g} s and was stopped"
             ) from None
+        self._room.release()
         if kind == "error":
-            self._finished = True
+            self.close()
             raise value  # type: ignore[misc]
         return kind, value
 
     def close(self) -> None:
-        """Nothing to kill here: the remote server stops the query at its own time limit."""
+        """The remote server stops the query at its own time limit; the thread stops here."""
         self._finished = True
+        self._abandoned = True
 
 
 class InlineExecutor:
@@ -112,13 +145,20 @@ class InlineExecutor:
         self._store = store
         self._timeout = settings.query_timeout_s
 
-    def run(self, job: QueryJob) -> Stream:
-        return _ThreadStream(self._store, job, self._timeout)
+    async def start(self) -> None:
+        pass
+
+    query_store = "remote"
+
+    async def run(self, job: QueryJob) -> Stream:
+        stream = _ThreadStream(self._store, job, self._timeout)
+        await stream.start()
+        return stream
 
     def refresh(self) -> None:
         pass
 
-    def close(self) -> None:
+    async def stop(self) -> None:
         pass
 
 
@@ -159,8 +199,19 @@ class SparqlService:
         remote = settings.model_copy(update={"query_cache_mb": 0})
         return cls(remote, store, InlineExecutor(store, remote))
 
+    async def start(self) -> None:
+        """Start what runs queries, on the event loop that will serve them."""
+        await self._executor.start()
+
+    async def stop(self) -> None:
+        """Stop what runs queries (on the same loop); ``close`` then closes the store."""
+        await self._executor.stop()
+
+    @property
+    def query_store(self) -> str:
+        return self._executor.query_store
+
     def close(self) -> None:
-        self._executor.close()
         self.store.close()
 
     def _written(self) -> None:
@@ -171,29 +222,33 @@ class SparqlService:
     def inspect(self, query: str) -> guard.QueryInfo:
         return guard.inspect_query(query, self.limits)
 
-    def run(
+    async def run(
         self,
         query: str,
-        info: guard.QueryInfo,
-        media_type: str,
+        media_types: Sequence[tuple[str, str | None]],
         *,
         default_graph: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
         substitutions: Sequence[tuple[str, str]] = (),
     ) -> Stream:
-        """Start a checked query; returns once the first bytes (or the error) are known."""
+        """Check and start a query; returns once the first bytes (or the error) are known.
+
+        ``media_types`` pairs each query form with the format negotiated for it (None when the
+        client accepts none); the query's form, found where it is checked, picks one.
+        """
         for iri in (*default_graph, *named_graphs):
             guard.check_iri(iri, "default-graph-uri/named-graph-uri")
         protocol_dataset = bool(default_graph or named_graphs)
         job = QueryJob(
             query=query,
-            media_type=media_type,
+            media_types=tuple(media_types),
             max_rows=self.settings.max_result_rows,
+            limits=self.limits,
             # A protocol dataset replaces the whole dataset: naming only named graphs leaves
             # an empty default graph, and the other way round (SPARQL 1.1 Protocol 2.1.4).
             default_graph=tuple(default_graph) if protocol_dataset else None,
             named_graphs=tuple(named_graphs) if protocol_dataset else None,
-            union_default=not (protocol_dataset or info.has_dataset),
+            union_default=not protocol_dataset,
             substitutions=tuple(substitutions),
             base_iri=self.settings.base_iri,
         )
@@ -201,10 +256,10 @@ class SparqlService:
         cached = self.cache.get(key)
         if cached is not None:
             return CachedStream(cached)
-        stream = self._executor.run(job)
+        stream = await self._executor.run(job)
         if not stream.complete:
             return stream
-        result = CachedResult(stream.media_type, stream.read(), stream.rows, stream.truncated)
+        result = CachedResult(stream.media_type, stream.body(), stream.rows, stream.truncated)
         self.cache.put(key, result)
         return CachedStream(result)
 

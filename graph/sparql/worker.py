@@ -1,51 +1,73 @@
 """A query worker process: ``python -m graph.sparql.worker FD MEMORY_BYTES``.
 
-Started by ``graph.sparql.pool.WorkerPool``; talks to it over the inherited socket ``FD``.
+Started by ``graph.sparql.pool.WorkerPool`` over the on-disk snapshots, or forked by a
+``graph.sparql.zygote`` over its in-memory copy; either way it talks to the pool over the socket
+``FD`` (messages framed by ``graph.sparql.wire``).
 """
 
 from __future__ import annotations
 
 import resource
 import signal
+import socket
 import sys
-from multiprocessing.connection import Connection
+from collections.abc import Callable
 from pathlib import Path
 
 from graph.errors import StoreError, UIKGError
+from graph.sparql import wire
 from graph.sparql.execute import run_job
+from graph.store.base import Store
 from graph.store.embedded import EmbeddedStore
 
+OpenStore = Callable[[int, str], Store]
 
-def _worker_main(conn: Connection, memory_bytes: int) -> None:
-    """Loop of a worker process: open the requested snapshot, run the job, stream the bytes."""
+
+def serve(sock: socket.socket, open_store: OpenStore, memory_bytes: int) -> None:
+    """Loop of a worker: take a job, run it on ``open_store(generation, path)``, stream the bytes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    store: EmbeddedStore | None = None
-    opened: int | None = None
     while True:
         try:
-            message = conn.recv()
+            message = wire.recv(sock)
         except (EOFError, OSError):
             return
         if message is None:
             return
         generation, path, job = message
         try:
-            if generation != opened:
-                store = None  # close the older snapshot before opening the new one
-                store = EmbeddedStore(Path(path), read_only=True)
-                opened = generation
-            assert store is not None
-            outcome, tail = run_job(store, job, lambda chunk: conn.send(("chunk", chunk)))
-            conn.send(("end", outcome.rows, outcome.truncated, tail))
+            store = open_store(generation, path)
+            outcome, media_type, tail = run_job(
+                store, job, lambda chunk, media: wire.send(sock, ("chunk", (chunk, media)))
+            )
+            reply: tuple[object, ...] = ("end", (outcome.rows, outcome.truncated, tail, media_type))
         except UIKGError as error:
-            conn.send(("error", error))
+            reply = ("error", error)
         except MemoryError:
-            conn.send(("error", StoreError("the query needed more memory than allowed")))
+            reply = ("error", StoreError("the query needed more memory than allowed"))
         except Exception as error:  # the engine's own errors (OSError, ValueError, TypeError…)
-            conn.send(("error", StoreError(f"{type(error).__name__}: {error}")))
+            reply = ("error", StoreError(f"{type(error).__name__}: {error}"))
+        try:
+            wire.send(sock, reply)
+        except OSError:  # the service abandoned this query and closed our socket
+            return
+
+
+class Snapshot:
+    """The newest on-disk snapshot a job names, reopened when a write has made a newer one."""
+
+    def __init__(self) -> None:
+        self._store: EmbeddedStore | None = None
+        self._generation: int | None = None
+
+    def __call__(self, generation: int, path: str) -> Store:
+        if generation != self._generation or self._store is None:
+            self._store = None  # close the older snapshot before opening the new one
+            self._store = EmbeddedStore(Path(path), read_only=True)
+            self._generation = generation
+        return self._store
 
 
 if __name__ == "__main__":
-    _worker_main(Connection(int(sys.argv[1])), int(sys.argv[2]))
+    serve(socket.socket(fileno=int(sys.argv[1])), Snapshot(), int(sys.argv[2]))

@@ -82,18 +82,39 @@ def test_huge_filter_is_refused(server: Server) -> None:
     assert server.alive()
 
 
-@pytest.fixture(scope="module")
-def unguarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A server whose operator lifted the nesting and size limits: the engine itself crashes."""
+@pytest.fixture(scope="module", params=["memory", "disk"])
+def unguarded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """A server whose operator lifted the nesting and size limits: the engine itself crashes.
+
+    Once with workers forked over the in-memory copy, once with workers over the on-disk
+    snapshot (what answers while a new copy loads).
+    """
     server = start_uikg(
         tmp_path_factory.mktemp("unguarded"),
         tmp_path_factory.mktemp("logs"),
+        admin_token=ADMIN_TOKEN,
+        query_timeout_s="3",
+        query_in_memory=str(request.param == "memory").lower(),
         max_query_nesting="1000000",
         max_query_bytes="10000000",
         max_body_bytes="10000000",
     )
+    seed(server.url)
+    server.wait_for_queries_on(request.param)
     yield server
     server.stop()
+
+
+def test_time_limit_holds_on_each_kind_of_worker(unguarded: Server) -> None:
+    started = time.monotonic()
+    response = httpx.get(
+        f"{unguarded.url}/sparql", params={"query": HEAVY}, headers=JSON, timeout=30
+    )
+    assert response.status_code == 503
+    assert time.monotonic() - started < 3 + 1.5
+    assert count(unguarded.url) == 120  # the replacement worker answers
 
 
 def test_engine_crash_costs_one_query_not_the_server(unguarded: Server) -> None:

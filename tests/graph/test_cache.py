@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from graph.settings import Settings
 from graph.sparql.cache import CachedResult, ResultCache
 from graph.sparql.service import SparqlService
@@ -29,16 +31,25 @@ def test_zero_turns_it_off() -> None:
 
 
 def test_service_serves_repeats_from_cache_and_never_across_a_write(settings: Settings) -> None:
-    service = SparqlService.open(settings)
-    try:
+    async def scenario(service: SparqlService) -> None:
+        await service.start()
+
+        async def run(query: str) -> bytes:
+            stream = await service.run(query, [("SELECT", "text/csv")])
+            return await stream.read()
+
         service.update("INSERT DATA { <http://ex/a> <http://ex/p> 1 }")
         query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-        info = service.inspect(query)
-        first = service.run(query, info, "text/csv").read()
+        first = await run(query)
         hits = service.cache.hits
-        assert service.run(query, info, "text/csv").read() == first
+        assert await run(query) == first
         assert service.cache.hits == hits + 1
         service.update("INSERT DATA { <http://ex/b> <http://ex/p> 2 }")
-        assert service.run(query, info, "text/csv").read().split() == [b"n", b"2"]
+        assert (await run(query)).split() == [b"n", b"2"]
+        await service.stop()
+
+    service = SparqlService.open(settings)
+    try:
+        asyncio.run(scenario(service))
     finally:
         service.close()

@@ -42,6 +42,15 @@ class Server:
     def alive(self) -> bool:
         return self.process.poll() is None
 
+    def wait_for_queries_on(self, tier: str, timeout: float = 120) -> None:
+        """Until ``/health`` says queries run on ``tier`` ("memory" once the copy has loaded)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if httpx.get(f"{self.url}/health").json()["queries_run_on"] == tier:
+                return
+            time.sleep(0.05)
+        raise RuntimeError(f"queries did not move to {tier} within {timeout} s; see {self.log}")
+
 
 def _wait(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout

@@ -1,0 +1,71 @@
+"""The worker pool's two kinds of workers: over the in-memory copy, and over the on-disk snapshot.
+
+A write must be visible to the next query at once, although the in-memory copy takes a while
+to reload: the pool answers from the on-disk snapshot until the new copy is ready.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from graph.sparql.service import SparqlService
+from tests.conftest import make_settings
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+async def count(service: SparqlService) -> int:
+    stream = await service.run(COUNT, [("SELECT", "text/csv")])
+    return int((await stream.read()).split()[1])
+
+
+async def until_memory(service: SparqlService, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while service.query_store != "memory":
+        assert time.monotonic() < deadline, "the in-memory copy did not load"
+        await asyncio.sleep(0.02)
+
+
+def test_writes_are_visible_at_once_and_the_copy_catches_up(tmp_path: Path) -> None:
+    async def scenario(service: SparqlService) -> None:
+        await service.start()
+        service.update("INSERT DATA { <http://ex/a> <http://ex/p> 1 }")
+        await until_memory(service)
+        pool = service._executor.pool  # type: ignore[attr-defined]
+        before = pool.stats.memory_queries
+        assert await count(service) == 1
+        assert pool.stats.memory_queries == before + 1  # answered from memory
+
+        service.update("INSERT DATA { <http://ex/b> <http://ex/p> 2 }")
+        assert service.query_store == "disk"  # the new copy is loading
+        assert await count(service) == 2  # the on-disk snapshot has the write already
+        await until_memory(service)
+        assert await count(service) == 2
+        assert pool.stats.memory_queries == before + 2
+        assert pool.stats.memory_loads >= 2
+        await service.stop()
+
+    service = SparqlService.open(make_settings(tmp_path, query_cache_mb=0))  # every query runs
+    try:
+        asyncio.run(scenario(service))
+    finally:
+        service.close()
+
+
+def test_without_the_copy_every_query_runs_on_disk(tmp_path: Path) -> None:
+    async def scenario(service: SparqlService) -> None:
+        await service.start()
+        service.update("INSERT DATA { <http://ex/a> <http://ex/p> 1 }")
+        assert await count(service) == 1
+        await asyncio.sleep(0.5)
+        assert service.query_store == "disk"
+        assert service._executor.pool.stats.memory_queries == 0  # type: ignore[attr-defined]
+        await service.stop()
+
+    service = SparqlService.open(make_settings(tmp_path, query_in_memory=False))
+    try:
+        asyncio.run(scenario(service))
+    finally:
+        service.close()

@@ -136,7 +136,7 @@ def _fmt(summary: dict[str, object]) -> str:
 
 def measure_target(
     target: Target,
-    requests: dict[str, list[mixes.Request]],
+    requests: mixes.Draws,
     args: argparse.Namespace,
     report: Report,
 ) -> None:
@@ -145,18 +145,20 @@ def measure_target(
     try:
         for mix in args.mixes:
             if args.warmup > 0:
-                target.run([Group(requests[mix], 8)], args.warmup, args.max_requests)
+                warmup = requests.cell(mix, "warmup")
+                target.run([Group(warmup, 8)], args.warmup, args.max_requests)
             for concurrency in args.concurrency:
-                sample = target.run(
-                    [Group(requests[mix], concurrency)], args.duration, args.max_requests
-                )[0]
+                cell = requests.cell(mix, concurrency)
+                sample = target.run([Group(cell, concurrency)], args.duration, args.max_requests)[0]
+                if len(sample.latencies_s) > len(cell):
+                    log(f"note: {target.name} {mix} c={concurrency} went round its requests")
                 summary = sample.summary()
                 report.add(target.name, mix, summary)
                 log(f"{target.name:>13} {mix:>10} c={concurrency:<3} {_fmt(summary)}")
     finally:
         target.stop()
     if args.isolation == "on" and target.name in ISOLATION_TARGETS:
-        report.isolation.append(isolation(target, requests["point"], args))
+        report.isolation.append(isolation(target, requests.cell("point", "isolation"), args))
 
 
 def isolation(target: Target, cheap: list[mixes.Request], args: argparse.Namespace) -> dict:
@@ -198,10 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     began = time.time()
     data, entities = ensure_dataset(args.cache, args.triples, args.seed, log)
-    requests = {
-        mix: mixes.requests(mix, entities, args.seed, 600 if mix == "analytical" else 3_000)
-        for mix in mixes.MIXES
-    }
+    requests = mixes.Draws(entities, args.seed, args.max_requests)
     workdir = Path(tempfile.mkdtemp(prefix="uikg-bench-"))
     report = Report(
         meta={

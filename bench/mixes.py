@@ -219,9 +219,35 @@ HEAVY = Request(
 )
 
 
-def requests(mix: str, entities: Entities, seed: int, count: int = 2_000) -> list[Request]:
+def requests(mix: str, entities: Entities, seed: int | str, count: int = 2_000) -> list[Request]:
     """``count`` requests of a mix, templates taken in turn, parameters drawn from ``seed``."""
     rng = random.Random(f"{seed}:{mix}")
     skew = _Skew(entities)
     templates = MIXES[mix]
     return [templates[i % len(templates)].draw(rng, entities, skew) for i in range(count)]
+
+
+# Enough requests that no cell goes round its list at the rates measured (bench/README.md): a
+# server with a result cache must not be measured answering the same list over and over.
+CELL_REQUESTS = {"point": 200_000, "api": 20_000, "analytical": 5_000}
+
+
+class Draws:
+    """A fresh draw of requests for every cell (mix x concurrency), the same for every target.
+
+    Repeats within a draw are the mix's own (popular cities are asked about more); repeats
+    across cells would favour a server that caches results, so each cell has its own seed.
+    """
+
+    def __init__(self, entities: Entities, seed: int, max_requests: int) -> None:
+        self._entities = entities
+        self._seed = seed
+        self._max = max_requests
+        self._drawn: dict[tuple[str, object], list[Request]] = {}
+
+    def cell(self, mix: str, cell: object) -> list[Request]:
+        key = (mix, cell)
+        if key not in self._drawn:
+            count = min(CELL_REQUESTS[mix], self._max)
+            self._drawn[key] = requests(mix, self._entities, f"{self._seed}:{cell}", count)
+        return self._drawn[key]

@@ -241,11 +241,19 @@ class Uikg(_Server):
         settings = dict(self.settings)  # the service's own defaults otherwise (10 s limit)
         if timeout_s is not None:
             settings["query_timeout_s"] = f"{timeout_s:g}"
+        began = time.perf_counter()
         self.server = start_uikg(self.workdir / "data", self.workdir, **settings)
+        if settings.get("query_in_memory", "true").lower() == "true":
+            self.server.wait_for_queries_on("memory", timeout=600)
+            self.log(
+                f"{self.name}: queries on the in-memory copy after {time.perf_counter() - began:.1f} s"
+            )
 
     def describe(self) -> str:
         extra = ", ".join(f"{k}={v}" for k, v in sorted(self.settings.items()))
-        return "uikg serve (FastAPI + worker processes over RocksDB snapshots)" + (
+        memory = self.settings.get("query_in_memory", "true").lower() == "true"
+        workers = "an in-memory copy" if memory else "RocksDB snapshots"
+        return f"uikg serve (FastAPI + worker processes over {workers})" + (
             f" with {extra}" if extra else ", default settings"
         )
 

@@ -73,7 +73,11 @@ def _one(values: list[str], name: str) -> str:
 async def read_protocol(request: Request, kind: str) -> tuple[str | None, dict[str, list[str]]]:
     """The operation text and every parameter, from the URL and (for POST) the body."""
     params: dict[str, list[str]] = {}
-    for key, value in _pairs(request.url.query, "query string"):
+    try:
+        query_string = request.scope["query_string"].decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("the query string is not valid UTF-8") from None
+    for key, value in _pairs(query_string, "query string"):
         params.setdefault(key, []).append(value)
     if request.method == "POST":
         content_type = request.headers.get("content-type", "")

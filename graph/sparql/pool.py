@@ -59,8 +59,7 @@ class Snapshots:
 
     @property
     def current(self) -> tuple[int, Path]:
-        with self._lock:
-            return self.generation, self.path(self.generation)
+        return self._current  # one attribute, replaced whole: no lock needed to read it
 
     def publish(self) -> None:
         """Checkpoint the store after a write, so the next query sees it."""
@@ -68,6 +67,7 @@ class Snapshots:
             self._make(self.path(self.generation + 1))
             self.generation += 1
             self._kept.add(self.generation)
+            self._current = (self.generation, self.path(self.generation))
 
     def prune(self, held: set[int]) -> None:
         """Remove the older checkpoints no worker has open."""

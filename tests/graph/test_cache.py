@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from graph.settings import Settings
 from graph.sparql.cache import CachedResult, ResultCache
 from graph.sparql.service import SparqlService
+from tests.support import aio
 
 
 def result(body: bytes) -> CachedResult:
@@ -50,6 +49,6 @@ def test_service_serves_repeats_from_cache_and_never_across_a_write(settings: Se
 
     service = SparqlService.open(settings)
     try:
-        asyncio.run(scenario(service))
+        aio.run(scenario(service))
     finally:
         service.close()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from graph.sparql.service import SparqlService
 from tests.conftest import make_settings
+from tests.support import aio
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -49,7 +50,7 @@ def test_writes_are_visible_at_once_and_the_copy_catches_up(tmp_path: Path) -> N
 
     service = SparqlService.open(make_settings(tmp_path, query_cache_mb=0))  # every query runs
     try:
-        asyncio.run(scenario(service))
+        aio.run(scenario(service))
     finally:
         service.close()
 
@@ -66,6 +67,6 @@ def test_without_the_copy_every_query_runs_on_disk(tmp_path: Path) -> None:
 
     service = SparqlService.open(make_settings(tmp_path, query_in_memory=False))
     try:
-        asyncio.run(scenario(service))
+        aio.run(scenario(service))
     finally:
         service.close()

@@ -1,7 +1,7 @@
 """The SPARQL service: guarded queries, updates and whole-graph operations on the store.
 
-This is what the HTTP layer (and the CLI) talk to. It knows nothing of HTTP: callers give it
-query text, a chosen media type and the protocol's dataset, and get a stream of bytes.
+This is what the HTTP layer talks to. It knows nothing of HTTP: callers give it query text, the
+format negotiated for each query form and the protocol's dataset, and get a stream of bytes.
 """
 
 from __future__ import annotations
@@ -108,12 +108,17 @@ class _ThreadStream(ChunkStream):
 
     def _work(self, store: Store, job: QueryJob) -> None:
         try:
-            outcome, media_type, tail = run_job(
-                store, job, lambda chunk, media: self._put("chunk", (chunk, media))
-            )
-            self._put("end", (outcome.rows, outcome.truncated, tail, media_type))
-        except UIKGError as error:
-            self._put("error", error)
+            try:
+                outcome, media_type, tail = run_job(
+                    store, job, lambda chunk, media: self._put("chunk", (chunk, media))
+                )
+                last: tuple[str, object] = (
+                    "end",
+                    (outcome.rows, outcome.truncated, tail, media_type),
+                )
+            except UIKGError as error:
+                last = ("error", error)
+            self._put(*last)
         except _Abandoned:
             pass
 

@@ -27,11 +27,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.negotiation import choose
-from graph.errors import BadRequest, NotAcceptable, UIKGError
+from graph.errors import BadRequest, NotAcceptable, QuerySyntaxError, UIKGError
 from graph.paths import DataPaths
 from graph.queries import QueryParam, load_catalogue
 from graph.rdf_input import parse_triples
-from graph.sparql.guard import Limits, inspect_query, inspect_update
+from graph.sparql.guard import Limits, _inspect_tokens, _quick_info, inspect_query, inspect_update
 from tests.conftest import REPO
 
 EXAMPLES = int(os.environ.get("UIKG_PROPERTY_EXAMPLES", "150"))
@@ -96,6 +96,27 @@ def test_query_guard_raises_only_our_errors(text: str) -> None:
     # what passes the guard stays within its limits and is not SERVICE or LOAD
     assert len(text.encode()) <= SMALL.max_bytes
     assert not re.search(r"\bSERVICE\b", text, re.IGNORECASE) or "#" in text or '"' in text
+
+
+@SETTINGS
+@given(
+    st.one_of(
+        sparql_text,
+        st.lists(st.sampled_from(SPARQL_WORDS), max_size=40).map(
+            lambda words: "PREFIX x: <http://x/> SELECT * WHERE { " + " ".join(words) + " }"
+        ),
+    )
+)
+def test_query_guard_fast_path_never_passes_what_the_tokenizer_refuses(text: str) -> None:
+    """The regex fast path may only vouch for queries the tokenizer would pass, with the same
+    form: a limit, SERVICE or an update it misses would reach the engine unchecked."""
+    RUNS["query guard fast path"] += 1
+    quick = _quick_info(text, SMALL)
+    if quick is None:
+        return
+    RUNS["query guard fast path taken"] += 1
+    with contextlib.suppress(QuerySyntaxError):  # a lexical slip the engine's parser reports
+        assert _inspect_tokens(text, SMALL) == quick
 
 
 @SETTINGS

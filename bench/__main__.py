@@ -48,7 +48,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--triples", type=int, help="size of the generated graph (1,000,000)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--duration", type=float, help="seconds per cell (10)")
-    parser.add_argument("--warmup", type=float, help="seconds of unrecorded load per mix (1)")
+    parser.add_argument("--warmup", type=float, help="seconds of unrecorded load per mix (5)")
     parser.add_argument("--concurrency", default="1,8,32")
     parser.add_argument("--mixes", default="point,api,analytical")
     parser.add_argument(
@@ -96,7 +96,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     defaults = {
         "triples": 50_000 if quick else 1_000_000,
         "duration": 3.0 if quick else 10.0,
-        "warmup": 0.5 if quick else 1.0,
+        "warmup": 0.5 if quick else 5.0,
         "isolation_timeout": 2.0 if quick else 3.0,
         "isolation_duration": 6.0 if quick else 20.0,
     }

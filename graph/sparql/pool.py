@@ -211,8 +211,17 @@ class WorkerPool:
         """Start the warm workers, and the in-memory copy in the background."""
         generation, path = self._snapshots.current
         self._load_memory(generation, path)
-        while len(self._idle) + len(self._busy) < self._size:
-            self._idle.append(await self._spawn(None))
+        await self._warm(None)
+
+    async def _warm(self, zygote: _Zygote | None) -> None:
+        """Start workers until ``size`` are up, so the first queries do not wait for one."""
+        while not self._closed and len(self._idle) + len(self._busy) + self._starting < self._size:
+            self._starting += 1
+            try:
+                worker = await self._spawn(zygote)
+            finally:
+                self._starting -= 1
+            self._idle.append(worker)
 
     @property
     def in_memory(self) -> bool:
@@ -257,6 +266,7 @@ class WorkerPool:
                 self._idle.remove(worker)
                 self._retire(worker)
             self._collect_zygotes()
+            await self._warm(zygote)
             self._notify()
         current, current_path = self._snapshots.current
         if current != generation and zygote is not None:

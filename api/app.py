@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp
 
 from api import errors
 from api.limits import BodyLimit
@@ -36,6 +37,19 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 
 
+class _Service(FastAPI):
+    """FastAPI behind the body limit and the SPARQL query lane (``api.routers.sparql``).
+
+    Both sit in front of FastAPI's own middleware stack: the limit holds for every request,
+    and queries skip the layers they do not need. Errors in the lane become the same problem
+    details as everywhere (the lane calls the one error mapping).
+    """
+
+    def build_middleware_stack(self) -> ASGIApp:
+        inner = sparql.QueryLane(super().build_middleware_stack())
+        return BodyLimit(inner, max_bytes=self.state.settings.max_body_bytes)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
 
@@ -49,7 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await app.state.service.stop()
             await run_in_threadpool(app.state.service.close)
 
-    app = FastAPI(
+    app = _Service(
         title="Urban Integration Knowledge Graph",
         version=__version__,
         summary="How European cities integrate immigrants, as linked data: SPARQL, REST, pages.",
@@ -57,8 +71,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     errors.install(app)
-    app.add_middleware(sparql.QueryLane)  # inside the body limit (the last added is outermost)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.state.labels = LabelIndex()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.dumps = Dumps(settings.data_dir / "dumps")

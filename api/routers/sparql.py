@@ -189,7 +189,7 @@ async def sparql_query(request: Request) -> Response:
 
 
 class QueryLane:
-    """``/sparql`` queries reach ``sparql_query`` straight from the middleware stack.
+    """``/sparql`` queries reach ``sparql_query`` before FastAPI's middleware and routing.
 
     FastAPI's routing, dependency solving and endpoint wrapping cost more than twice what the
     rest of a short query costs this process (measured in bench/README.md). The route above

@@ -219,6 +219,9 @@ class WorkerPool:
             self._starting += 1
             try:
                 worker = await self._spawn(zygote)
+            except OSError as error:  # the copy was superseded and closed meanwhile
+                log.info("stopped starting workers: %s", error)
+                return
             finally:
                 self._starting -= 1
             self._idle.append(worker)
@@ -338,6 +341,16 @@ class WorkerPool:
                 self._starting += 1  # holds the slot while the process starts
                 try:
                     worker = await self._spawn(zygote)
+                except OSError as error:
+                    if zygote is None:
+                        raise
+                    # The zygote died (out of memory?): back to the on-disk snapshot.
+                    log.warning("the in-memory copy is gone, queries run on disk: %s", error)
+                    if zygote in self._zygotes:  # a concurrent query may have found out first
+                        self._zygotes.remove(zygote)
+                        zygote.close()
+                    self._failed = generation
+                    continue
                 finally:
                     self._starting -= 1
                 break

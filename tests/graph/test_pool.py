@@ -70,3 +70,25 @@ def test_without_the_copy_every_query_runs_on_disk(tmp_path: Path) -> None:
         aio.run(scenario(service))
     finally:
         service.close()
+
+
+def test_a_dead_zygote_sends_queries_back_to_disk(tmp_path: Path) -> None:
+    async def scenario(service: SparqlService) -> None:
+        await service.start()
+        service.update("INSERT DATA { <http://ex/a> <http://ex/p> 1 }")
+        await until_memory(service)
+        pool = service._executor.pool  # type: ignore[attr-defined]
+        pool._zygotes[0].process.kill()
+        pool._zygotes[0].process.wait()
+        # two at once: one takes the warm worker, the other needs a new one the zygote can't fork
+        assert await asyncio.gather(count(service), count(service)) == [1, 1]
+        assert service.query_store == "disk"
+        assert await count(service) == 1
+        await service.stop()
+
+    settings = make_settings(tmp_path, query_cache_mb=0, query_workers=1, query_workers_max=3)
+    service = SparqlService.open(settings)
+    try:
+        aio.run(scenario(service))
+    finally:
+        service.close()

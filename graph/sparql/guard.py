@@ -14,7 +14,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from graph.errors import BadRequest, QueryRejected, QuerySyntaxError
-from graph.sparql.lexer import Kind, LexError, Token, line_column, tokenize
+from graph.sparql.lexer import (
+    COMMENT,
+    IRI,
+    STRING,
+    Kind,
+    LexError,
+    Token,
+    line_column,
+    tokenize,
+)
 
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 UPDATE_KEYWORDS = frozenset(
@@ -142,15 +151,7 @@ def query_form(text: str) -> str:
 # tokenizer would refuse. Anything unusual (SERVICE, FROM, deep nesting, many operators, a text
 # it cannot read) goes to the tokenizer, which decides and says where.
 _UNREADABLE = re.compile(r"[\\\x00-\x08]")
-_SKIPPED = re.compile(
-    r"(?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'(?:[^'\\\n\r]|\\.)*'"
-    r'|"(?:[^"\\\n\r]|\\.)*")'
-    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
-    r"|#[^\n\r]*",
-    re.DOTALL,
-)
+_SKIPPED = re.compile(rf"(?P<string>{STRING})|(?P<iri>{IRI})|{COMMENT}")
 _LEFT_OVER = re.compile(r"[^\w\s{}()\[\];,.*=<>!+\-/|^?$:%@&\x01\x02]")
 _PROLOGUE_RE = re.compile(
     r"\s*(?:(?:PREFIX\s+(?:[^\W\d][\w\-.]*)?:\s*\x01|BASE\s*\x01)\s*)*", re.IGNORECASE

@@ -39,15 +39,21 @@ class Token(NamedTuple):
 
 
 _PN_LOCAL = r"(?:[\w\-.:%]|\\.)*"
+# Strings, IRIs and comments: what the guard's fast path blanks out, too (``graph.sparql.guard``).
+STRING = (
+    r"(?s:'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r'|"(?:[^"\\\n\r]|\\.)*")'
+)
+IRI = r'<[^<>"{}|^`\\\x00-\x20]*>'
+COMMENT = r"#[^\n\r]*"
 # One pattern, alternatives in the order they are tried at a token's first character; every
 # alternative starts differently enough that the first to match is the right kind.
 _TOKEN = re.compile(
-    r"(?P<space>(?:\s+|#[^\n\r]*)+)"
-    r"|(?P<string>(?s:'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'(?:[^'\\\n\r]|\\.)*'"
-    r'|"(?:[^"\\\n\r]|\\.)*"))'
-    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
+    rf"(?P<space>(?:\s+|{COMMENT})+)"
+    rf"|(?P<string>{STRING})"
+    rf"|(?P<iri>{IRI})"
     r"|(?P<var>[?$]\w+)"
     r"|(?P<bnode>_:[\w\-.]+)"
     r"|(?P<number>[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?))"

@@ -102,13 +102,7 @@ class _Zygote:
     @classmethod
     async def start(cls, generation: int, path: Path, memory_bytes: int) -> _Zygote:
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        with child:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "graph.sparql.zygote", str(child.fileno()), str(path)]
-                + [str(memory_bytes)],
-                pass_fds=[child.fileno()],
-                stdin=subprocess.DEVNULL,
-            )
+        process = _python("graph.sparql.zygote", child, str(path), str(memory_bytes))
         zygote = cls(generation, process, parent)
         try:
             reply = await asyncio.to_thread(zygote._receive)
@@ -293,16 +287,8 @@ class WorkerPool:
             process, parent = await asyncio.to_thread(zygote.fork)
             self.stats.forked += 1
         else:
-            # A fresh interpreter (not fork: this process has threads and an open RocksDB;
-            # not multiprocessing's spawn: it re-runs the parent's main script).
             parent, child = socket.socketpair()
-            with child:
-                process = subprocess.Popen(
-                    [sys.executable, "-m", "graph.sparql.worker", str(child.fileno())]
-                    + [str(self._memory_bytes)],
-                    pass_fds=[child.fileno()],
-                    stdin=subprocess.DEVNULL,
-                )
+            process = _python("graph.sparql.worker", child, str(self._memory_bytes))
             self.stats.started += 1
         reader, writer = await asyncio.open_connection(sock=parent, limit=2**20)
         return _Worker(process, reader, writer, zygote)
@@ -449,6 +435,20 @@ class WorkerPool:
             zygote.close()
         self._zygotes.clear()
         await asyncio.to_thread(lambda: [_reap(worker.process) for worker in workers])
+
+
+def _python(module: str, channel: socket.socket, *args: str) -> subprocess.Popen[bytes]:
+    """``python -m module FD *args``, talking to us over ``channel`` (closed here).
+
+    A fresh interpreter, not a fork: this process has threads and an open RocksDB; and not
+    multiprocessing's spawn, which re-runs the parent's main script.
+    """
+    with channel:
+        return subprocess.Popen(
+            [sys.executable, "-m", module, str(channel.fileno()), *args],
+            pass_fds=[channel.fileno()],
+            stdin=subprocess.DEVNULL,
+        )
 
 
 def _reap(process: subprocess.Popen[bytes] | _Forked) -> int | None:

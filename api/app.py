@@ -12,9 +12,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp
 
-from api import errors
-from api.limits import BodyLimit
-from api.routers import (
+from uikg.api import errors
+from uikg.api.limits import BodyLimit
+from uikg.api.routers import (
     contributions,
     dataset,
     graph_store,
@@ -24,14 +24,14 @@ from api.routers import (
     sparql,
     web,
 )
-from graph import __version__
-from graph.auth import TokenRegistry
-from graph.dataset import Dumps
-from graph.paths import DataPaths
-from graph.queries import load_catalogue
-from graph.search import LabelIndex
-from graph.settings import Settings
-from graph.sparql.service import SparqlService
+from uikg.graph import __version__
+from uikg.graph.auth import TokenRegistry
+from uikg.graph.dataset import Dumps
+from uikg.graph.paths import DataPaths
+from uikg.graph.queries import load_catalogue
+from uikg.graph.search import LabelIndex
+from uikg.graph.settings import Settings
+from uikg.graph.sparql.service import SparqlService
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"

@@ -8,11 +8,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from graph.auth import Principal, Role, TokenRegistry
-from graph.contributions import Contributions
-from graph.errors import Forbidden, Unauthorized
-from graph.settings import Settings
-from graph.sparql.service import SparqlService
+from uikg.graph.auth import Principal, Role, TokenRegistry
+from uikg.graph.contributions import Contributions
+from uikg.graph.errors import Forbidden, Unauthorized
+from uikg.graph.settings import Settings
+from uikg.graph.sparql.service import SparqlService
 
 _lazy = threading.Lock()
 

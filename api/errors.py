@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from graph import errors
+from uikg.graph import errors
 
 log = logging.getLogger(__name__)
 

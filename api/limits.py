@@ -6,7 +6,7 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from graph.errors import PayloadTooLarge
+from uikg.graph.errors import PayloadTooLarge
 
 
 class BodyLimit:

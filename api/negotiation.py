@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from graph.errors import NotAcceptable
+from uikg.graph.errors import NotAcceptable
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi.templating import Jinja2Templates
 from pyoxigraph import BlankNode, Literal, NamedNode
 
-from graph.describe import RDF, Description, Statement
+from uikg.graph.describe import RDF, Description, Statement
 
 TEMPLATES = Path(__file__).parent / "templates"
 XSD = "http://www.w3.org/2001/XMLSchema#"

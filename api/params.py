@@ -13,7 +13,7 @@ from typing import Any
 
 from fastapi import Query, Request
 
-from graph.queries import QueryParam
+from uikg.graph.queries import QueryParam
 
 _TYPES: dict[str, type] = {"integer": int}
 

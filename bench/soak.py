@@ -329,7 +329,7 @@ def main() -> int:
         built = os.spawnv(
             os.P_WAIT,
             sys.executable,
-            [sys.executable, "-m", "graph", "build", "--data-dir", str(work / "data")],
+            [sys.executable, "-m", "uikg.api", "build", "--data-dir", str(work / "data")],
         )
         if built != 0:
             print("the build failed", file=sys.stderr)

@@ -224,7 +224,7 @@ class Uikg(_Server):
             [
                 sys.executable,
                 "-m",
-                "graph",
+                "uikg.api",
                 "load",
                 "--bulk",
                 "--data-dir",

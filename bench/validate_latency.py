@@ -17,9 +17,9 @@ from pathlib import Path
 from pyoxigraph import RdfFormat
 
 from bench.generate import ensure_dataset
-from graph.contributions import Rules, check_record, read_record
-from graph.settings import DEFAULT_BASE_IRI
-from graph.store.embedded import EmbeddedStore
+from uikg.graph.contributions import Rules, check_record, read_record
+from uikg.graph.settings import DEFAULT_BASE_IRI
+from uikg.graph.store.embedded import EmbeddedStore
 
 RECORD = """\
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .

@@ -1,5 +1,5 @@
-"""``python -m graph`` is the ``uikg`` command."""
+"""``python -m uikg.graph``: the ``uikg`` command without ``serve`` (which lives in ``uikg.api``)."""
 
-from graph.cli import main
+from uikg.graph.cli import main
 
 main()

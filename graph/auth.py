@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from graph.errors import UIKGError
-from graph.settings import Settings
+from uikg.graph.errors import UIKGError
+from uikg.graph.settings import Settings
 
 MIN_PRODUCTION_TOKEN = 24
 _WEAK = {"changeme", "secret", "admin", "password", "token", "test"}

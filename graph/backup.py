@@ -27,9 +27,9 @@ from pathlib import Path
 
 from pyoxigraph import Store as OxStore
 
-from graph import __version__
-from graph.errors import BadRequest, Conflict, DataError, StoreError
-from graph.settings import Backend, Settings
+from uikg.graph import __version__
+from uikg.graph.errors import BadRequest, Conflict, DataError, StoreError
+from uikg.graph.settings import Backend, Settings
 
 MANIFEST = "uikg-backup.json"
 PARTS = ("contributions", "store")  # copied in this order (see the module's docstring)

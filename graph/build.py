@@ -17,10 +17,10 @@ from pathlib import Path
 import rdflib
 from pyoxigraph import DefaultGraph, Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
-from graph.errors import DataError, ValidationFailed
-from graph.paths import DataPaths
-from graph.settings import DEFAULT_BASE_IRI, Settings
-from graph.store.base import Store
+from uikg.graph.errors import DataError, ValidationFailed
+from uikg.graph.paths import DataPaths
+from uikg.graph.settings import DEFAULT_BASE_IRI, Settings
+from uikg.graph.store.base import Store
 
 Progress = Callable[[str], None]
 
@@ -163,7 +163,7 @@ def _origin_index(sources: list[SourceFile]) -> dict[str, set[str]]:
 
 def check(sources: list[SourceFile], progress: Progress) -> tuple[rdflib.Graph, list[str]]:
     """SHACL validation and OWL consistency; returns the inferred triples and warnings."""
-    from graph import reasoning, validation
+    from uikg.graph import reasoning, validation
 
     progress("reading the ontology and the shapes")
     tbox = to_rdflib(_triples_of(sources, "ontology"))

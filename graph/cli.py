@@ -25,11 +25,11 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from graph import __version__
-from graph.cli_validate import validate
-from graph.errors import UIKGError
-from graph.settings import Settings
-from graph.store.base import Store
+from uikg.graph import __version__
+from uikg.graph.cli_validate import validate
+from uikg.graph.errors import UIKGError
+from uikg.graph.settings import Settings
+from uikg.graph.store.base import Store
 
 app = typer.Typer(
     help="Urban Integration Knowledge Graph: build, query and serve the graph.",
@@ -46,7 +46,7 @@ DataDir = Annotated[
 ]
 
 
-def _settings(data_dir: Path | None, **overrides: Any) -> Settings:
+def settings_from(data_dir: Path | None, **overrides: Any) -> Settings:
     values = {key: value for key, value in overrides.items() if value is not None}
     if data_dir is not None:
         values["data_dir"] = data_dir
@@ -54,12 +54,12 @@ def _settings(data_dir: Path | None, **overrides: Any) -> Settings:
 
 
 def _open(settings: Settings) -> Store:
-    from graph.sparql.service import open_store
+    from uikg.graph.sparql.service import open_store
 
     return open_store(settings)
 
 
-def _fail(error: UIKGError) -> None:
+def fail(error: UIKGError) -> None:
     err.print(f"[bold red]error:[/] {error.detail}", highlight=False)
     raise typer.Exit(error.exit_code)
 
@@ -90,10 +90,10 @@ def build(
     ] = None,
 ) -> None:
     """Load the ontology, shapes and curated records into the store, after checking them."""
-    from graph.build import build as run_build
-    from graph.paths import DataPaths
+    from uikg.graph.build import build as run_build
+    from uikg.graph.paths import DataPaths
 
-    settings = _settings(data_dir, base_iri=base_iri)
+    settings = settings_from(data_dir, base_iri=base_iri)
     paths = DataPaths.locate(source.resolve()) if source else None
     try:
         with _open(settings) as store, _progress() as progress:
@@ -106,7 +106,7 @@ def build(
                 progress=lambda message: progress.update(task, description=message),
             )
     except UIKGError as error:
-        _fail(error)
+        fail(error)
     for warning in report.warnings[:20]:
         err.print(f"[yellow]{warning}[/]", highlight=False)
     if len(report.warnings) > 20:
@@ -115,31 +115,6 @@ def build(
         f"built {report.graphs} graphs from {report.files} files: {report.triples} triples "
         f"({report.inferred} inferred), {len(report.warnings)} warnings, "
         f"{len(report.dropped)} stale graphs dropped"
-    )
-
-
-@app.command()
-def serve(
-    data_dir: DataDir = None,
-    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
-) -> None:
-    """Serve the SPARQL endpoint, the API and the Linked-Data pages."""
-    import uvicorn
-
-    from api.app import create_app
-
-    settings = _settings(data_dir, host=host, port=port)
-    try:
-        application = create_app(settings)
-    except UIKGError as error:
-        _fail(error)
-    uvicorn.run(
-        application,
-        host=settings.host,
-        port=settings.port,
-        log_level="info",
-        access_log=settings.access_log,
     )
 
 
@@ -164,10 +139,10 @@ def query(
         raise typer.Exit(2)
     sparql = text if text is not None else file.read_text(encoding="utf-8")  # type: ignore[union-attr]
     try:
-        with _open(_settings(data_dir)) as store:
+        with _open(settings_from(data_dir)) as store:
             _print_result(store.query(sparql), format)
     except UIKGError as error:
-        _fail(error)
+        fail(error)
 
 
 def _plain(term: Any) -> str:
@@ -243,14 +218,14 @@ def dump(
     """Write the whole dataset (every graph) as N-Quads or TriG."""
     rdf_format = _dataset_format(output, format)
     try:
-        with _open(_settings(data_dir)) as store:
+        with _open(settings_from(data_dir)) as store:
             if output is None:
                 serialize(store.quads(), sys.stdout.buffer, rdf_format)
             else:
                 with output.open("wb") as handle:
                     serialize(store.quads(), handle, rdf_format)
     except UIKGError as error:
-        _fail(error)
+        fail(error)
 
 
 @app.command()
@@ -262,7 +237,7 @@ def load(
 ) -> None:
     """Add the quads of dataset files to the store."""
     try:
-        with _open(_settings(data_dir)) as store, _progress() as progress:
+        with _open(settings_from(data_dir)) as store, _progress() as progress:
             for path in files:
                 task = progress.add_task(f"loading {path}", total=None)
                 with path.open("rb") as handle:
@@ -270,7 +245,7 @@ def load(
                 progress.update(task, description=f"loaded {path}")
                 out.print(f"{path}: {count} quads")
     except UIKGError as error:
-        _fail(error)
+        fail(error)
     except FileNotFoundError as error:
         err.print(f"error: {error}")
         raise typer.Exit(2) from None
@@ -280,7 +255,7 @@ def load(
 def stats(data_dir: DataDir = None) -> None:
     """Counts: quads, graphs, and things per class."""
     try:
-        with _open(_settings(data_dir)) as store:
+        with _open(settings_from(data_dir)) as store:
             graphs = store.named_graphs()
             out.print(f"{store.count()} quads in {len(graphs)} named graphs")
             table = Table("class", "instances")
@@ -292,7 +267,7 @@ def stats(data_dir: DataDir = None) -> None:
                 table.add_row(row["class"].value, row["n"].value)
             out.print(table)
     except UIKGError as error:
-        _fail(error)
+        fail(error)
 
 
 @app.command("backup")
@@ -301,12 +276,12 @@ def backup_command(
     data_dir: DataDir = None,
 ) -> None:
     """Copy the store and the contribution queue into TARGET (online: a server may be running)."""
-    from graph.backup import backup
+    from uikg.graph.backup import backup
 
     try:
-        report = backup(_settings(data_dir), target)
+        report = backup(settings_from(data_dir), target)
     except UIKGError as error:
-        _fail(error)
+        fail(error)
     counts = ", ".join(f"{part}: {n} quads" for part, n in report.quads.items())
     out.print(f"backed up to {report.path} ({counts})", highlight=False)
 
@@ -317,13 +292,13 @@ def restore_command(
     data_dir: DataDir = None,
 ) -> None:
     """Restore a backup into an empty data dir (then uikg serve on it)."""
-    from graph.backup import restore
+    from uikg.graph.backup import restore
 
-    settings = _settings(data_dir)
+    settings = settings_from(data_dir)
     try:
         report = restore(source, settings)
     except UIKGError as error:
-        _fail(error)
+        fail(error)
     counts = ", ".join(f"{part}: {n} quads" for part, n in report.quads.items())
     out.print(
         f"restored the backup of {report.created} into {settings.data_dir} ({counts})",

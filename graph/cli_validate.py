@@ -19,24 +19,24 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from graph.errors import UIKGError
-from graph.settings import Settings
-from graph.store.base import Store
+from uikg.graph.errors import UIKGError
+from uikg.graph.settings import Settings
+from uikg.graph.store.base import Store
 
 _FORMATS = ("text", "json", "turtle")
 err = Console(stderr=True, soft_wrap=True)
 
 
 def _store(settings: Settings) -> tuple[Store, str | None]:
-    from graph.settings import Backend
-    from graph.sparql.service import open_store
-    from graph.store.embedded import EmbeddedStore
+    from uikg.graph.settings import Backend
+    from uikg.graph.sparql.service import open_store
+    from uikg.graph.store.embedded import EmbeddedStore
 
     if settings.backend is Backend.remote:
         return open_store(settings), None
     if settings.store_path.exists():
         return EmbeddedStore(settings.store_path, read_only=True), None
-    from graph.build import build
+    from uikg.graph.build import build
 
     store = EmbeddedStore(None)
     build(store, settings, checks=False)
@@ -56,7 +56,7 @@ def validate(
     ] = None,
 ) -> None:
     """Validate records against the shapes and the published graph (0 conforms, 1 not, 2 error)."""
-    from graph.contributions import Rules, check_record, format_for_path, read_record
+    from uikg.graph.contributions import Rules, check_record, format_for_path, read_record
 
     if format not in _FORMATS:
         err.print(f"unknown format {format!r}; use one of {', '.join(_FORMATS)}")

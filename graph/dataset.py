@@ -16,8 +16,8 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
-from graph import __version__
-from graph.store.base import Store
+from uikg.graph import __version__
+from uikg.graph.store.base import Store
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 
-from graph.sparql.guard import check_iri
-from graph.store.base import Store
+from uikg.graph.sparql.guard import check_iri
+from uikg.graph.store.base import Store
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

@@ -17,7 +17,7 @@ from typing import Any
 import rdflib
 from rdflib import RDF, SH, Namespace, URIRef
 
-from graph.store.base import Store
+from uikg.graph.store.base import Store
 
 UIKG = Namespace("https://w3id.org/uikg/ontology#")
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")

@@ -1,7 +1,7 @@
 """Where the data folders are, in a checkout and in an installed wheel.
 
-The wheel carries ``ontology/``, ``shapes/``, ``queries/`` and ``graph/data/`` under
-``graph/resources/``; a checkout (or editable install) has them at the top of the repository.
+The wheel carries ``ontology/``, ``shapes/``, ``queries/`` and ``graph/data/`` as
+``uikg/resources/``; a checkout (or editable install) has them at the top of the repository.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class DataPaths:
             return cls(
                 root / "ontology", root / "shapes", root / "queries", root / "graph" / "data"
             )
-        installed = _PACKAGE / "resources"
+        installed = _PACKAGE.parent / "resources"
         if (installed / "ontology").is_dir():
             return cls(
                 installed / "ontology",

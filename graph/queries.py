@@ -20,7 +20,7 @@ from typing import Any
 import pyoxigraph
 import yaml
 
-from graph.errors import BadRequest
+from uikg.graph.errors import BadRequest
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _TYPES = {"iri", "string", "integer", "date", "gYear"}

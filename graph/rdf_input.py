@@ -6,8 +6,8 @@ import re
 
 from pyoxigraph import RdfFormat, Triple, parse
 
-from graph.errors import BadRequest, RDFSyntaxError, UnsupportedMediaType
-from graph.sparql import formats
+from uikg.graph.errors import BadRequest, RDFSyntaxError, UnsupportedMediaType
+from uikg.graph.sparql import formats
 
 # pyoxigraph says "line 3 column 7", "line 3 between columns 7 and 9", or "3:7".
 _POSITION = re.compile(r"line (\d+)(?: between columns| column|, column)? (\d+)|(\d+):(\d+)")

@@ -18,7 +18,7 @@ from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from graph.errors import OntologyInconsistent
+from uikg.graph.errors import OntologyInconsistent
 
 _UNSUPPORTED = ("#gYear", "#gYearMonth", "#date")
 _BUILTIN = (str(OWL), str(RDF), str(RDFS), "http://www.w3.org/2001/XMLSchema#")

@@ -17,9 +17,9 @@ from string import Template
 import rdflib
 from pyoxigraph import Literal, NamedNode
 
-from graph.errors import BadRequest
-from graph.queries import QueryParam, _convert
-from graph.store.base import Store
+from uikg.graph.errors import BadRequest
+from uikg.graph.queries import QueryParam, _convert
+from uikg.graph.store.base import Store
 
 UIKG = "https://w3id.org/uikg/ontology#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"

@@ -6,8 +6,8 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 
-from graph.describe import LABEL_PROPERTIES
-from graph.store.base import Store
+from uikg.graph.describe import LABEL_PROPERTIES
+from uikg.graph.store.base import Store
 
 # Letters that Unicode does not decompose into a base letter plus an accent.
 _FOLD = str.maketrans(

@@ -10,11 +10,6 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from graph.build import build
-from graph.settings import Settings
-from graph.store.embedded import EmbeddedStore
-from graph.store.remote import RemoteStore
 from tests.support.servers import (
     VIRTUOSO_HIDDEN_GRAPHS,
     Server,
@@ -23,6 +18,11 @@ from tests.support.servers import (
     start_virtuoso,
     virtuoso_binary,
 )
+from uikg.api.app import create_app
+from uikg.graph.build import build
+from uikg.graph.settings import Settings
+from uikg.graph.store.embedded import EmbeddedStore
+from uikg.graph.store.remote import RemoteStore
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -29,9 +29,26 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_carries_the_data_folders(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     for folder in ("ontology", "shapes", "queries", "data"):
-        assert any(n.startswith(f"graph/resources/{folder}/") for n in names), folder
-    assert "graph/resources/ontology/uikg.ttl" in names
-    assert not any(n.startswith("tests/") or n.startswith("bench/") for n in names)
+        assert any(n.startswith(f"uikg/resources/{folder}/") for n in names), folder
+    assert "uikg/resources/ontology/uikg.ttl" in names
+    assert "uikg/api/templates/base.html" in names
+
+
+def test_wheel_has_one_top_level_package(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    tops = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
+    assert tops == {"uikg"}
+    assert not any("/curation/" in n for n in names)
+
+
+def test_every_package_folder_is_in_the_wheel(wheel: Path) -> None:
+    """The package list in pyproject.toml is explicit: a new subpackage must be added there."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for init in [*REPO.glob("graph/**/__init__.py"), *REPO.glob("api/**/__init__.py")]:
+        relative = init.relative_to(REPO)
+        if "curation" in relative.parts:
+            continue
+        assert f"uikg/{relative.as_posix()}" in names, relative
 
 
 def test_installed_command_builds_from_packaged_data(wheel: Path, tmp_path: Path) -> None:
@@ -56,7 +73,7 @@ def test_installed_command_builds_from_packaged_data(wheel: Path, tmp_path: Path
         [
             sys.executable,
             "-c",
-            "from graph.paths import DataPaths; print(DataPaths.locate().ontology)",
+            "from uikg.graph.paths import DataPaths; print(DataPaths.locate().ontology)",
         ],
         capture_output=True,
         text=True,
@@ -69,7 +86,7 @@ def test_installed_command_builds_from_packaged_data(wheel: Path, tmp_path: Path
         [
             sys.executable,
             "-m",
-            "graph",
+            "uikg.api",
             "build",
             "--skip-checks",
             "--data-dir",
@@ -83,3 +100,9 @@ def test_installed_command_builds_from_packaged_data(wheel: Path, tmp_path: Path
     )
     assert built.returncode == 0, built.stderr
     assert "built" in built.stdout
+    # The old top-level names are not installed: a user's own `graph` or `api` cannot collide.
+    for name in ("graph", "api"):
+        found = subprocess.run(
+            [sys.executable, "-c", f"import {name}"], env=env, cwd=tmp_path, capture_output=True
+        )
+        assert found.returncode != 0, name

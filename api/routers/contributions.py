@@ -14,12 +14,12 @@ from pydantic import BaseModel, Field
 from pyoxigraph import serialize
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import ContributionsDep, Curator, CurrentUser, ServiceDep, SettingsDep
-from api.negotiation import choose
-from graph.contributions import Status, format_for_media_type, history_of
-from graph.contributions.check import Checked
-from graph.sparql import formats
-from graph.validation import ValidationReport
+from uikg.api.deps import ContributionsDep, Curator, CurrentUser, ServiceDep, SettingsDep
+from uikg.api.negotiation import choose
+from uikg.graph.contributions import Status, format_for_media_type, history_of
+from uikg.graph.contributions.check import Checked
+from uikg.graph.sparql import formats
+from uikg.graph.validation import ValidationReport
 
 router = APIRouter(tags=["Contributions"])
 

@@ -6,13 +6,13 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
 from pyoxigraph import serialize
 
-from api.deps import ServiceDep, SettingsDep
-from api.negotiation import choose
-from api.pages import Links, templates
-from graph import dataset
-from graph.errors import NotFound
-from graph.sparql import formats
-from graph.vocabulary import ontology_doc, shapes_doc
+from uikg.api.deps import ServiceDep, SettingsDep
+from uikg.api.negotiation import choose
+from uikg.api.pages import Links, templates
+from uikg.graph import dataset
+from uikg.graph.errors import NotFound
+from uikg.graph.sparql import formats
+from uikg.graph.vocabulary import ontology_doc, shapes_doc
 
 router = APIRouter(tags=["Dataset"])
 HTML = "text/html"

@@ -13,13 +13,13 @@ from fastapi import APIRouter, Request, Response
 from pyoxigraph import Triple, serialize
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import ServiceDep, Writer
-from api.negotiation import choose
-from graph.errors import BadRequest, NotFound
-from graph.rdf_input import parse_triples, rdf_format
-from graph.sparql import formats
-from graph.sparql.guard import check_iri
-from graph.sparql.service import SparqlService
+from uikg.api.deps import ServiceDep, Writer
+from uikg.api.negotiation import choose
+from uikg.graph.errors import BadRequest, NotFound
+from uikg.graph.rdf_input import parse_triples, rdf_format
+from uikg.graph.sparql import formats
+from uikg.graph.sparql.guard import check_iri
+from uikg.graph.sparql.service import SparqlService
 
 router = APIRouter(tags=["Graph Store"])
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import ServiceDep
-from graph import __version__
+from uikg.api.deps import ServiceDep
+from uikg.graph import __version__
 
 router = APIRouter(tags=["Health"])
 

@@ -15,14 +15,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pyoxigraph import NamedNode, RdfFormat, serialize
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import ServiceDep, SettingsDep
-from api.negotiation import choose
-from api.pages import Links, resource_context, templates
-from graph.describe import describe, to_quads, to_triples
-from graph.errors import NotFound
-from graph.namespaces import PREFIXES
-from graph.sparql import formats
-from graph.sparql.guard import check_iri
+from uikg.api.deps import ServiceDep, SettingsDep
+from uikg.api.negotiation import choose
+from uikg.api.pages import Links, resource_context, templates
+from uikg.graph.describe import describe, to_quads, to_triples
+from uikg.graph.errors import NotFound
+from uikg.graph.namespaces import PREFIXES
+from uikg.graph.sparql import formats
+from uikg.graph.sparql.guard import check_iri
 
 router = APIRouter(tags=["Linked Data"])
 HTML = "text/html"

@@ -19,13 +19,13 @@ import rdflib
 from fastapi import APIRouter, Query, Request, Response
 from pyoxigraph import Literal, NamedNode, serialize
 
-from api.negotiation import choose
-from api.params import with_params
-from graph import rest
-from graph.errors import NotFound
-from graph.queries import NamedQuery
-from graph.sparql import formats
-from graph.sparql.service import SparqlService
+from uikg.api.negotiation import choose
+from uikg.api.params import with_params
+from uikg.graph import rest
+from uikg.graph.errors import NotFound
+from uikg.graph.queries import NamedQuery
+from uikg.graph.sparql import formats
+from uikg.graph.sparql.service import SparqlService
 
 JSONLD = formats.JSON_LD
 JSON = "application/json"

@@ -12,14 +12,14 @@ from pyoxigraph import serialize
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api import errors
-from api.deps import ServiceDep, Writer
-from api.negotiation import choose
-from api.routers import web
-from graph.errors import BadRequest, NotAcceptable, UIKGError, UnsupportedMediaType
-from graph.sparql import formats
-from graph.sparql.description import describe
-from graph.sparql.service import SparqlService, Stream
+from uikg.api import errors
+from uikg.api.deps import ServiceDep, Writer
+from uikg.api.negotiation import choose
+from uikg.api.routers import web
+from uikg.graph.errors import BadRequest, NotAcceptable, UIKGError, UnsupportedMediaType
+from uikg.graph.sparql import formats
+from uikg.graph.sparql.description import describe
+from uikg.graph.sparql.service import SparqlService, Stream
 
 router = APIRouter(tags=["SPARQL"])
 

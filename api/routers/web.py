@@ -17,14 +17,14 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import ServiceDep, SettingsDep
-from api.pages import templates
-from graph import __version__
-from graph.errors import NotFound
-from graph.forms import KINDS, form_for, load_shapes
-from graph.namespaces import PREFIXES
-from graph.paths import DataPaths
-from graph.settings import Settings
+from uikg.api.deps import ServiceDep, SettingsDep
+from uikg.api.pages import templates
+from uikg.graph import __version__
+from uikg.graph.errors import NotFound
+from uikg.graph.forms import KINDS, form_for, load_shapes
+from uikg.graph.namespaces import PREFIXES
+from uikg.graph.paths import DataPaths
+from uikg.graph.settings import Settings
 
 router = APIRouter(tags=["Web"], include_in_schema=False)
 SOURCE_MODULES = Path(__file__).resolve().parents[2] / "web" / "node_modules"

@@ -4,14 +4,14 @@
 closure of referenced published things, ``workflow`` keeps the queue and publishes atomically.
 """
 
-from graph.contributions.check import Checked, Rules, check_record
-from graph.contributions.record import (
+from uikg.graph.contributions.check import Checked, Rules, check_record
+from uikg.graph.contributions.record import (
     Record,
     format_for_media_type,
     format_for_path,
     read_record,
 )
-from graph.contributions.workflow import (
+from uikg.graph.contributions.workflow import (
     Contribution,
     Contributions,
     Status,

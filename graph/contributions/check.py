@@ -26,11 +26,11 @@ import rdflib.collection
 from pyoxigraph import Literal, NamedNode, Triple
 from rdflib import OWL, RDF, RDFS, URIRef
 
-from graph.build import from_rdflib, to_rdflib
-from graph.contributions.record import Record
-from graph.paths import DataPaths
-from graph.store.base import Store
-from graph.validation import SH, ValidationReport, ValidationResult, load_shapes, validate
+from uikg.graph.build import from_rdflib, to_rdflib
+from uikg.graph.contributions.record import Record
+from uikg.graph.paths import DataPaths
+from uikg.graph.store.base import Store
+from uikg.graph.validation import SH, ValidationReport, ValidationResult, load_shapes, validate
 
 PROV = "http://www.w3.org/ns/prov#"
 DCT = "http://purl.org/dc/terms/"
@@ -388,7 +388,7 @@ def diff(record: Record, published: list[Triple], rules: Rules) -> Diff:
 
 def inferences(record: Record, published: list[Triple], rules: Rules) -> list[Triple]:
     """The new entailments queries rely on, for the record in the context of what it touches."""
-    from graph.reasoning import materialise
+    from uikg.graph.reasoning import materialise
 
     abox = to_rdflib(record.triples)
     to_rdflib(published, into=abox)

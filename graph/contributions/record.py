@@ -28,8 +28,8 @@ from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
-from graph.errors import BadRequest, PayloadTooLarge, RDFSyntaxError, UnsupportedMediaType
-from graph.rdf_input import rdf_syntax_error
+from uikg.graph.errors import BadRequest, PayloadTooLarge, RDFSyntaxError, UnsupportedMediaType
+from uikg.graph.rdf_input import rdf_syntax_error
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

@@ -37,8 +37,8 @@ from typing import Any, Protocol, cast
 from pyoxigraph import Literal, NamedNode, QuerySolutions, RdfFormat, Triple
 from pyoxigraph import Store as OxStore
 
-from graph.auth import Principal, Role
-from graph.contributions.check import (
+from uikg.graph.auth import Principal, Role
+from uikg.graph.contributions.check import (
     Checked,
     Diff,
     Rules,
@@ -48,10 +48,10 @@ from graph.contributions.check import (
     inferences,
     sources_of,
 )
-from graph.contributions.record import Record, read_record
-from graph.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
-from graph.settings import Settings
-from graph.store.base import Store
+from uikg.graph.contributions.record import Record, read_record
+from uikg.graph.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
+from uikg.graph.settings import Settings
+from uikg.graph.store.base import Store
 
 PROV = "http://www.w3.org/ns/prov#"
 DCT = "http://purl.org/dc/terms/"
@@ -543,7 +543,7 @@ class Contributions:
 
 def history_of(store: Store, base_iri: str, resource: str) -> list[dict[str, str]]:
     """The accepted contributions whose published graph says something about ``resource``."""
-    from graph.sparql.guard import check_iri
+    from uikg.graph.sparql.guard import check_iri
 
     check_iri(resource, "resource")
     meta = f"{base_iri}graph/contributions"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from pyoxigraph import BlankNode, NamedNode, Triple
 
-from graph.sparql import formats
+from uikg.graph.sparql import formats
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

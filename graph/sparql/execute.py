@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from pyoxigraph import RdfFormat, Variable, parse
 
-from graph.errors import NotAcceptable
-from graph.sparql import formats, guard
-from graph.sparql.results import Outcome, write_result
-from graph.store.base import Store
+from uikg.graph.errors import NotAcceptable
+from uikg.graph.sparql import formats, guard
+from uikg.graph.sparql.results import Outcome, write_result
+from uikg.graph.store.base import Store
 
 CHUNK_BYTES = 65_536
 

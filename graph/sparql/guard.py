@@ -13,8 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from graph.errors import BadRequest, QueryRejected, QuerySyntaxError
-from graph.sparql.lexer import (
+from uikg.graph.errors import BadRequest, QueryRejected, QuerySyntaxError
+from uikg.graph.sparql.lexer import (
     COMMENT,
     IRI,
     STRING,

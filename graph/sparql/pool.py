@@ -34,9 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.errors import EngineCrashed, Overloaded, QueryTimeout, UIKGError
-from graph.sparql import wire
-from graph.sparql.execute import ChunkStream, QueryJob
+from uikg.graph.errors import EngineCrashed, Overloaded, QueryTimeout, UIKGError
+from uikg.graph.sparql import wire
+from uikg.graph.sparql.execute import ChunkStream, QueryJob
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ class _Zygote:
     @classmethod
     async def start(cls, generation: int, path: Path, memory_bytes: int) -> _Zygote:
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        process = _python("graph.sparql.zygote", child, str(path), str(memory_bytes))
+        process = _python("uikg.graph.sparql.zygote", child, str(path), str(memory_bytes))
         zygote = cls(generation, process, parent)
         try:
             reply = await asyncio.to_thread(zygote._receive)
@@ -288,7 +288,7 @@ class WorkerPool:
             self.stats.forked += 1
         else:
             parent, child = socket.socketpair()
-            process = _python("graph.sparql.worker", child, str(self._memory_bytes))
+            process = _python("uikg.graph.sparql.worker", child, str(self._memory_bytes))
             self.stats.started += 1
         reader, writer = await asyncio.open_connection(sock=parent, limit=2**20)
         return _Worker(process, reader, writer, zygote)

@@ -25,7 +25,7 @@ from pyoxigraph import (
     serialize,
 )
 
-from graph.sparql import formats
+from uikg.graph.sparql import formats
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"

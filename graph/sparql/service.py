@@ -13,15 +13,15 @@ from typing import Protocol
 
 from pyoxigraph import Triple
 
-from graph.errors import QueryTimeout, UIKGError
-from graph.settings import Backend, Settings
-from graph.sparql import guard
-from graph.sparql.cache import CachedResult, CachedStream, ResultCache
-from graph.sparql.execute import ChunkStream, QueryJob, run_job
-from graph.sparql.pool import Snapshots, WorkerPool
-from graph.store.base import Store
-from graph.store.embedded import EmbeddedStore
-from graph.store.remote import RemoteStore
+from uikg.graph.errors import QueryTimeout, UIKGError
+from uikg.graph.settings import Backend, Settings
+from uikg.graph.sparql import guard
+from uikg.graph.sparql.cache import CachedResult, CachedStream, ResultCache
+from uikg.graph.sparql.execute import ChunkStream, QueryJob, run_job
+from uikg.graph.sparql.pool import Snapshots, WorkerPool
+from uikg.graph.store.base import Store
+from uikg.graph.store.embedded import EmbeddedStore
+from uikg.graph.store.remote import RemoteStore
 
 
 class Stream(Protocol):

@@ -1,4 +1,4 @@
-"""A query worker process: ``python -m graph.sparql.worker FD MEMORY_BYTES``.
+"""A query worker process: ``python -m uikg.graph.sparql.worker FD MEMORY_BYTES``.
 
 Started by ``graph.sparql.pool.WorkerPool`` over the on-disk snapshots, or forked by a
 ``graph.sparql.zygote`` over its in-memory copy; either way it talks to the pool over the socket
@@ -14,11 +14,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from graph.errors import StoreError, UIKGError
-from graph.sparql import wire
-from graph.sparql.execute import run_job
-from graph.store.base import Store
-from graph.store.embedded import EmbeddedStore
+from uikg.graph.errors import StoreError, UIKGError
+from uikg.graph.sparql import wire
+from uikg.graph.sparql.execute import run_job
+from uikg.graph.store.base import Store
+from uikg.graph.store.embedded import EmbeddedStore
 
 OpenStore = Callable[[int, str], Store]
 

@@ -1,6 +1,6 @@
 """A fork server holding one generation of the store in memory.
 
-``python -m graph.sparql.zygote FD SNAPSHOT MEMORY_BYTES``, started by
+``python -m uikg.graph.sparql.zygote FD SNAPSHOT MEMORY_BYTES``, started by
 ``graph.sparql.pool.WorkerPool``. pyoxigraph's in-memory store answers joins and aggregates
 several times faster than its on-disk store (bench/README.md), but a copy per worker would cost
 its load time and memory each time. So this process loads the snapshot once and forks the
@@ -23,8 +23,8 @@ import sys
 from pyoxigraph import RdfFormat
 from pyoxigraph import Store as OxStore
 
-from graph.sparql.worker import serve
-from graph.store.embedded import EmbeddedStore
+from uikg.graph.sparql.worker import serve
+from uikg.graph.store.embedded import EmbeddedStore
 
 PACKET = 65_536
 

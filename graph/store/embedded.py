@@ -10,8 +10,8 @@ from typing import IO
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple
 from pyoxigraph import Store as OxStore
 
-from graph.errors import QuerySyntaxError, StoreError, StoreLocked
-from graph.store.base import QueryResult, Store, Substitutions, data_block, graph_ref
+from uikg.graph.errors import QuerySyntaxError, StoreError, StoreLocked
+from uikg.graph.store.base import QueryResult, Store, Substitutions, data_block, graph_ref
 
 
 def _graph_term(graph: str | None) -> NamedNode | DefaultGraph:

@@ -41,11 +41,11 @@ from pyoxigraph import (
     serialize,
 )
 
-from graph.errors import QuerySyntaxError, StoreError
-from graph.sparql import formats
-from graph.sparql.guard import query_form
-from graph.sparql.results import json_term
-from graph.store.base import QueryResult, Store, Substitutions
+from uikg.graph.errors import QuerySyntaxError, StoreError
+from uikg.graph.sparql import formats
+from uikg.graph.sparql.guard import query_form
+from uikg.graph.sparql.results import json_term
+from uikg.graph.store.base import QueryResult, Store, Substitutions
 
 _ASK_COLUMN = "__ASK_RETVAL"
 

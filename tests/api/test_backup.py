@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 
 def uikg(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "graph", *map(str, args)],
+        [sys.executable, "-m", "uikg.api", *map(str, args)],
         capture_output=True,
         text=True,
         timeout=300,

@@ -22,7 +22,7 @@ def test_own_base_iri_is_minted_and_dereferenced(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "graph",
+            "uikg.api",
             "build",
             "--data-dir",
             str(tmp_path / "var"),

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from tests.conftest import REPO, copy_data_dir, make_settings
+from uikg.api.app import create_app
 
 RECORD = (REPO / "tests/data/new-strategy.ttl").read_bytes()
 DOCUMENT = "https://w3id.org/uikg/id/document/lublin-integration-strategy-2024"

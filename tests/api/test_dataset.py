@@ -10,8 +10,8 @@ import pytest
 import rdflib
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, RdfFormat, parse
 
-from graph.store.embedded import EmbeddedStore
 from tests.support.servers import Server
+from uikg.graph.store.embedded import EmbeddedStore
 
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")

@@ -69,8 +69,8 @@ def _openapi() -> dict[str, object]:
     """The OpenAPI document, without a server: ``create_app`` opens nothing before lifespan."""
     import tempfile
 
-    from api.app import create_app
-    from graph.settings import Settings
+    from uikg.api.app import create_app
+    from uikg.graph.settings import Settings
 
     with tempfile.TemporaryDirectory() as folder:
         return create_app(Settings(data_dir=Path(folder), tokens=TOKENS)).openapi()

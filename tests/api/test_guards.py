@@ -238,8 +238,8 @@ def test_reads_stay_public(server: Server) -> None:
 def test_writes_are_off_without_a_configured_token(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
-    from api.app import create_app
-    from graph.settings import Settings
+    from uikg.api.app import create_app
+    from uikg.graph.settings import Settings
 
     with TestClient(create_app(Settings(data_dir=tmp_path))) as client:
         response = client.post("/sparql/update", data={"update": "DROP ALL"}, headers=AUTH)

@@ -22,13 +22,13 @@ from typing import Any
 import httpx
 import pytest
 
-from graph import rest as rest_domain
-from graph.paths import DataPaths
-from graph.queries import load_catalogue
 from tests.conftest import ADMIN_TOKEN, serve_built
 from tests.support import records
 from tests.support.records import Listener
 from tests.support.servers import Server
+from uikg.graph import rest as rest_domain
+from uikg.graph.paths import DataPaths
+from uikg.graph.queries import load_catalogue
 
 ALICE = "alice-token-hostile-0123456789"
 BOB = "bob-token-hostile-0123456789ab"
@@ -928,8 +928,8 @@ def test_hostile(world: World, baseline: tuple[str, str, str], case: Case) -> No
 def test_describe_refuses_a_path_that_would_rewrite_the_query(built_store: Any) -> None:
     """Regression: ``/doc/…`` pasted the path into query text, so ``>`` injected SPARQL that
     ran in the request thread with no time limit (a cartesian product hung the thread)."""
-    from graph.describe import describe
-    from graph.errors import BadRequest
+    from uikg.graph.describe import describe
+    from uikg.graph.errors import BadRequest
 
     with pytest.raises(BadRequest, match="not a valid absolute IRI"):
         describe(built_store, f"{BASE}id/city/gdansk> ?p ?o . ?a ?b ?c }} }} #")

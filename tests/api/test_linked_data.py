@@ -10,8 +10,8 @@ import pytest
 import rdflib
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, Quad, RdfFormat, parse
 
-from graph.store.embedded import EmbeddedStore
 from tests.support.servers import Server
+from uikg.graph.store.embedded import EmbeddedStore
 
 ID = "https://w3id.org/uikg/id/"
 GDANSK = ID + "city/gdansk"

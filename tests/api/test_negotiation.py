@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from api.negotiation import choose
-from graph.errors import NotAcceptable
-from graph.sparql import formats
+from uikg.api.negotiation import choose
+from uikg.graph.errors import NotAcceptable
+from uikg.graph.sparql import formats
 
 RDF = list(formats.GRAPH)  # turtle, n-triples, ld+json, rdf+xml: the server's order
 RESULTS = list(formats.SOLUTIONS)  # sparql-results json, xml, csv, tsv

@@ -12,10 +12,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from graph.paths import DataPaths
-from graph.queries import load_catalogue
 from tests.conftest import ADMIN_TOKEN, REPO
 from tests.support.servers import VIRTUOSO_HIDDEN_GRAPHS, Server, start_uikg
+from uikg.graph.paths import DataPaths
+from uikg.graph.queries import load_catalogue
 
 pytestmark = pytest.mark.slow
 CATALOGUE = load_catalogue(DataPaths.locate().queries)
@@ -50,7 +50,7 @@ def remote_service(
     folder = tmp_path_factory.mktemp(f"remote-{engine}")
     dump = folder / "dump.nq"
     subprocess.run(
-        [sys.executable, "-m", "graph", "dump", str(dump), "--data-dir", str(built_dir)],
+        [sys.executable, "-m", "uikg.api", "dump", str(dump), "--data-dir", str(built_dir)],
         check=True,
         timeout=300,
     )
@@ -59,7 +59,7 @@ def remote_service(
     )
     assert drop.status_code < 400
     loaded = subprocess.run(
-        [sys.executable, "-m", "graph", "load", str(dump)],
+        [sys.executable, "-m", "uikg.api", "load", str(dump)],
         capture_output=True,
         text=True,
         timeout=600,

@@ -11,11 +11,11 @@ import pytest
 import rdflib
 import rdflib.compare
 
-from graph.paths import DataPaths
-from graph.queries import load_catalogue
-from graph.rest import COLLECTIONS
-from graph.store.embedded import EmbeddedStore
 from tests.support.servers import Server
+from uikg.graph.paths import DataPaths
+from uikg.graph.queries import load_catalogue
+from uikg.graph.rest import COLLECTIONS
+from uikg.graph.store.embedded import EmbeddedStore
 
 ID = "https://w3id.org/uikg/id/"
 INJECTION = '"} ; DROP ALL ; #'

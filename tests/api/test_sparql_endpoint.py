@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from tests.conftest import make_settings
+from uikg.api.app import create_app
 
 JSON = {"Accept": "application/sparql-results+json"}
 

@@ -15,7 +15,6 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 
-from graph.sparql import formats
 from tests.conftest import ADMIN_TOKEN, SHARED
 from tests.support.servers import Server
 from tests.support.w3c import (
@@ -28,6 +27,7 @@ from tests.support.w3c import (
     read_manifest,
     send,
 )
+from uikg.graph.sparql import formats
 
 MANIFEST = SHARED / "conformance" / "w3c-sparql11" / "protocol" / "manifest.ttl"
 TESTS = read_manifest(MANIFEST) if MANIFEST.is_file() else []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.store.embedded import EmbeddedStore
+from uikg.graph.store.embedded import EmbeddedStore
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.auth import AuthConfigError, Role, TokenRegistry, hash_token, parse_tokens
-from graph.settings import Settings
+from uikg.graph.auth import AuthConfigError, Role, TokenRegistry, hash_token, parse_tokens
+from uikg.graph.settings import Settings
 
 STRONG = "s" * 30
 
@@ -85,7 +85,7 @@ def test_duplicate_tokens_are_refused(tmp_path: Path) -> None:
 
 def test_every_entry_is_compared(monkeypatch: pytest.MonkeyPatch) -> None:
     """Constant time: the comparison runs against every entry, wherever the match is."""
-    import graph.auth as auth
+    import uikg.graph.auth as auth
 
     calls = []
     real = auth.hmac.compare_digest

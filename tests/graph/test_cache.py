@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from graph.settings import Settings
-from graph.sparql.cache import CachedResult, ResultCache
-from graph.sparql.service import SparqlService
 from tests.support import aio
+from uikg.graph.settings import Settings
+from uikg.graph.sparql.cache import CachedResult, ResultCache
+from uikg.graph.sparql.service import SparqlService
 
 
 def result(body: bytes) -> CachedResult:

@@ -34,7 +34,11 @@ CITY = """\
 
 def uikg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "graph", *args], capture_output=True, text=True, cwd=cwd, timeout=300
+        [sys.executable, "-m", "uikg.api", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
     )
 
 

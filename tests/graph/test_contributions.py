@@ -11,8 +11,10 @@ import pytest
 from pyoxigraph import RdfFormat
 from pyoxigraph import Store as OxStore
 
-from graph.auth import Principal, Role
-from graph.contributions import (
+from tests.conftest import copy_data_dir
+from tests.support import records
+from uikg.graph.auth import Principal, Role
+from uikg.graph.contributions import (
     Contributions,
     Rules,
     Status,
@@ -22,8 +24,8 @@ from graph.contributions import (
     history_of,
     read_record,
 )
-from graph.contributions.record import RecordRefused
-from graph.errors import (
+from uikg.graph.contributions.record import RecordRefused
+from uikg.graph.errors import (
     BadRequest,
     Conflict,
     Forbidden,
@@ -32,10 +34,8 @@ from graph.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
-from graph.settings import Settings
-from graph.store.embedded import EmbeddedStore
-from tests.conftest import copy_data_dir
-from tests.support import records
+from uikg.graph.settings import Settings
+from uikg.graph.store.embedded import EmbeddedStore
 
 BASE = "https://w3id.org/uikg/"
 ALICE = Principal("alice", Role.contributor)
@@ -346,7 +346,7 @@ def test_reconcile_after_a_crash_between_publish_and_queue(workflow: Contributio
 # -- the command line ------------------------------------------------------------------------
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "graph", "validate", *args],
+        [sys.executable, "-m", "uikg.api", "validate", *args],
         capture_output=True,
         text=True,
         timeout=120,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.curation.reference import iri_of
+from uikg.graph.curation.reference import iri_of
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 REF = SHARED / "reference"

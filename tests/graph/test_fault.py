@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import RdfFormat, serialize
 
-from graph.store.embedded import EmbeddedStore
+from uikg.graph.store.embedded import EmbeddedStore
 
 pytestmark = pytest.mark.slow
 SEED = int(os.environ.get("UIKG_FAULT_SEED", "7"))
@@ -24,7 +24,7 @@ SEED = int(os.environ.get("UIKG_FAULT_SEED", "7"))
 
 def uikg(*args: str | Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "graph", *map(str, args)],
+        [sys.executable, "-m", "uikg.api", *map(str, args)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

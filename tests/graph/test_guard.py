@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from graph.errors import BadRequest, QueryRejected, QuerySyntaxError
-from graph.sparql.guard import (
+from uikg.graph.errors import BadRequest, QueryRejected, QuerySyntaxError
+from uikg.graph.sparql.guard import (
     Limits,
     apply_protocol_dataset,
     check_iri,
     inspect_query,
     inspect_update,
 )
-from graph.sparql.lexer import tokenize
+from uikg.graph.sparql.lexer import tokenize
 
 LIMITS = Limits(max_bytes=10_000, max_nesting=16, max_operators=50)
 

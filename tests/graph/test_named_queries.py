@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import BadRequest
-from graph.queries import load_catalogue
+from uikg.graph.errors import BadRequest
+from uikg.graph.queries import load_catalogue
 
 QUERIES = Path(__file__).resolve().parents[2] / "queries"
 CATALOGUE = load_catalogue(QUERIES)

@@ -10,9 +10,9 @@ import asyncio
 import time
 from pathlib import Path
 
-from graph.sparql.service import SparqlService
 from tests.conftest import make_settings
 from tests.support import aio
+from uikg.graph.sparql.service import SparqlService
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 

@@ -26,13 +26,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.negotiation import choose
-from graph.errors import BadRequest, NotAcceptable, QuerySyntaxError, UIKGError
-from graph.paths import DataPaths
-from graph.queries import QueryParam, load_catalogue
-from graph.rdf_input import parse_triples
-from graph.sparql.guard import Limits, _inspect_tokens, _quick_info, inspect_query, inspect_update
 from tests.conftest import REPO
+from uikg.api.negotiation import choose
+from uikg.graph.errors import BadRequest, NotAcceptable, QuerySyntaxError, UIKGError
+from uikg.graph.paths import DataPaths
+from uikg.graph.queries import QueryParam, load_catalogue
+from uikg.graph.rdf_input import parse_triples
+from uikg.graph.sparql.guard import (
+    Limits,
+    _inspect_tokens,
+    _quick_info,
+    inspect_query,
+    inspect_update,
+)
 
 EXAMPLES = int(os.environ.get("UIKG_PROPERTY_EXAMPLES", "150"))
 SETTINGS = settings(

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, Dataset, Graph, Namespace
 
-from graph.errors import OntologyInconsistent
-from graph.reasoning import check_consistency, materialise
+from uikg.graph.errors import OntologyInconsistent
+from uikg.graph.reasoning import check_consistency, materialise
 
 ROOT = Path(__file__).resolve().parents[2]
 UIKG = Namespace("https://w3id.org/uikg/ontology#")

@@ -16,8 +16,8 @@ from pyoxigraph import (
     parse_query_results,
 )
 
-from graph.sparql import formats
-from graph.sparql.results import write_result
+from uikg.graph.sparql import formats
+from uikg.graph.sparql.results import write_result
 
 EX = "http://example.org/"
 

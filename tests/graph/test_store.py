@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, RdfFormat, Triple, Variable
 
-from graph.errors import QuerySyntaxError
-from graph.store.base import Store
-from graph.store.embedded import EmbeddedStore
 from tests.conftest import remote_store_for, virtuoso_store_for
 from tests.support.servers import Server
+from uikg.graph.errors import QuerySyntaxError
+from uikg.graph.store.base import Store
+from uikg.graph.store.embedded import EmbeddedStore
 
 EX = "http://example.org/"
 G1, G2 = EX + "g1", EX + "g2"

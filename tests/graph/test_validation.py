@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from graph.validation import load_shapes, validate
+from uikg.graph.validation import load_shapes, validate
 
 ROOT = Path(__file__).resolve().parents[2]
 SHP = "https://w3id.org/uikg/shapes#"

@@ -79,7 +79,7 @@ def start_uikg(data_dir: Path, log_dir: Path, port: int | None = None, **setting
         [
             sys.executable,
             "-m",
-            "graph",
+            "uikg.api",
             "serve",
             "--data-dir",
             str(data_dir),

@@ -24,6 +24,7 @@ STATUS: list[tuple[type[errors.UIKGError], int]] = [
     (errors.Unauthorized, 401),
     (errors.Forbidden, 403),
     (errors.QueryTimeout, 503),
+    (errors.ResultTooLarge, 503),
     (errors.Overloaded, 503),
     (errors.EngineCrashed, 500),
     (errors.StoreLocked, 503),

@@ -17,6 +17,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
 from uikg.graph import __version__
+from uikg.graph.reader import Reader
 from uikg.graph.store.base import Store
 
 VOID = "http://rdfs.org/ns/void#"
@@ -32,6 +33,14 @@ LINK_TARGETS = {
     "wikidata": "http://www.wikidata.org/entity/",
     "geonames": "https://sws.geonames.org/",
 }
+
+
+def _count(reader: Reader) -> int:
+    """Every triple of every graph (the VoID count of the whole dataset)."""
+    rows = reader.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", union_default=False
+    )
+    return int(next(iter(rows))["n"].value)
 
 
 def _int(value: int) -> Literal:
@@ -88,7 +97,7 @@ class Dumps:
 
 
 def describe(
-    store: Store, base: str, endpoint: str, dump_urls: dict[str, str], dumps: list[Dump]
+    reader: Reader, base: str, endpoint: str, dump_urls: dict[str, str], dumps: list[Dump]
 ) -> list[Triple]:
     """VoID + DCAT for the whole dataset, with one ``void:Linkset`` per external target."""
     dataset = NamedNode(base + "dataset")
@@ -116,17 +125,17 @@ def describe(
         Triple(dataset, NamedNode(DCAT + "version"), Literal(__version__)),
         Triple(dataset, NamedNode(VOID + "sparqlEndpoint"), NamedNode(endpoint)),
         Triple(dataset, NamedNode(VOID + "uriSpace"), Literal(base + "id/")),
-        Triple(dataset, NamedNode(VOID + "triples"), _int(store.count())),
+        Triple(dataset, NamedNode(VOID + "triples"), _int(_count(reader))),
     ]
     entities = next(
         iter(
-            store.query(
+            reader.query(
                 f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{base}id/")) }}'
             )
         )
     )["n"].value
     triples.append(Triple(dataset, NamedNode(VOID + "entities"), _int(int(entities))))
-    for row in store.query(
+    for row in reader.query(
         "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class FILTER(isIRI(?class)) } GROUP BY ?class ORDER BY ?class"
     ):
         partition = NamedNode(
@@ -137,7 +146,7 @@ def describe(
             Triple(partition, NamedNode(VOID + "class"), row["class"]),
             Triple(partition, NamedNode(VOID + "entities"), _int(int(row["n"].value))),
         ]
-    for row in store.query(
+    for row in reader.query(
         'SELECT DISTINCT ?ns WHERE { ?s ?p ?o BIND(REPLACE(STR(?p), "[^/#]+$", "") AS ?ns) } ORDER BY ?ns'
     ):
         triples.append(Triple(dataset, NamedNode(VOID + "vocabulary"), NamedNode(row["ns"].value)))
@@ -146,7 +155,7 @@ def describe(
             count = int(
                 next(
                     iter(
-                        store.query(
+                        reader.query(
                             f'SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{predicate}> ?o FILTER(STRSTARTS(STR(?o), "{prefix}")) }}'
                         )
                     )

@@ -17,7 +17,7 @@ from typing import Any
 import rdflib
 from rdflib import RDF, SH, Namespace, URIRef
 
-from uikg.graph.store.base import Store
+from uikg.graph.reader import Reader
 
 UIKG = Namespace("https://w3id.org/uikg/ontology#")
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
@@ -74,7 +74,7 @@ def _scheme_of(shapes: rdflib.Graph, node: Any) -> str | None:
     return None
 
 
-def _options(store: Store, *, scheme: str | None = None, cls: str | None = None) -> list[dict]:
+def _options(store: Reader, *, scheme: str | None = None, cls: str | None = None) -> list[dict]:
     if scheme:
         where = f"?o <{SKOS.inScheme}> <{scheme}> ; <{SKOS.prefLabel}> ?l ."
     elif cls:
@@ -98,7 +98,7 @@ def _options(store: Store, *, scheme: str | None = None, cls: str | None = None)
     return out
 
 
-def form_for(kind_name: str, shapes: rdflib.Graph, store: Store) -> dict[str, Any]:
+def form_for(kind_name: str, shapes: rdflib.Graph, store: Reader) -> dict[str, Any]:
     """The fields of one kind of record, merged over every shape that targets its class."""
     kind = KINDS[kind_name]
     fields: dict[str, Field] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
-from pyoxigraph import serialize
+from pyoxigraph import Triple, serialize
 
 from uikg.api.deps import ServiceDep, SettingsDep
 from uikg.api.negotiation import choose
@@ -27,9 +27,9 @@ def _rdf(request: Request, triples: list, offered: list[str]) -> Response:
 
 def _void(request: Request, service: ServiceDep, settings: SettingsDep) -> Response:
     root = str(request.base_url).rstrip("/")
-    dumps = request.app.state.dumps.get(service.store, service.generation)
+    dumps = service.dumps()
     urls = {d.name: f"{root}/dumps/{d.name}" for d in dumps}
-    triples = dataset.describe(service.store, settings.base_iri, f"{root}/sparql", urls, dumps)
+    triples = dataset.describe(service.reader, settings.base_iri, f"{root}/sparql", urls, dumps)
     return _rdf(request, triples, list(formats.GRAPH))
 
 
@@ -56,7 +56,7 @@ def dataset_description(request: Request, service: ServiceDep, settings: Setting
 
 @router.get("/dumps/{name}", operation_id="dump", summary="Download a dump (gzip)")
 def dump(name: str, request: Request, service: ServiceDep) -> Response:
-    for item in request.app.state.dumps.get(service.store, service.generation):
+    for item in service.dumps():
         if item.name == name:
             return FileResponse(
                 item.path,
@@ -67,8 +67,14 @@ def dump(name: str, request: Request, service: ServiceDep) -> Response:
     raise NotFound(f"no dump named {name!r}; see /.well-known/void for the list")
 
 
-def _graph_triples(service: ServiceDep, graphs: list[str]) -> list:
-    return [t for g in graphs for t in service.store.triples(g)]
+def _graph_triples(service: ServiceDep, graphs: list[str]) -> list[Triple]:
+    found: list[Triple] = []
+    for graph in graphs:
+        found += service.reader.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+            union_default=False,
+        )
+    return found
 
 
 @router.get(
@@ -82,7 +88,7 @@ def ontology(
     request: Request, service: ServiceDep, settings: SettingsDep, version: str | None = None
 ) -> Response:
     graph = settings.base_iri + ONTOLOGY_GRAPH
-    doc = ontology_doc(service.store, graph)
+    doc = ontology_doc(service.reader, graph)
     if doc is None:
         raise NotFound("the ontology is not loaded; run uikg build")
     if version is not None and version != doc.version:
@@ -109,7 +115,7 @@ def ontology(
 )
 def shapes(request: Request, service: ServiceDep, settings: SettingsDep) -> Response:
     graphs = [
-        g for g in service.store.named_graphs() if g.startswith(settings.base_iri + "graph/shapes/")
+        g for g in service.named_graphs() if g.startswith(settings.base_iri + "graph/shapes/")
     ]
     media_type = choose(request.headers.get("accept"), [HTML, *formats.GRAPH])
     if media_type != HTML:
@@ -118,6 +124,6 @@ def shapes(request: Request, service: ServiceDep, settings: SettingsDep) -> Resp
     return templates().TemplateResponse(
         request,
         "shapes.html",
-        {"shapes": shapes_doc(service.store, graphs), "root": links.root, "links": links},
+        {"shapes": shapes_doc(service.reader, graphs), "root": links.root, "links": links},
         headers={"Vary": "Accept"},
     )

@@ -26,8 +26,8 @@ from pyoxigraph import (
 )
 
 from uikg.graph.sparql import formats
+from uikg.graph.terms import XSD_STRING, json_term
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
@@ -121,29 +121,6 @@ class _JsonWriter:
 
     def end(self) -> None:
         self.sink.write(b"]}}")
-
-
-def json_term(term: Term) -> dict[str, object]:
-    if isinstance(term, NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, Literal):
-        out: dict[str, object] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    assert isinstance(term, Triple)
-    return {
-        "type": "triple",
-        "value": {
-            "subject": json_term(term.subject),  # type: ignore[arg-type]
-            "predicate": json_term(term.predicate),
-            "object": json_term(term.object),  # type: ignore[arg-type]
-        },
-    }
 
 
 class _XmlWriter:

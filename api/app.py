@@ -60,9 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     web.mount_assets(app, settings)
     for module in (sparql, graph_store, linked_data, dataset, health, contributions, web):
         app.include_router(module.router)
-    catalogue = app.state.catalogue = load_catalogue(
-        DataPaths.locate().queries, settings.base_iri
-    )
+    catalogue = app.state.catalogue = load_catalogue(DataPaths.locate().queries, settings.base_iri)
     app.include_router(rest.build_router(catalogue, settings.max_page_size, settings.base_iri))
     # Middleware wraps what was added before it: the SPARQL lane is innermost, so anything
     # added later (by us or by an operator embedding the app) applies to /sparql as well.

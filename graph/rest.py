@@ -41,7 +41,9 @@ class Filter:
 
     def param(self, base: str) -> QueryParam:
         """The filter as a typed parameter; its example (relative here) resolved on ``base``."""
-        return QueryParam(self.name, self.type, self.description, False, resolve(base, self.example))
+        return QueryParam(
+            self.name, self.type, self.description, False, resolve(base, self.example)
+        )
 
 
 @dataclass(frozen=True)

@@ -267,8 +267,7 @@ class GuardedReader:
         body = await stream.read()
         if stream.truncated:
             raise ResultTooLarge(
-                f"a read for this page has more than {limit} rows "
-                "(the limit is UIKG_MAX_READ_ROWS)"
+                f"a read for this page has more than {limit} rows (the limit is UIKG_MAX_READ_ROWS)"
             )
         return form, body
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from tests.support import aio
-from uikg.graph.settings import Settings
 from uikg.graph.runner.cache import CachedResult, ResultCache
 from uikg.graph.service import GraphService
+from uikg.graph.settings import Settings
 
 
 def result(body: bytes) -> CachedResult:

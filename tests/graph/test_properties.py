@@ -31,8 +31,8 @@ from uikg.api.negotiation import choose
 from uikg.graph.errors import BadRequest, NotAcceptable, QuerySyntaxError, UIKGError
 from uikg.graph.paths import DataPaths
 from uikg.graph.queries import QueryParam, load_catalogue
-from uikg.graph.settings import DEFAULT_BASE_IRI
 from uikg.graph.rdf_input import parse_triples
+from uikg.graph.settings import DEFAULT_BASE_IRI
 from uikg.graph.sparql.guard import (
     Limits,
     _inspect_tokens,

@@ -9,6 +9,7 @@ ontology, for OWL consistency; the inferences queries rely on go into their own 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,11 +29,12 @@ PROV = "http://www.w3.org/ns/prov#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
-# Graphs the build owns, relative to the base IRI. A rebuild drops any of these it did not
-# write (a deleted source file), and never touches other graphs (contributions, history).
-OWNED_PREFIXES = ("graph/ontology/", "graph/shapes/", "graph/data/")
 INFERRED = "graph/inferred"
 BUILD_META = "graph/build"
+# Graphs the build owns, whatever base IRI minted them. A rebuild drops any of these it did not
+# write (a deleted source file, a build with another base) and never touches other graphs
+# (contributions, their history).
+OWNED = re.compile(r"[/#]graph/(?:(?:ontology|shapes|data)/|(?:inferred|build)$)")
 
 
 @dataclass
@@ -219,9 +221,8 @@ def build(
     for name, triples in graphs.items():
         store.replace_graph(name, triples)
         report.triples += len(triples)
-    owned = tuple(base + prefix for prefix in OWNED_PREFIXES)
     for name in store.named_graphs():
-        if name.startswith(owned) and name not in graphs:
+        if OWNED.search(name) and name not in graphs:
             store.drop_graph(name)
             report.dropped.append(name)
     report.graphs = len(graphs)

@@ -186,3 +186,18 @@ def test_query_syntax_error_exits_2_with_position(tmp_path: Path) -> None:
     result = uikg("query", "SELECT * WHERE { ?s ?p }", "--data-dir", str(tmp_path / "var"))
     assert result.returncode == 2
     assert "1:" in result.stderr
+
+
+def test_rebuild_with_another_base_drops_the_old_bases_graphs(source: Path, tmp_path: Path) -> None:
+    data = str(tmp_path / "var")
+    first = uikg("build", "--source", str(source), "--data-dir", data)
+    assert first.returncode == 0, first.stderr
+    count = quad_count(data)
+    local = "http://127.0.0.1:8000/"
+    second = uikg("build", "--source", str(source), "--data-dir", data, "--base-iri", local)
+    assert second.returncode == 0, second.stderr
+    assert quad_count(data) == count  # one set of graphs, not both
+    graphs = uikg(
+        "query", "SELECT DISTINCT ?g WHERE { GRAPH ?g {} }", "--format", "csv", "--data-dir", data
+    ).stdout.split()[1:]
+    assert graphs and all(g.startswith(local) for g in graphs), graphs

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, cast
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
@@ -89,7 +90,7 @@ class Dumps:
                 data: Iterator[Quad] | Iterator[Triple] = store.quads()
                 if not rdf_format.supports_datasets:
                     data = (quad.triple for quad in store.quads())
-                serialize(data, handle, rdf_format)
+                serialize(data, cast(IO[bytes], handle), rdf_format)
             os.replace(partial, target)
             digest = hashlib.sha256(target.read_bytes()).hexdigest()
             made.append(Dump(name, media_type, target, target.stat().st_size, digest))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import cast
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 
@@ -34,7 +35,7 @@ Term = NamedNode | BlankNode | Literal
 
 @dataclass
 class Statement:
-    subject: Term
+    subject: NamedNode | BlankNode
     predicate: NamedNode
     object: Term
     graphs: list[str] = field(default_factory=list)
@@ -138,7 +139,7 @@ def describe(
     label_triples = labels(reader, sorted(mentioned))
     found: dict[str, list[Literal]] = defaultdict(list)
     for triple in label_triples:
-        found[triple.subject.value].append(triple.object)  # type: ignore[arg-type]
+        found[cast(NamedNode, triple.subject).value].append(cast(Literal, triple.object))
     return Description(
         iri=iri,
         statements=list(statements.values()),
@@ -206,11 +207,11 @@ def to_triples(description: Description, document: str | None = None) -> list[Tr
         )
     triples += description.label_triples
     for item in description.evidence.values():
-        graph = NamedNode(item.graph)
+        unit = NamedNode(item.graph)
         if item.work:
-            triples.append(Triple(graph, NamedNode(UIKG + "evidenceFrom"), NamedNode(item.work)))
+            triples.append(Triple(unit, NamedNode(UIKG + "evidenceFrom"), NamedNode(item.work)))
         if item.locator:
-            triples.append(Triple(graph, NamedNode(UIKG + "locator"), Literal(item.locator)))
+            triples.append(Triple(unit, NamedNode(UIKG + "locator"), Literal(item.locator)))
     for statement in statements:
         for graph in statement.graphs:
             node = BlankNode()

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import rdflib
-from rdflib import RDF, SH, Namespace, URIRef
+from rdflib import RDF, SH, Literal, Namespace, URIRef
 
 from uikg.graph.reader import Reader
 
@@ -114,13 +114,11 @@ def form_for(kind_name: str, shapes: rdflib.Graph, store: Reader) -> dict[str, A
             if name is not None:
                 item.name = str(name)
             min_count = shapes.value(prop, SH.minCount)
-            if min_count is not None and int(min_count) > 0:
+            if isinstance(min_count, Literal) and int(min_count) > 0:
                 warning = (prop, SH.severity, SH.Warning) in shapes
                 item.required = item.required or not warning
-            if (
-                shapes.value(prop, SH.maxCount) is not None
-                and int(shapes.value(prop, SH.maxCount)) == 1
-            ):
+            max_count = shapes.value(prop, SH.maxCount)
+            if isinstance(max_count, Literal) and int(max_count) == 1:
                 item.multiple = False
             datatype = shapes.value(prop, SH.datatype)
             if datatype is not None:
@@ -146,10 +144,10 @@ def form_for(kind_name: str, shapes: rdflib.Graph, store: Reader) -> dict[str, A
     # Shapes aimed at whoever uses a property (e.g. shp:Period on uikg:startDate) type it too.
     for shape in set(shapes.subjects(SH.targetSubjectsOf, None)):
         for prop in shapes.objects(shape, SH.property):
-            item = fields.get(str(shapes.value(prop, SH.path)))
+            used = fields.get(str(shapes.value(prop, SH.path)))
             node = shapes.value(prop, SH.node)
-            if item is not None and node is not None and str(node).endswith("PartialDate"):
-                item.date = True
+            if used is not None and node is not None and str(node).endswith("PartialDate"):
+                used.date = True
     # The contribution policy (graph.contributions.check) wants a source on every record.
     source = fields.setdefault(PROV_DERIVED, Field(PROV_DERIVED, "source work", True, True))
     source.required = True

@@ -32,6 +32,30 @@ SHARED = REPO.parent / "shared"
 ADMIN_TOKEN = "test-admin-token-0123456789abcdef"
 
 
+# Fixtures that start processes (servers, a browser) or build the whole graph (the OWL reasoner,
+# Java): tests that use them are marked, so `make test-fast` can leave them out.
+_SERVER_FIXTURES = {
+    "built_server",
+    "live_server",
+    "oxigraph_server",
+    "virtuoso_server",
+    "site",
+    "local_site",
+    "browser",
+    "page",
+}
+_REASONER_FIXTURES = {"built_dir"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & _SERVER_FIXTURES or "e2e" in item.path.parts:
+            item.add_marker(pytest.mark.server)
+        if used & _REASONER_FIXTURES:
+            item.add_marker(pytest.mark.reasoner)
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     if not SHARED.is_dir():
@@ -83,7 +107,9 @@ def make_settings(data_dir: Path, **overrides: object) -> Settings:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return make_settings(tmp_path)
+    """An empty store's settings: queries on the on-disk snapshot (the in-memory copy has its own
+    tests), so an app starts in a fraction of a second."""
+    return make_settings(tmp_path, query_in_memory=False, query_workers=2)
 
 
 @pytest.fixture

@@ -146,7 +146,9 @@ def document(
             next_page=f"{page_link}?page={page + 1}" if more else None,
             previous_page=f"{page_link}?page={page - 1}" if page > 1 else None,
         )
-        response = templates().TemplateResponse(request, "resource.html", context, headers=headers)
+        response: Response = templates().TemplateResponse(
+            request, "resource.html", context, headers=headers
+        )
     else:
         # The document names itself by its format-neutral URL, so every syntax says the same.
         document = links.doc(iri, None)

@@ -10,7 +10,7 @@ import asyncio
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
-from typing import Protocol
+from typing import Protocol, cast
 
 from uikg.graph.errors import QueryTimeout, UIKGError
 from uikg.graph.runner.cache import CachedResult
@@ -55,10 +55,11 @@ class ChunkStream(ABC):
     async def _pull(self) -> None:
         kind, value = await self._receive()
         if kind == "chunk":
-            chunk, self.media_type = value  # type: ignore[misc]
+            chunk, self.media_type = cast(tuple[bytes, str], value)
             self._ready.append(chunk)
             return
-        self.rows, self.truncated, tail, self.media_type = value  # type: ignore[misc]
+        rows, truncated, tail, media_type = cast(tuple[int, bool, bytes, str], value)
+        self.rows, self.truncated, self.media_type = rows, truncated, media_type
         if tail:
             self._ready.append(tail)
         self._finished = True

@@ -193,7 +193,7 @@ def sniff_form(text: str, limits: Limits) -> str | None:
     """The form of an ordinary query, found cheaply where the fast path can vouch for it
     (``None``: ask ``inspect_query``). The service negotiates the result format from it.
 
-    >>> sniff_form("PREFIX a: <http://a/> # ASK\nCONSTRUCT WHERE { ?s ?p ?o }", Limits())
+    >>> sniff_form('PREFIX a: <http://a/> CONSTRUCT WHERE { ?s ?p "ASK" }', Limits())
     'CONSTRUCT'
     """
     if len(text) > limits.max_bytes or _UNREADABLE.search(text):

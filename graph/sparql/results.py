@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 from xml.sax.saxutils import escape, quoteattr
@@ -208,7 +208,12 @@ class _TsvWriter:
         pass
 
 
-_WRITERS = {
+class _Writer(Protocol):
+    def row(self, terms: list[Term]) -> str: ...
+    def end(self) -> None: ...
+
+
+_WRITERS: dict[str, Callable[[list[str], Sink], _Writer]] = {
     formats.SPARQL_JSON: _JsonWriter,
     formats.SPARQL_XML: _XmlWriter,
     formats.CSV: _CsvWriter,

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, RdfFormat, parse
+
+pytestmark = pytest.mark.reasoner
 
 ONTOLOGY = """\
 @prefix owl: <http://www.w3.org/2002/07/owl#> .
@@ -201,3 +204,20 @@ def test_rebuild_with_another_base_drops_the_old_bases_graphs(source: Path, tmp_
         "query", "SELECT DISTINCT ?g WHERE { GRAPH ?g {} }", "--format", "csv", "--data-dir", data
     ).stdout.split()[1:]
     assert graphs and all(g.startswith(local) for g in graphs), graphs
+
+
+def test_build_without_java_warns_loudly_and_still_infers(source: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "no-java"
+    empty.mkdir()
+    built = subprocess.run(
+        [sys.executable, "-m", "uikg.api", "build", "--source", str(source)]
+        + ["--data-dir", str(tmp_path / "var")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PATH": str(empty)},
+    )
+    assert built.returncode == 0, built.stderr
+    assert "OWL consistency was NOT checked" in " ".join(built.stderr.split())
+    inferred = int(built.stdout.split("(")[1].split()[0])
+    assert inferred > 0

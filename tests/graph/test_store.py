@@ -25,7 +25,13 @@ def t(s: str, p: str, o: object) -> Triple:
     return Triple(NamedNode(EX + s), NamedNode(EX + p), obj)
 
 
-@pytest.fixture(params=["embedded", "oxigraph", "virtuoso"])
+@pytest.fixture(
+    params=[
+        "embedded",
+        pytest.param("oxigraph", marks=pytest.mark.server),
+        pytest.param("virtuoso", marks=pytest.mark.server),
+    ]
+)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     if request.param == "embedded":
         backend: Store = EmbeddedStore(tmp_path / "store")

@@ -97,7 +97,7 @@ class Dumps:
         return made
 
 
-def describe(
+def void(
     reader: Reader, base: str, endpoint: str, dump_urls: dict[str, str], dumps: list[Dump]
 ) -> list[Triple]:
     """VoID + DCAT for the whole dataset, with one ``void:Linkset`` per external target."""

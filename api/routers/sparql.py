@@ -18,7 +18,7 @@ from uikg.api.streams import respond
 from uikg.graph.errors import BadRequest, UIKGError, UnsupportedMediaType
 from uikg.graph.service import GraphService
 from uikg.graph.sparql import formats
-from uikg.graph.sparql.description import describe
+from uikg.graph.sparql.description import service_description
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -111,7 +111,7 @@ def _service_description(request: Request, service: GraphService) -> Response:
     media_type = choose(request.headers.get("accept"), [*formats.GRAPH, HTML])
     if media_type == HTML:  # a browser: the workbench; programs get the description
         return web.workbench(request)
-    triples = describe(
+    triples = service_description(
         _base(request) + "/sparql",
         _base(request) + "/sparql/update",
         service.named_graphs(),

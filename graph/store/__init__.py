@@ -1,6 +1,6 @@
 """One store interface (``base.Store``), two backends: pyoxigraph on disk (``embedded``) and any
 SPARQL 1.1 Protocol + Graph Store Protocol server (``remote``). Depends on nothing else in
-``uikg.graph`` but settings and errors."""
+``uikg.graph`` but settings, errors and terms."""
 
 from __future__ import annotations
 

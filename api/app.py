@@ -19,6 +19,7 @@ from uikg.api.routers import (
     graph_store,
     health,
     linked_data,
+    reconcile,
     rest,
     sparql,
     web,
@@ -58,7 +59,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.auth = TokenRegistry.from_settings(settings)  # bad token config fails here
     web.mount_assets(app, settings)
-    for module in (sparql, graph_store, linked_data, dataset, health, contributions, web):
+    for module in (
+        sparql,
+        graph_store,
+        linked_data,
+        dataset,
+        health,
+        contributions,
+        reconcile,
+        web,
+    ):
         app.include_router(module.router)
     catalogue = app.state.catalogue = load_catalogue(DataPaths.locate().queries, settings.base_iri)
     app.include_router(rest.build_router(catalogue, settings.max_page_size, settings.base_iri))

@@ -12,6 +12,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from uikg.api import errors
+from uikg.api.crossorigin import CrossOrigin
+from uikg.api.httpcache import ConditionalGet
 from uikg.api.middleware import BodyLimit, HeadAsGet
 from uikg.api.routers import (
     contributions,
@@ -75,6 +77,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Middleware wraps what was added before it: the SPARQL lane is innermost, so anything
     # added later (by us or by an operator embedding the app) applies to /sparql as well.
     app.add_middleware(sparql.QueryLane)
+    app.add_middleware(ConditionalGet, max_age=settings.cache_max_age_s)
     app.add_middleware(HeadAsGet)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors:
+        app.add_middleware(CrossOrigin)
     return app

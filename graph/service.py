@@ -41,6 +41,7 @@ from uikg.graph.sparql import formats, guard
 from uikg.graph.store import open_store
 from uikg.graph.store.base import Store
 from uikg.graph.store.embedded import EmbeddedStore
+from uikg.graph.version import StoreVersion, Versions, bump
 
 # What the reader asks workers for: lossless, and parsed back into terms by pyoxigraph.
 _READ_FORMATS = {
@@ -68,6 +69,9 @@ class GraphService:
         self.reader = GuardedReader(self)
         self._labels = LabelIndex()
         self._dumps = Dumps(settings.data_dir / "dumps")
+        # Only this process writes an embedded store; a remote one may change behind our back.
+        embedded = isinstance(store, EmbeddedStore)
+        self._versions = Versions(settings.base_iri, None if embedded else settings.version_check_s)
 
     @classmethod
     def open(cls, settings: Settings) -> GraphService:
@@ -94,8 +98,15 @@ class GraphService:
         self.store.close()
 
     def _written(self) -> None:
+        # The version every process sees (graph/version.py), right after the write, under the
+        # same lock (a separate transaction: a crash between the two leaves the old version).
+        self.store.update(bump(self.settings.base_iri))
         self._executor.refresh()
         self.generation += 1
+
+    async def version(self) -> StoreVersion:
+        """The published graph's version (HTTP validators), read through the guarded path."""
+        return await self._versions.current(self)
 
     # -- queries ----------------------------------------------------------------------------
     async def query_form(self, query: str) -> str:

@@ -1,0 +1,120 @@
+"""The published graph's version, kept in the store so that every API process sees the same one.
+
+HTTP validators (``ETag``, ``Last-Modified``) must change exactly when the data does, in every
+process that serves it: on the remote backend many stateless processes share one store, and an
+embedded server's in-process generation starts again at 0 after a restart. So the version lives
+in the store itself, in a small graph (``{base}graph/version``) that every write of the service
+rewrites: a random token and the time of the write. A build's own record (``{base}graph/build``,
+its end time) counts as a write too, so a rebuild changes the version without the service.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import io
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from pyoxigraph import QueryResultsFormat, parse_query_results
+
+from uikg.graph import __version__
+from uikg.graph.namespaces import PREFIXES
+from uikg.graph.sparql import formats
+
+VERSION_GRAPH = "graph/version"
+BUILD_GRAPH = "graph/build"
+DCT = PREFIXES["dct"]
+PROV = PREFIXES["prov"]
+XSD = PREFIXES["xsd"]
+UIKG = PREFIXES["uikg"]
+
+
+@dataclass(frozen=True)
+class StoreVersion:
+    token: str  # changes with every write and every build (and with the software's version)
+    modified: dt.datetime | None  # the last write, when the store records one
+
+
+def bump(base: str) -> str:
+    """A SPARQL Update that records a new version (append it to a write's transaction)."""
+    graph, node = base + VERSION_GRAPH, base + "dataset"
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return (
+        f"DELETE WHERE {{ GRAPH <{graph}> {{ <{node}> ?p ?o }} }} ;\n"
+        f"INSERT DATA {{ GRAPH <{graph}> {{ <{node}> <{UIKG}storeVersion> "
+        f'"{secrets.token_hex(16)}" ; <{DCT}modified> "{now}"^^<{XSD}dateTime> }} }}'
+    )
+
+
+def query(base: str) -> str:
+    return (
+        f"SELECT ?token ?modified ?built WHERE {{ "
+        f"OPTIONAL {{ GRAPH <{base}{VERSION_GRAPH}> {{ <{base}dataset> <{UIKG}storeVersion> "
+        f"?token ; <{DCT}modified> ?modified }} }} "
+        f"OPTIONAL {{ GRAPH <{base}{BUILD_GRAPH}> {{ <{base}graph/build#activity> "
+        f"<{PROV}endedAtTime> ?built }} }} }}"
+    )
+
+
+def _time(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def parse(body: bytes) -> StoreVersion:
+    """The version from the TSV answer to ``query``.
+
+    >>> parse(b"?token\\t?modified\\t?built\\n\\t\\t\\n").modified is None
+    True
+    """
+    rows: Any = parse_query_results(io.BytesIO(body), QueryResultsFormat.TSV)
+    token = modified = built = None
+    for row in rows:
+        token = row["token"].value if row["token"] is not None else None
+        modified = row["modified"].value if row["modified"] is not None else None
+        built = row["built"].value if row["built"] is not None else None
+    times = [t for t in (_time(modified), _time(built)) if t is not None]
+    digest = hashlib.sha256(f"{__version__}|{token}|{built}".encode()).hexdigest()[:32]
+    return StoreVersion(digest, max(times) if times else None)
+
+
+class Versions:
+    """The current version, re-read when this process wrote (its generation moved) or, when
+    others may write the store (remote backend), after ``ttl_s`` seconds."""
+
+    def __init__(self, base: str, ttl_s: float | None) -> None:
+        self.base = base
+        self.ttl_s = ttl_s
+        self._known: tuple[int, float, StoreVersion] | None = None
+        self._lock = asyncio.Lock()
+
+    def _fresh(self, generation: int) -> StoreVersion | None:
+        known = self._known
+        if known is None or known[0] != generation:
+            return None
+        if self.ttl_s is not None and time.monotonic() - known[1] > self.ttl_s:
+            return None
+        return known[2]
+
+    async def current(self, service: Any) -> StoreVersion:
+        """``service`` is the ``GraphService``: the read runs like any other, in a worker."""
+        found = self._fresh(service.generation)
+        if found is not None:
+            return found
+        async with self._lock:
+            generation = service.generation
+            found = self._fresh(generation)
+            if found is None:
+                stream = await service.run(query(self.base), formats.TSV, union_default=False)
+                found = parse(await stream.read())
+                self._known = (generation, time.monotonic(), found)
+            return found

@@ -41,7 +41,7 @@ from uikg.graph.sparql import formats, guard
 from uikg.graph.store import open_store
 from uikg.graph.store.base import Store
 from uikg.graph.store.embedded import EmbeddedStore
-from uikg.graph.version import StoreVersion, Versions, bump
+from uikg.graph.version import StoreVersion, Versions
 
 # What the reader asks workers for: lossless, and parsed back into terms by pyoxigraph.
 _READ_FORMATS = {
@@ -70,8 +70,11 @@ class GraphService:
         self._labels = LabelIndex()
         self._dumps = Dumps(settings.data_dir / "dumps")
         # Only this process writes an embedded store; a remote one may change behind our back.
-        embedded = isinstance(store, EmbeddedStore)
-        self._versions = Versions(settings.base_iri, None if embedded else settings.version_check_s)
+        self._versions = (
+            Versions(settings.base_iri, None, settings.data_dir / "version.json")
+            if isinstance(store, EmbeddedStore)
+            else Versions(settings.base_iri, settings.version_check_s, None)
+        )
 
     @classmethod
     def open(cls, settings: Settings) -> GraphService:
@@ -99,8 +102,8 @@ class GraphService:
 
     def _written(self) -> None:
         # The version every process sees (graph/version.py), right after the write, under the
-        # same lock (a separate transaction: a crash between the two leaves the old version).
-        self.store.update(bump(self.settings.base_iri))
+        # same lock (a crash between the two leaves the old version until the next write).
+        self._versions.written(self.store)
         self._executor.refresh()
         self.generation += 1
 

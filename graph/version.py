@@ -1,11 +1,16 @@
-"""The published graph's version, kept in the store so that every API process sees the same one.
+"""The published graph's version, kept where every API process that serves the store sees it.
 
 HTTP validators (``ETag``, ``Last-Modified``) must change exactly when the data does, in every
-process that serves it: on the remote backend many stateless processes share one store, and an
-embedded server's in-process generation starts again at 0 after a restart. So the version lives
-in the store itself, in a small graph (``{base}graph/version``) that every write of the service
-rewrites: a random token and the time of the write. A build's own record (``{base}graph/build``,
-its end time) counts as a write too, so a rebuild changes the version without the service.
+process that serves it, and across restarts (the in-process generation starts again at 0).
+Every write of the service records a new version: a random token and the time of the write.
+
+- On the **remote** backend many stateless processes share one store, so the version lives in
+  the store, in a small graph (``{base}graph/version``) that every write rewrites.
+- An **embedded** store is opened by one process at a time, so the version is a small file
+  beside it (``{data_dir}/version.json``), and the published dataset carries no extra graph.
+
+A build's own record (``{base}graph/build``, its end time) is part of the version on both, so a
+rebuild changes it without the service.
 """
 
 from __future__ import annotations
@@ -14,9 +19,12 @@ import asyncio
 import datetime as dt
 import hashlib
 import io
+import json
+import os
 import secrets
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pyoxigraph import QueryResultsFormat, parse_query_results
@@ -39,14 +47,17 @@ class StoreVersion:
     modified: dt.datetime | None  # the last write, when the store records one
 
 
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
 def bump(base: str) -> str:
-    """A SPARQL Update that records a new version (append it to a write's transaction)."""
+    """A SPARQL Update that records a new version in the store (the remote backend)."""
     graph, node = base + VERSION_GRAPH, base + "dataset"
-    now = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
     return (
         f"DELETE WHERE {{ GRAPH <{graph}> {{ <{node}> ?p ?o }} }} ;\n"
         f"INSERT DATA {{ GRAPH <{graph}> {{ <{node}> <{UIKG}storeVersion> "
-        f'"{secrets.token_hex(16)}" ; <{DCT}modified> "{now}"^^<{XSD}dateTime> }} }}'
+        f'"{secrets.token_hex(16)}" ; <{DCT}modified> "{_now()}"^^<{XSD}dateTime> }} }}'
     )
 
 
@@ -70,8 +81,8 @@ def _time(value: str | None) -> dt.datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
-def parse(body: bytes) -> StoreVersion:
-    """The version from the TSV answer to ``query``.
+def parse(body: bytes, local: dict[str, str] | None = None) -> StoreVersion:
+    """The version from the TSV answer to ``query`` (and the embedded store's version file).
 
     >>> parse(b"?token\\t?modified\\t?built\\n\\t\\t\\n").modified is None
     True
@@ -82,6 +93,8 @@ def parse(body: bytes) -> StoreVersion:
         token = row["token"].value if row["token"] is not None else None
         modified = row["modified"].value if row["modified"] is not None else None
         built = row["built"].value if row["built"] is not None else None
+    if local:
+        token, modified = local.get("token"), local.get("modified")
     times = [t for t in (_time(modified), _time(built)) if t is not None]
     digest = hashlib.sha256(f"{__version__}|{token}|{built}".encode()).hexdigest()[:32]
     return StoreVersion(digest, max(times) if times else None)
@@ -89,11 +102,15 @@ def parse(body: bytes) -> StoreVersion:
 
 class Versions:
     """The current version, re-read when this process wrote (its generation moved) or, when
-    others may write the store (remote backend), after ``ttl_s`` seconds."""
+    others may write the store (remote backend), after ``ttl_s`` seconds.
 
-    def __init__(self, base: str, ttl_s: float | None) -> None:
+    ``path`` is the embedded store's version file; without one the version is in the store.
+    """
+
+    def __init__(self, base: str, ttl_s: float | None, path: Path | None) -> None:
         self.base = base
         self.ttl_s = ttl_s
+        self.path = path
         self._known: tuple[int, float, StoreVersion] | None = None
         self._lock = asyncio.Lock()
 
@@ -115,6 +132,24 @@ class Versions:
             found = self._fresh(generation)
             if found is None:
                 stream = await service.run(query(self.base), formats.TSV, union_default=False)
-                found = parse(await stream.read())
+                found = parse(await stream.read(), self._local())
                 self._known = (generation, time.monotonic(), found)
             return found
+
+    def _local(self) -> dict[str, str] | None:
+        if self.path is None or not self.path.exists():
+            return None
+        try:
+            return dict(json.loads(self.path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            return None
+
+    def written(self, store: Any) -> None:
+        """Record a new version after a write (called under the service's write lock)."""
+        if self.path is None:
+            store.update(bump(self.base))
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_suffix(".partial")
+        partial.write_text(json.dumps({"token": secrets.token_hex(16), "modified": _now()}))
+        os.replace(partial, self.path)

@@ -20,6 +20,7 @@ from collections import OrderedDict
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from uikg.graph.errors import UIKGError
 from uikg.graph.version import StoreVersion
 
 # Paths whose answers are private or live: never cached, no validators.
@@ -93,8 +94,12 @@ class ConditionalGet:
         if _private(scope):
             await self.app(scope, receive, self._no_store(send))
             return
-        service = scope["app"].state.service
-        version = await service.version()
+        try:
+            version = await scope["app"].state.service.version()
+        except UIKGError:
+            # No version, no validators: the route answers (and says what is wrong) itself.
+            await self.app(scope, receive, send)
+            return
         etag = etag_for(version, scope)
         headers = Headers(scope=scope)
         condition = headers.get("if-none-match")

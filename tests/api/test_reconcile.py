@@ -161,7 +161,10 @@ def test_openrefine_requests(web: httpx.Client, site: Site) -> None:
     the reconciliation with type_strict=should and the columns as properties."""
     guess = reconcile(
         web,
-        {f"q{i}": {"query": name, "limit": 3} for i, name in enumerate(["Gdansk", "Bialystok", "Bonn"])},
+        {
+            f"q{i}": {"query": name, "limit": 3}
+            for i, name in enumerate(["Gdansk", "Bialystok", "Bonn"])
+        },
     )
     assert all(len(guess[k]["result"]) <= 3 for k in guess)
     assert guess["q1"]["result"][0]["id"] == site.id + "city/bialystok"

@@ -17,7 +17,7 @@ from typing import IO, cast
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
-from uikg.graph import __version__
+from uikg.graph import __version__, citation
 from uikg.graph.reader import Reader
 from uikg.graph.store.base import Store
 
@@ -98,9 +98,15 @@ class Dumps:
 
 
 def void(
-    reader: Reader, base: str, endpoint: str, dump_urls: dict[str, str], dumps: list[Dump]
+    reader: Reader,
+    base: str,
+    endpoint: str,
+    dump_urls: dict[str, str],
+    dumps: list[Dump],
+    home: str | None = None,
 ) -> list[Triple]:
-    """VoID + DCAT for the whole dataset, with one ``void:Linkset`` per external target."""
+    """VoID + DCAT for the whole dataset, with one ``void:Linkset`` per external target, and
+    (given the ``home`` page's URL) how to cite it (``citation``)."""
     dataset = NamedNode(base + "dataset")
     triples = [
         Triple(dataset, RDF_TYPE, NamedNode(VOID + "Dataset")),
@@ -192,4 +198,6 @@ def void(
             ),
             Triple(checksum, NamedNode(SPDX + "checksumValue"), Literal(dump.sha256)),
         ]
+    if home is not None:
+        triples += citation.void_triples(dataset, citation.citation(reader, base), endpoint, home)
     return triples

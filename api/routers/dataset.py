@@ -56,7 +56,9 @@ def _void(request: Request, service: ServiceDep, settings: SettingsDep) -> Respo
     root = str(request.base_url).rstrip("/")
     dumps = service.dumps()
     urls = {d.name: f"{root}/dumps/{d.name}" for d in dumps}
-    triples = dataset.void(service.reader, settings.base_iri, f"{root}/sparql", urls, dumps)
+    triples = dataset.void(
+        service.reader, settings.base_iri, f"{root}/sparql", urls, dumps, home=f"{root}/"
+    )
     return _rdf(_choose(request, list(formats.GRAPH)), triples)
 
 

@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from uikg.api.deps import ServiceDep, SettingsDep
 from uikg.api.pages import templates
 from uikg.graph import __version__
+from uikg.graph.citation import CODE_LICENSE, DATA_LICENSE, citation
 from uikg.graph.errors import NotFound
 from uikg.graph.forms import KINDS, form_for, load_shapes
 from uikg.graph.namespaces import PREFIXES
@@ -171,7 +172,16 @@ def home(request: Request, service: ServiceDep, settings: SettingsDep) -> Respon
         {"label": label, "href": root + "/" + iri[len(base) :] if iri.startswith(base) else iri}
         for iri, label in data["models"]
     ]
-    return _page(request, "home.html", counts=data["counts"], models=models, version=__version__)
+    cite = citation(service.reader, base)
+    return _page(
+        request,
+        "home.html",
+        counts=data["counts"],
+        models=models,
+        version=__version__,
+        citation=cite,
+        licences={"data": DATA_LICENSE, "code": CODE_LICENSE},
+    )
 
 
 def workbench(request: Request) -> HTMLResponse:

@@ -18,6 +18,7 @@ from uikg.api.middleware import BodyLimit, HeadAsGet
 from uikg.api.routers import (
     contributions,
     dataset,
+    feed,
     graph_store,
     health,
     linked_data,
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sparql,
         graph_store,
         linked_data,
+        feed,
         dataset,
         health,
         contributions,

@@ -31,6 +31,7 @@ from pyoxigraph import (
 
 from uikg.graph.dataset import Dump, Dumps
 from uikg.graph.errors import ResultTooLarge
+from uikg.graph.feed import DEFAULT, Feed, graphs_in
 from uikg.graph.runner.cache import CachedResult, ResultCache
 from uikg.graph.runner.executors import Executor, executor_for
 from uikg.graph.runner.job import QueryJob
@@ -41,7 +42,7 @@ from uikg.graph.sparql import formats, guard
 from uikg.graph.store import open_store
 from uikg.graph.store.base import Store
 from uikg.graph.store.embedded import EmbeddedStore
-from uikg.graph.version import StoreVersion, Versions
+from uikg.graph.version import StoreVersion, Versions, build_time
 
 # What the reader asks workers for: lossless, and parsed back into terms by pyoxigraph.
 _READ_FORMATS = {
@@ -69,6 +70,7 @@ class GraphService:
         self.reader = GuardedReader(self)
         self._labels = LabelIndex()
         self._dumps = Dumps(settings.data_dir / "dumps")
+        self.feed = Feed(settings.data_dir / "feed")
         # Only this process writes an embedded store; a remote one may change behind our back.
         self._versions = (
             Versions(settings.base_iri, None, settings.data_dir / "version.json")
@@ -88,6 +90,13 @@ class GraphService:
         """Start what runs queries, on the event loop that will serve them."""
         self._loop = asyncio.get_running_loop()
         await self._executor.start()
+        if self.settings.change_feed:
+            await asyncio.to_thread(self._feed_catch_up)
+
+    def _feed_catch_up(self) -> None:
+        """The first build this data dir's feed sees (or a rebuild since) becomes a page."""
+        with self._write_lock:
+            self.feed.catch_up(self.store, build_time(self.store, self.settings.base_iri))
 
     async def stop(self) -> None:
         """Stop what runs queries (on the same loop); ``close`` then closes the store."""
@@ -100,7 +109,11 @@ class GraphService:
     def close(self) -> None:
         self.store.close()
 
-    def _written(self) -> None:
+    def _written(self, graphs: set[str] | None, kind: str) -> None:
+        """After a write (under the write lock): the change feed's page for the graphs it
+        changed (``None``: any), the version every process sees, the workers' refresh."""
+        if self.settings.change_feed:
+            self.feed.record(self.store, graphs, kind)
         # The version every process sees (graph/version.py), right after the write, under the
         # same lock (a crash between the two leaves the old version until the next write).
         self._versions.written(self.store)
@@ -217,7 +230,7 @@ class GraphService:
         text = guard.apply_protocol_dataset(text, info, using, using_named)
         with self._write_lock:
             self.store.update(text, base_iri=self.settings.base_iri)
-            self._written()
+            self._written(None, "update")
 
     def apply(self, update: str) -> None:
         """A trusted update the service built itself (no guards): one transaction, then refresh.
@@ -226,21 +239,21 @@ class GraphService:
         """
         with self._write_lock:
             self.store.update(update, base_iri=None)
-            self._written()
+            self._written(graphs_in(update), "contribution")
 
     def replace_graph(self, graph: str | None, triples: Iterable[Triple]) -> bool:
         """Graph Store PUT; True when the graph did not exist before."""
         with self._write_lock:
             created = graph is not None and not self.store.has_graph(graph)
             self.store.replace_graph(graph, triples)
-            self._written()
+            self._written({graph or DEFAULT}, "graph-store")
             return created
 
     def add_triples(self, graph: str | None, triples: Iterable[Triple]) -> bool:
         with self._write_lock:
             created = graph is not None and not self.store.has_graph(graph)
             self.store.add_triples(graph, triples)
-            self._written()
+            self._written({graph or DEFAULT}, "graph-store")
             return created
 
     def drop_graph(self, graph: str | None) -> bool:
@@ -249,7 +262,7 @@ class GraphService:
             if graph is not None and not self.store.has_graph(graph):
                 return False
             self.store.drop_graph(graph)
-            self._written()
+            self._written({graph or DEFAULT}, "graph-store")
             return True
 
 

@@ -105,6 +105,11 @@ class Settings(BaseSettings):
     cache_max_age_s: int = Field(
         default=60, description="Cache-Control max-age of public reads (0: revalidate always)."
     )
+    change_feed: bool = Field(
+        default=True,
+        description="Keep the LDES change feed (/feed) of every published version of every "
+        "graph, in {data_dir}/feed: each write hashes the graphs it may have changed.",
+    )
     version_check_s: float = Field(
         default=1.0,
         description="On the remote backend, how long the store's version (for ETag and "

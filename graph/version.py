@@ -71,6 +71,18 @@ def query(base: str) -> str:
     )
 
 
+def build_time(store: Any, base: str) -> str | None:
+    """When the store's data was last built (``uikg build``), as recorded by the build."""
+    rows = store.query(
+        f"SELECT ?t WHERE {{ GRAPH <{base}{BUILD_GRAPH}> {{ <{base}graph/build#activity> "
+        f"<{PROV}endedAtTime> ?t }} }}",
+        union_default=False,
+    )
+    for row in rows:
+        return str(row["t"].value)
+    return None
+
+
 def _time(value: str | None) -> dt.datetime | None:
     if not value:
         return None

@@ -57,7 +57,13 @@ def _void(request: Request, service: ServiceDep, settings: SettingsDep) -> Respo
     dumps = service.dumps()
     urls = {d.name: f"{root}/dumps/{d.name}" for d in dumps}
     triples = dataset.void(
-        service.reader, settings.base_iri, f"{root}/sparql", urls, dumps, home=f"{root}/"
+        service.reader,
+        settings.base_iri,
+        f"{root}/sparql",
+        urls,
+        dumps,
+        home=f"{root}/",
+        feed=f"{root}/feed" if settings.change_feed else None,
     )
     return _rdf(_choose(request, list(formats.GRAPH)), triples)
 

@@ -9,7 +9,7 @@ content at that version (or saying it was deleted). A client holding a dump made
 replaces each graph by the newest member after T and has the current dataset, exactly.
 
 Each event (the first build the service sees, a rebuild, each accepted contribution, each
-SPARQL Update or Graph Store write) is one page, written once and never changed
+SPARQL Update or Graph Store write, and at start whatever changed unrecorded) is one page, written once and never changed
 (``{data_dir}/feed/{n}.json``); the service links page n to n + 1 when it serves it. Which
 graphs changed is found by comparing an order-independent hash of each graph's triples with the
 one the feed last published (``state.json``): for writes that name their graphs only those are
@@ -71,7 +71,7 @@ class Member:
 @dataclass(frozen=True)
 class Page:
     number: int
-    kind: str  # build | contribution | update | graph-store
+    kind: str  # build | contribution | update | graph-store | recovery
     time: str  # xsd:dateTime of the write
     members: list[Member]
 
@@ -109,13 +109,12 @@ class Feed:
 
     # -- writing -------------------------------------------------------------------------------
     def catch_up(self, store: Store, built: str | None) -> Page | None:
-        """At start: the first build the feed sees, or a rebuild made while no service ran,
-        becomes an event with every graph that changed."""
+        """At start, every graph against the feed: the first build the feed sees, a rebuild
+        made while no service ran, or a write whose page a crash lost, becomes a page."""
         with self._lock:
             state = self._state()
-            if self.count() and state.get("built") == built:
-                return None
-            return self._record(store, None, "build", state, built)
+            kind = "build" if not self.count() or state.get("built") != built else "recovery"
+            return self._record(store, None, kind, state, built)
 
     def record(self, store: Store, graphs: set[str] | None, kind: str) -> Page | None:
         """After a write: a page with the graphs (all, when ``None``) whose content changed."""
@@ -146,7 +145,7 @@ class Feed:
                 triples = store.triples(graph or None)
                 members.append(Member(graph, False, "\n".join(f"{_line(t)} ." for t in triples)))
                 known[graph] = digest
-        if not members and self.count():
+        if not members:
             self._save_state(known, built)
             return None
         page = Page(self.count() + 1, kind, _now(), members)

@@ -205,3 +205,34 @@ def test_pages_are_immutable_linked_and_advertised(server: Server) -> None:
         "https://w3id.org/ldes/specification"
     )
     assert httpx.get(server.url + "/feed/999", timeout=30).status_code == 404
+
+
+def test_a_change_the_feed_missed_becomes_a_page_at_the_next_start(
+    built_dir: Path, tmp_path: Path
+) -> None:
+    """A write whose page was lost (the process died between the two) or a change made while no
+    service ran is found at the next start, by comparing every graph with the feed."""
+    from uikg.graph.store.embedded import EmbeddedStore
+
+    data_dir = copy_data_dir(built_dir, tmp_path / "data")
+    server = start_uikg(data_dir, tmp_path)
+    assert len(walk(server)) == 1
+    server.stop()
+    with EmbeddedStore(data_dir / "store") as store:
+        store.add_triples(
+            BASE + "graph/offline",
+            [Triple(NamedNode("urn:s"), NamedNode("urn:p"), NamedNode("urn:o"))],
+        )
+    server = start_uikg(data_dir, tmp_path)
+    try:
+        pages = walk(server)
+        assert len(pages) == 2
+        quads = pages[-1][2]
+        (member,) = members(quads)
+        assert one(quads, member, DCT + "type").value == "recovery"
+        assert one(quads, member, DCT + "isVersionOf") == NamedNode(BASE + "graph/offline")
+        server.stop()
+        server = start_uikg(data_dir, tmp_path)
+        assert len(walk(server)) == 2  # nothing new: no page
+    finally:
+        server.stop()

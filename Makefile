@@ -80,6 +80,7 @@ soak: install
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
 	$(BIN)/python -m bench.validate_latency
+	$(BIN)/python -m bench.conditional
 
 clean:
 	rm -rf var build dist .pytest_cache test-output

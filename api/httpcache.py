@@ -27,7 +27,6 @@ from uikg.graph.version import StoreVersion
 PRIVATE = ("/contributions", "/health", "/curate")
 # Files served as they are, with their own validators.
 UNTOUCHED = ("/static/", "/assets/")
-NEGOTIATION = (b"accept", b"accept-language")
 
 
 def _private(scope: Scope) -> bool:
@@ -47,7 +46,8 @@ def etag_for(version: StoreVersion, scope: Scope) -> str:
         scope["path"],
         scope.get("query_string", b"").decode("latin-1"),
         headers.get("host", ""),
-        *(headers.get(name.decode(), "") for name in NEGOTIATION),
+        headers.get("accept", "*/*").strip() or "*/*",  # no Accept means any type
+        headers.get("accept-language", ""),
     ):
         key.update(part.encode("utf-8", "surrogateescape") + b"\0")
     return f'"{key.hexdigest()[:40]}"'

@@ -232,3 +232,19 @@ def test_every_process_on_a_remote_store_sees_a_write(tmp_path: Path) -> None:
         one.stop()
         two.stop()
         engine.stop()
+
+
+def test_the_readme_conditional_request_is_a_304_as_printed(server: Server) -> None:
+    import subprocess
+
+    from tests.test_readme import curl_commands
+
+    (command,) = [c for c in curl_commands() if "If-None-Match" in c]
+    result = subprocess.run(
+        ["bash", "-c", command.replace("http://127.0.0.1:8000", server.url)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("HTTP/1.1 304"), result.stdout[:200]

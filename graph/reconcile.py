@@ -314,7 +314,12 @@ def _parse_query(where: str, value: object, limits: Limits, index: Index) -> Que
     if strict not in ("any", "should", "all"):
         raise _fail(f"{where}.type_strict", "must be 'any', 'should' or 'all'")
     limit = value.get("limit", limits.candidates)
-    if isinstance(limit, bool) or not isinstance(limit, int | float) or limit < 1:
+    if (
+        isinstance(limit, bool)
+        or not isinstance(limit, int | float)
+        or (isinstance(limit, float) and not limit.is_integer())
+        or limit < 1
+    ):
         raise _fail(f"{where}.limit", "must be a positive integer")
     if limit > limits.candidates:
         raise _fail(

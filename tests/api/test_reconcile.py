@@ -284,6 +284,8 @@ def test_limits_are_named_in_4xx(web: httpx.Client) -> None:
         ("{not json", "queries: not valid JSON (line 1"),
         (json.dumps({"q0": {"query": "x", "type": 3}}), "queries.q0.type"),
         (json.dumps({"q0": {"query": "x", "limit": 0}}), "queries.q0.limit"),
+        ('{"q0": {"query": "x", "limit": NaN}}', "queries.q0.limit"),
+        ('{"q0": {"query": "x", "limit": 1e400}}', "queries.q0.limit"),
         (
             json.dumps({"q0": {"query": "x", "properties": [{"pid": "nope", "v": 1}]}}),
             "unknown property",

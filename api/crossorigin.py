@@ -40,7 +40,12 @@ def is_public_read(method: str, path: str) -> bool:
 
 
 class CrossOrigin:
-    """CORS for public reads (the outermost middleware, so 304s and errors carry it too)."""
+    """CORS for public reads (the outermost middleware, so 304s and errors carry it too).
+
+    Public reads say ``*`` whether or not the request has an ``Origin``: the answer is the same
+    for everyone, so a shared cache may give a same-origin copy to a page elsewhere (no
+    ``Vary: Origin`` needed).
+    """
 
     def __init__(self, app: ASGIApp, max_age: int = 600) -> None:
         self.app = app
@@ -51,12 +56,9 @@ class CrossOrigin:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        if "origin" not in headers:
-            await self.app(scope, receive, send)
-            return
         method, path = scope["method"], scope["path"]
         requested = headers.get("access-control-request-method")
-        if method == "OPTIONS" and requested is not None:
+        if method == "OPTIONS" and requested is not None and "origin" in headers:
             await self._preflight(send, requested.upper(), path, headers)
             return
         if not is_public_read(method, path) or "authorization" in headers:

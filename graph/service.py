@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -30,7 +31,7 @@ from pyoxigraph import (
 )
 
 from uikg.graph.dataset import Dump, Dumps
-from uikg.graph.errors import ResultTooLarge
+from uikg.graph.errors import ResultTooLarge, UIKGError
 from uikg.graph.feed import DEFAULT, Feed, graphs_in
 from uikg.graph.runner.cache import CachedResult, ResultCache
 from uikg.graph.runner.executors import Executor, executor_for
@@ -43,6 +44,8 @@ from uikg.graph.store import open_store
 from uikg.graph.store.base import Store
 from uikg.graph.store.embedded import EmbeddedStore
 from uikg.graph.version import StoreVersion, Versions, build_time
+
+log = logging.getLogger(__name__)
 
 # What the reader asks workers for: lossless, and parsed back into terms by pyoxigraph.
 _READ_FORMATS = {
@@ -96,7 +99,19 @@ class GraphService:
     def _feed_catch_up(self) -> None:
         """The first build this data dir's feed sees (or a rebuild since) becomes a page."""
         with self._write_lock:
-            self.feed.catch_up(self.store, build_time(self.store, self.settings.base_iri))
+            self._feed(
+                self.feed.catch_up, self.store, build_time(self.store, self.settings.base_iri)
+            )
+
+    @staticmethod
+    def _feed(step: Any, *args: Any) -> None:
+        """The feed follows the data; it never fails a write or a start. A step it could not
+        take (a store it cannot read whole) is said in the log, and the next start's
+        comparison of every graph makes up for it."""
+        try:
+            step(*args)
+        except (UIKGError, SyntaxError, OSError, ValueError) as error:
+            log.warning("the change feed missed a step (%s: %s)", type(error).__name__, error)
 
     async def stop(self) -> None:
         """Stop what runs queries (on the same loop); ``close`` then closes the store."""
@@ -113,7 +128,7 @@ class GraphService:
         """After a write (under the write lock): the change feed's page for the graphs it
         changed (``None``: any), the version every process sees, the workers' refresh."""
         if self.settings.change_feed:
-            self.feed.record(self.store, graphs, kind)
+            self._feed(self.feed.record, self.store, graphs, kind)
         # The version every process sees (graph/version.py), right after the write, under the
         # same lock (a crash between the two leaves the old version until the next write).
         self._versions.written(self.store)

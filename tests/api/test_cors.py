@@ -100,3 +100,10 @@ def test_answers_to_writes_and_tokens_carry_no_cors(built_server: Server) -> Non
     assert "access-control-allow-origin" not in mine.headers
     listing = httpx.get(built_server.url + "/contributions", headers=ORIGIN, timeout=30)
     assert "access-control-allow-origin" not in listing.headers
+
+
+def test_the_same_answer_for_every_origin(built_server: Server) -> None:
+    """A shared cache may hand a same-origin copy to a page elsewhere: it must allow it too."""
+    plain = httpx.get(built_server.url + "/doc/id/city/gdansk.ttl", timeout=30)
+    assert plain.headers["access-control-allow-origin"] == "*"
+    assert "origin" not in plain.headers.get("vary", "").lower()

@@ -224,7 +224,7 @@ def page_quads(
     quads = [*stream_quads(stream, None), Quad(node, RDF_TYPE, NamedNode(TREE + "Node"))]
     quads.append(Quad(stream_node, NamedNode(TREE + "view"), node))
     if next_page is not None:
-        relation = BlankNode()
+        relation = BlankNode(f"next{page.number}")
         quads += [
             Quad(node, NamedNode(TREE + "relation"), relation),
             Quad(relation, RDF_TYPE, NamedNode(TREE + "GreaterThanOrEqualToRelation")),

@@ -37,16 +37,17 @@ def service_description(
     the description it fetched from ``query_endpoint`` (Comunica takes ``sd:endpoint`` from the
     document's own URL or a blank node) finds that endpoint, never the update one.
     """
+    # Fixed blank-node labels: the same description is the same bytes (a strong ETag holds).
     triples: list[Triple] = []
-    dataset = BlankNode()
-    default_graph = BlankNode()
+    dataset = BlankNode("dataset")
+    default_graph = BlankNode("defaultGraph")
     triples += [
         Triple(dataset, RDF_TYPE, _sd("Dataset")),
         Triple(dataset, _sd("defaultGraph"), default_graph),
         Triple(default_graph, RDF_TYPE, _sd("Graph")),
     ]
-    for name in named_graphs:
-        node = BlankNode()
+    for index, name in enumerate(named_graphs):
+        node = BlankNode(f"graph{index}")
         triples += [
             Triple(dataset, _sd("namedGraph"), node),
             Triple(node, RDF_TYPE, _sd("NamedGraph")),

@@ -248,3 +248,14 @@ def test_the_readme_conditional_request_is_a_304_as_printed(server: Server) -> N
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("HTTP/1.1 304"), result.stdout[:200]
+
+
+@pytest.mark.parametrize(
+    ("path", "accept"),
+    [*READS, ("/sparql", "text/turtle"), ("/doc/id/city/gdansk.jsonld", None), ("/feed/1", None)],
+)
+def test_a_strong_etag_means_the_same_bytes(server: Server, path: str, accept: str | None) -> None:
+    """Blank nodes (reified statements, the service description's dataset) keep their labels."""
+    first, again = get(server, path, accept), get(server, path, accept)
+    assert first.headers["etag"] == again.headers["etag"]
+    assert first.content == again.content

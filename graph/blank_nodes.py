@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pyoxigraph import BlankNode, Quad, Triple
 
@@ -39,7 +39,7 @@ def stable(statements: Sequence[T]) -> list[T]:
             signature[subject].append(f"> {predicate} {obj}")
         if isinstance(obj, BlankNode) and not isinstance(subject, BlankNode):
             signature[obj].append(f"< {subject} {predicate}")
-    names: dict[BlankNode, BlankNode] = {}
+    names: dict[Any, Any] = {}
     seen: dict[str, int] = defaultdict(int)
     for node in order:
         digest = hashlib.sha256("\n".join(sorted(signature[node])).encode()).hexdigest()[:20]
@@ -49,10 +49,10 @@ def stable(statements: Sequence[T]) -> list[T]:
         return list(statements)
     out: list[T] = []
     for statement in statements:
-        subject = names.get(statement.subject, statement.subject)  # type: ignore[call-overload]
-        obj = names.get(statement.object, statement.object)  # type: ignore[call-overload]
+        subject = names.get(statement.subject, statement.subject)
+        obj = names.get(statement.object, statement.object)
         if isinstance(statement, Quad):
-            out.append(Quad(subject, statement.predicate, obj, statement.graph_name))  # type: ignore[arg-type]
+            out.append(Quad(subject, statement.predicate, obj, statement.graph_name))
         else:
-            out.append(Triple(subject, statement.predicate, obj))  # type: ignore[arg-type]
+            out.append(Triple(subject, statement.predicate, obj))
     return out

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import threading
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -60,14 +61,32 @@ def name_score(query: str, names: Iterable[str]) -> float:
     return round(best, 1)
 
 
+def trigrams(text: str) -> set[str]:
+    """The letter trigrams of a folded text's words, padded so short words have some.
+
+    >>> sorted(trigrams("lodz"))
+    ['  l', ' lo', 'dz ', 'lod', 'odz']
+    """
+    grams: set[str] = set()
+    for word in text.split():
+        padded = f"  {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
 class Index:
-    """Names and types of every thing under ``{base}id/``, re-read once per store generation."""
+    """Names and types of every thing under ``{base}id/``, re-read once per store generation.
+
+    A trigram index over the folded names keeps a query from scoring every thing: only those
+    sharing a good part of its trigrams are scored (a big graph has tens of thousands).
+    """
 
     def __init__(self, base: str) -> None:
         self.base = base
         self.entities: dict[str, Entity] = {}
         self.class_names: dict[str, str] = {}
         self.property_names: dict[str, str] = {}
+        self._grams: dict[str, list[Entity]] = {}
         self._generation: int | None = None
         self._lock = threading.Lock()
 
@@ -101,8 +120,25 @@ class Index:
                 reader,
                 "?x a ?k VALUES ?k { owl:ObjectProperty owl:DatatypeProperty rdf:Property }",
             )
-            self.entities = entities
+            grams: dict[str, list[Entity]] = defaultdict(list)
+            for entity in entities.values():
+                for gram in set().union(*map(trigrams, entity.folded)) if entity.folded else ():
+                    grams[gram].append(entity)
+            self.entities, self._grams = entities, dict(grams)
             self._generation = generation
+
+    def candidates(self, folded: str) -> list[Entity]:
+        """Things that share at least a third of the query's trigrams (the rest cannot score
+        above the threshold)."""
+        wanted = trigrams(folded)
+        counts: Counter[str] = Counter()
+        found: dict[str, Entity] = {}
+        for gram in wanted:
+            for entity in self._grams.get(gram, ()):
+                counts[entity.iri] += 1
+                found[entity.iri] = entity
+        least = max(1, len(wanted) // 3)
+        return [found[iri] for iri, count in counts.items() if count >= least]
 
     @staticmethod
     def _labels(reader: Reader, pattern: str) -> dict[str, str]:

@@ -91,7 +91,13 @@ class Reconciler:
         wanted = set(query.types)
         pool: list[tuple[float, Entity]] = []
         folded = fold(query.text)
-        for entity in index.entities.values():
+        if not folded:
+            looked_at = list(index.entities.values())
+        else:
+            looked_at = index.candidates(folded)
+            if query.text in index.entities:  # an id as the query
+                looked_at.append(index.entities[query.text])
+        for entity in looked_at:
             if wanted:
                 shared = wanted & entity.types
                 if not shared or (query.type_strict == "all" and shared != wanted):

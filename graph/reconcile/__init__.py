@@ -7,7 +7,7 @@ pull columns (country, integration model, documents, Wikidata id) with data exte
 Identifiers are the graph's own IRIs, so a reconciled cell holds the IRI other datasets link
 to. Names are compared accent- and case-folded (``search.fold``), in every language the graph
 labels things in. Every read goes through the ``Reader`` it is given (the service's guarded
-reader): an index of names and types per store generation, and one bounded query per property
+reader): an index of names and types per version of the graph, and one bounded query per property
 for constraints and extensions.
 
 The package: ``index`` (names and types of every thing, the name score), ``properties`` (what

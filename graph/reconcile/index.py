@@ -1,6 +1,6 @@
 """The names and types of every thing the graph mints, and how well a name matches one.
 
-Re-read through the reader once per store generation; names are folded (``search.fold``) so
+Re-read through the reader once per version of the published graph; names are folded (``search.fold``) so
 that accents and case never matter.
 
 >>> name_score("gdansk", ("gdansk",))
@@ -75,7 +75,7 @@ def trigrams(text: str) -> set[str]:
 
 
 class Index:
-    """Names and types of every thing under ``{base}id/``, re-read once per store generation.
+    """Names and types of every thing under ``{base}id/``, re-read once per graph version.
 
     A trigram index over the folded names keeps a query from scoring every thing: only those
     sharing a good part of its trigrams are scored (a big graph has tens of thousands).
@@ -87,12 +87,12 @@ class Index:
         self.class_names: dict[str, str] = {}
         self.property_names: dict[str, str] = {}
         self._grams: dict[str, list[Entity]] = {}
-        self._generation: int | None = None
+        self._version: str | None = None
         self._lock = threading.Lock()
 
-    def refresh(self, reader: Reader, generation: int) -> None:
+    def refresh(self, reader: Reader, version: str) -> None:
         with self._lock:
-            if generation == self._generation:
+            if version == self._version:
                 return
             prefix = self.base + "id/"
             names = " ".join(f"<{p}>" for p in NAME_PROPERTIES)
@@ -125,7 +125,7 @@ class Index:
                 for gram in set().union(*map(trigrams, entity.folded)) if entity.folded else ():
                     grams[gram].append(entity)
             self.entities, self._grams = entities, dict(grams)
-            self._generation = generation
+            self._version = version
 
     def candidates(self, folded: str) -> list[Entity]:
         """Things that share at least a third of the query's trigrams (the rest cannot score

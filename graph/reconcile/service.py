@@ -13,6 +13,7 @@ from uikg.graph.reconcile.properties import EXTENSIONS, cell, matches, property_
 from uikg.graph.search import fold
 from uikg.graph.settings import Settings
 from uikg.graph.sparql.guard import check_iri
+from uikg.graph.version import StoreVersion
 
 DEFAULT_TYPES = (
     "City",
@@ -29,13 +30,14 @@ DEFAULT_TYPES = (
 
 
 class Source(Protocol):
-    """What reconciliation needs from the service: its guarded reader and the generation."""
+    """What reconciliation needs from the service: its guarded reader, and the version of the
+    published graph (which every process serving the store sees, so that an index built here
+    is rebuilt when another process writes)."""
 
     @property
     def reader(self) -> Reader: ...
 
-    @property
-    def generation(self) -> int: ...
+    def current_version(self) -> StoreVersion: ...
 
 
 class Reconciler:
@@ -48,7 +50,7 @@ class Reconciler:
         self.index = Index(settings.base_iri)
 
     def _fresh(self) -> Index:
-        self.index.refresh(self.source.reader, self.source.generation)
+        self.index.refresh(self.source.reader, self.source.current_version().token)
         return self.index
 
     # -- the manifest --------------------------------------------------------------------------

@@ -5,6 +5,7 @@ seen by every process."""
 from __future__ import annotations
 
 import email.utils
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -213,13 +214,19 @@ def test_every_process_on_a_remote_store_sees_a_write(tmp_path: Path) -> None:
     two = start_uikg(tmp_path / "two", tmp_path, **settings)
     try:
         path = "/sparql?query=SELECT%20*%20WHERE%20%7B%3Fs%20%3Fp%20%3Fo%7D"
+        queries = {"queries": json.dumps({"q0": {"query": "Testopolis"}})}
+        assert (
+            httpx.post(two.url + "/reconcile", data=queries, timeout=30).json()["q0"]["result"]
+            == []
+        )
         seen = get(two, path, "text/csv")
         assert (
             get(two, path, "text/csv", **{"If-None-Match": seen.headers["etag"]}).status_code == 304
         )
         written = httpx.put(
             f"{one.url}/store?graph=urn:scratch",
-            content=b"<urn:a> <urn:b> <urn:c> .",
+            content=b"<urn:a> <urn:b> <urn:c> . <https://w3id.org/uikg/id/city/testopolis> "
+            b'<http://www.w3.org/2000/01/rdf-schema#label> "Testopolis" .',
             headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {ADMIN_TOKEN}"},
             timeout=30,
         )
@@ -228,6 +235,9 @@ def test_every_process_on_a_remote_store_sees_a_write(tmp_path: Path) -> None:
         after = get(two, path, "text/csv", **{"If-None-Match": seen.headers["etag"]})
         assert after.status_code == 200
         assert "urn:a" in after.text
+        # views kept per version (the reconciliation index) follow the other process's write
+        found = httpx.post(two.url + "/reconcile", data=queries, timeout=30).json()
+        assert found["q0"]["result"][0]["id"] == "https://w3id.org/uikg/id/city/testopolis"
     finally:
         one.stop()
         two.stop()

@@ -315,3 +315,28 @@ def test_lookups_go_through_the_guarded_read_path(tmp_path: Path) -> None:
             "/reconcile", data={"queries": json.dumps({"q0": {"query": "Gdansk"}})}
         )
         assert response.status_code == 503
+
+
+@pytest.mark.parametrize(
+    ("parameter", "value", "where"),
+    [
+        (
+            "queries",
+            {"q0": {"query": "x", "properties": [{"pid": "urn:p> ?o } #", "v": 1}]}},
+            "queries.q0.properties[0].pid",
+        ),
+        (
+            "extend",
+            {"ids": ["urn:a> ?p ?o } #"], "properties": [{"id": "country"}]},
+            "extend.ids[0]",
+        ),
+        ("extend", {"ids": ["urn:a"], "properties": [{"id": "urn:p>"}]}, "extend.properties[0]"),
+    ],
+)
+def test_injection_through_ids_is_refused(
+    web: httpx.Client, parameter: str, value: object, where: str
+) -> None:
+    """Ids and property ids reach query text only as checked IRIs."""
+    response = web.post("/reconcile", data={parameter: json.dumps(value)})
+    assert response.status_code == 400
+    assert where in response.json()["detail"]

@@ -149,8 +149,13 @@ class Versions:
             return found
 
     def _local(self) -> dict[str, str] | None:
-        if self.path is None or not self.path.exists():
+        if self.path is None:
             return None
+        if not self.path.exists():
+            # A data dir without a recorded version (a copy, a restore) may hold any writes:
+            # a new token, so no validator issued for other data can match it (no time: the
+            # build's, if any, stands).
+            self._record({"token": secrets.token_hex(16)})
         try:
             return dict(json.loads(self.path.read_text(encoding="utf-8")))
         except (OSError, ValueError):
@@ -161,7 +166,11 @@ class Versions:
         if self.path is None:
             store.update(bump(self.base))
             return
+        self._record({"token": secrets.token_hex(16), "modified": _now()})
+
+    def _record(self, version: dict[str, str]) -> None:
+        assert self.path is not None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.path.with_suffix(".partial")
-        partial.write_text(json.dumps({"token": secrets.token_hex(16), "modified": _now()}))
+        partial.write_text(json.dumps(version))
         os.replace(partial, self.path)

@@ -269,3 +269,23 @@ def test_a_strong_etag_means_the_same_bytes(server: Server, path: str, accept: s
     first, again = get(server, path, accept), get(server, path, accept)
     assert first.headers["etag"] == again.headers["etag"]
     assert first.content == again.content
+
+
+def test_another_copy_of_the_data_never_validates_an_old_etag(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """A restored or copied data dir may hold other writes: it gets a version of its own."""
+    first = start_uikg(copy_data_dir(data_dir, tmp_path / "a"), tmp_path)
+    port = int(first.url.rsplit(":", 1)[1])
+    try:
+        etag = get(first, "/doc/id/city/gdansk.ttl", None).headers["etag"]
+    finally:
+        first.stop()
+    second = start_uikg(copy_data_dir(data_dir, tmp_path / "b"), tmp_path, port=port)
+    try:
+        assert (
+            get(second, "/doc/id/city/gdansk.ttl", None, **{"If-None-Match": etag}).status_code
+            == 200
+        )
+    finally:
+        second.stop()

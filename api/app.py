@@ -52,6 +52,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="How European cities integrate immigrants, as linked data: SPARQL, REST, pages.",
         lifespan=lifespan,
+        docs_url=None,  # served by api/routers/web.py from the npm package: no CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     errors.install(app)

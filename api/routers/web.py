@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
@@ -26,6 +27,7 @@ from uikg.graph.namespaces import PREFIXES
 from uikg.graph.paths import DataPaths
 from uikg.graph.service import GraphService
 from uikg.graph.settings import Settings
+from uikg.graph.vocabulary import completions
 
 router = APIRouter(tags=["Web"], include_in_schema=False)
 SOURCE_MODULES = Path(__file__).resolve().parents[2] / "web" / "node_modules"
@@ -38,6 +40,7 @@ VENDOR = {
     "leaflet": "leaflet/dist",
     "world-atlas": "world-atlas",
     "topojson-client": "topojson-client/dist",
+    "swagger-ui": "swagger-ui-dist",
 }
 
 
@@ -174,13 +177,38 @@ def home(request: Request, service: ServiceDep, settings: SettingsDep) -> Respon
     return _page(request, "home.html", counts=data["counts"], models=models, version=__version__)
 
 
-def workbench(request: Request) -> HTMLResponse:
-    """The YASGUI page, served at ``/sparql`` when a browser asks for HTML."""
+def workbench(request: Request, service: GraphService) -> HTMLResponse:
+    """The YASGUI page, served at ``/sparql`` when a browser asks for HTML (in a worker
+    thread: the autocomplete's terms are read through the service)."""
     catalogue = request.app.state.catalogue
     examples = [
         {"name": q.name, "title": q.title, "query": q.text.strip()} for q in catalogue.values()
     ]
-    return _page(request, "workbench.html", examples=examples, prefixes=PREFIXES)
+    config = {
+        "endpoint": str(request.base_url).rstrip("/") + "/sparql",
+        "prefixes": PREFIXES,
+        "examples": examples,
+        "terms": completions(service.reader),
+        "base": service.settings.base_iri,
+    }
+    return _page(request, "workbench.html", examples=examples, config=config)
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> Response:
+    """Swagger UI from the pinned npm package (no CDN, no validator badge calling out)."""
+    if not getattr(request.app.state, "assets_installed", False):
+        return _page(request, "missing-assets.html", what="the interactive API documentation")
+    root = str(request.base_url).rstrip("/")
+    vendor = f"{root}/assets/vendor/swagger-ui"
+    return get_swagger_ui_html(
+        openapi_url=f"{root}{request.app.openapi_url}",
+        title=f"{request.app.title} — API",
+        swagger_js_url=f"{vendor}/swagger-ui-bundle.js",
+        swagger_css_url=f"{vendor}/swagger-ui.css",
+        swagger_favicon_url=f"{vendor}/favicon-32x32.png",
+        swagger_ui_parameters={"validatorUrl": None},
+    )
 
 
 @router.get("/pictures", response_class=HTMLResponse)

@@ -33,12 +33,34 @@
   }
   Yasgui.Yasr.registerPlugin("chart", Chart);
 
+  // Completion from this server only: its ontology and shapes for classes and properties, its
+  // own prefix map for PREFIX lines. The stock completers ask LOV and prefix.cc, which would
+  // send what the user types to third parties.
+  const Yasqe = Yasgui.Yasqe;
+  for (const kind of ["class", "property"]) {
+    Yasqe.registerAutocompleter({ ...Yasqe.Autocompleters[kind], bulk: true, persistenceId: null,
+      get: () => config.terms[kind] });
+  }
+  Yasqe.registerAutocompleter({ ...Yasqe.Autocompleters.prefixes, persistenceId: null,
+    get: () => Object.entries(config.prefixes).map(([p, iri]) => `${p}: <${iri}>`).sort() });
+  Yasqe.defaults.autocompleters = ["prefixes", "class", "property", "variables"];
+  Yasqe.defaults.prefixCcApi = null;
+
+  // IRIs of this graph open this server's pages (the canonical base may be another host).
+  const local = config.endpoint.replace(/\/sparql$/, "/");
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest(".yasr a[href]");
+    if (!link || !link.href.startsWith(config.base)) return;
+    link.href = local + link.href.slice(config.base.length);
+    link.removeAttribute("target");
+  }, true);
+
   const yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: config.endpoint, method: "POST" },
     copyEndpointOnNewTab: true,
     endpointCatalogueOptions: { getData: () => [{ endpoint: config.endpoint }] },
     persistenceId: null,
-    yasqe: { value: start, autocompleters: ["variables"] },
+    yasqe: { value: start },
     yasr: { pluginOrder: ["table", "chart", "response"], defaultPlugin: "table" },
   });
   window.uikgYasgui = yasgui;

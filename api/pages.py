@@ -7,6 +7,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from pyoxigraph import BlankNode, Literal, NamedNode
 
@@ -37,6 +38,23 @@ SUMMARY = (
 def templates() -> Jinja2Templates:
     """One environment for the process, so each template is compiled once."""
     return Jinja2Templates(directory=str(TEMPLATES))
+
+
+def reader_language(request: Request) -> str:
+    """``pl`` when the reader prefers Polish to English, else ``en``."""
+    best, best_q = "en", 0.0
+    for part in request.headers.get("accept-language", "").split(","):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                continue
+        primary = tag.strip().lower().split("-")[0]
+        if primary in ("en", "pl") and q > best_q:
+            best, best_q = primary, q
+    return best
 
 
 class Links:

@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from uikg.api.deps import ServiceDep, SettingsDep
-from uikg.api.pages import templates
+from uikg.api.pages import reader_language, templates
 from uikg.graph import __version__
 from uikg.graph.errors import NotFound
 from uikg.graph.forms import KINDS, form_for, load_shapes
@@ -105,28 +105,11 @@ def mount_assets(app: FastAPI, settings: Settings) -> None:
             app.mount(f"/assets/vendor/{name}", StaticFiles(directory=folder / sub), name=name)
 
 
-def _language(request: Request) -> str:
-    """``pl`` when the reader prefers Polish to English, else ``en``."""
-    best, best_q = "en", 0.0
-    for part in request.headers.get("accept-language", "").split(","):
-        tag, _, params = part.strip().partition(";")
-        q = 1.0
-        if params.strip().startswith("q="):
-            try:
-                q = float(params.strip()[2:])
-            except ValueError:
-                continue
-        primary = tag.strip().lower().split("-")[0]
-        if primary in ("en", "pl") and q > best_q:
-            best, best_q = primary, q
-    return best
-
-
 def _context(request: Request, **extra: Any) -> dict[str, Any]:
     return {
         "request": request,
         "root": str(request.base_url).rstrip("/"),
-        "lang": _language(request),
+        "lang": reader_language(request),
         "assets": getattr(request.app.state, "assets_installed", False),
         "pictures": list(PICTURES.values()),
         **extra,

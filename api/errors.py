@@ -52,11 +52,12 @@ def problem(status: int, title: str, detail: str, **extra: object) -> JSONRespon
 def _for_a_browser(request: Request) -> bool:
     """A person's browser (HTML before anything else) gets a page; programs get the problem."""
     accept = request.headers.get("accept")
-    return (
-        request.method in ("GET", "HEAD")
-        and accept is not None
-        and choose(accept, ["application/problem+json", "text/html"]) == "text/html"
-    )
+    if request.method not in ("GET", "HEAD") or accept is None:
+        return False
+    try:
+        return choose(accept, ["application/problem+json", "text/html"]) == "text/html"
+    except errors.NotAcceptable:  # it accepts neither: the problem document, as the default
+        return False
 
 
 def _page(request: Request, status: int, title: str, detail: str) -> Response:

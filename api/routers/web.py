@@ -110,6 +110,7 @@ def _context(request: Request, **extra: Any) -> dict[str, Any]:
         "request": request,
         "root": str(request.base_url).rstrip("/"),
         "lang": reader_language(request),
+        "base": request.app.state.settings.base_iri,
         "assets": getattr(request.app.state, "assets_installed", False),
         "pictures": list(PICTURES.values()),
         **extra,

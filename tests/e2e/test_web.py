@@ -161,3 +161,17 @@ def test_contribution_through_the_form_is_accepted_by_a_curator(web_server, page
         headers={"Accept": "application/sparql-results+json"},
     )
     assert answer.json()["boolean"] is True
+
+
+def test_map_shows_every_model_of_a_city_and_explains_grey(web_server, page):
+    page, _ = page
+    page.goto(web_server.url + "/pictures/map", wait_until="networkidle")
+    page.wait_for_selector("#picture[data-rendered=true]")
+    several = page.locator('.city-marker:not([data-models="0"]):not([data-models="1"])')
+    assert several.count() >= 1  # a city following several models
+    ring = several.first.evaluate("e => e.style.background")
+    legend = page.locator(".legend .swatch")
+    colours = set(legend.evaluate_all("els => els.map(e => getComputedStyle(e).backgroundColor)"))
+    assert len(colours) == legend.count()  # one colour per model, none shared
+    assert ring.count("rgb(") >= 2 or ring.count("#") >= 2
+    assert "no model recorded in the sources" in page.locator(".legend").inner_text()

@@ -55,6 +55,51 @@
     link.removeAttribute("target");
   }, true);
 
+  // The server's problem details, readable: the message, the line it points at (marked in the
+  // editor), and a button that adds an undeclared prefix's PREFIX line.
+  async function renderError(error) {
+    let problem;
+    try { problem = JSON.parse(error.text); } catch (_) { return undefined; }
+    if (!problem || !problem.detail) return undefined;
+    const box = document.createElement("div");
+    box.className = "query-error";
+    box.setAttribute("role", "alert");
+    const title = document.createElement("p");
+    title.className = "query-error-title";
+    title.textContent = { 400: "The query has a problem", 503: "The query took too long" }[problem.status]
+      || `The server answered ${problem.status}`;
+    const detail = document.createElement("p");
+    detail.textContent = problem.detail.replace(/^error at \d+:\d+: /, "");
+    box.append(title, detail);
+    const yasqe = yasgui.getTab().getYasqe();
+    if (problem.line) {
+      const where = document.createElement("p");
+      where.textContent = `Line ${problem.line}, column ${problem.column}: ${yasqe.getLine(problem.line - 1) || ""}`;
+      where.className = "query-error-where";
+      box.append(where);
+      yasqe.addLineClass(problem.line - 1, "background", "query-error-line");
+      const clear = () => {
+        yasqe.removeLineClass(problem.line - 1, "background", "query-error-line");
+        yasqe.off("change", clear);
+      };
+      yasqe.on("change", clear);
+    }
+    const missing = problem.detail.match(/add (PREFIX [\w-]*: <[^>]+>)/);
+    if (missing) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = `Add ${missing[1]}`;
+      button.addEventListener("click", () => {
+        yasqe.setValue(`${missing[1]}\n${yasqe.getValue()}`);
+        yasqe.focus();
+      });
+      box.append(button);
+    }
+    return box;
+  }
+
+  Yasgui.Yasr.defaults.errorRenderers = [renderError];
+
   const yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: config.endpoint, method: "POST" },
     copyEndpointOnNewTab: true,

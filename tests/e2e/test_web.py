@@ -62,9 +62,29 @@ def test_workbench_shows_the_servers_syntax_error(web_server, page):
     page.evaluate("window.uikgYasgui.getTab().getYasqe().setValue('SELECT * WHERE { ?s ?p }')")
     page.locator(".yasqe .CodeMirror").click()
     page.keyboard.press("Control+Enter")
-    page.wait_for_selector(".yasr .errorResult")
-    assert re.search(r"line 1|column", page.locator(".yasr .errorResult").inner_text())
-    console.errors[:] = [e for e in console.errors if "400" not in e]  # the failed request
+    page.wait_for_selector(".yasr .query-error")
+    assert "Line 1, column" in page.locator(".yasr .query-error").inner_text()
+    assert page.locator(".yasqe .query-error-line").count() == 1  # the line is marked
+    console.allowed.append("status of 400")  # the refused query
+
+
+def test_an_undeclared_prefix_is_named_and_added_with_one_click(web_server, page):
+    page, console = page
+    page.goto(web_server.url + "/sparql", wait_until="networkidle")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    query = "SELECT ?name WHERE { ?p foaf:name ?name } LIMIT 3"
+    page.evaluate("q => window.uikgYasgui.getTab().getYasqe().setValue(q)", query)
+    page.locator(".yasqe .CodeMirror").click()
+    page.keyboard.press("Control+Enter")
+    error = page.locator(".yasr .query-error")
+    error.wait_for()
+    assert "the prefix foaf: is not declared" in error.inner_text()
+    shot(page, "workbench-error", full=False)
+    error.get_by_role("button", name="Add PREFIX foaf: <http://xmlns.com/foaf/0.1/>").click()
+    page.locator(".yasqe .CodeMirror").click()
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector(".yasr table.dataTable tbody tr")
+    console.allowed.append("status of 400")  # the refused query
 
 
 def test_named_query_examples_fill_the_editor(web_server, page):

@@ -1,9 +1,23 @@
 """SHACL validation of records against ``shapes/``, with a report written for people.
 
 The build validates the union of all curated graphs; contributions validate one record together
-with the types of the things it references. Both go through :func:`validate`, which returns a
+with the published things it references. Both go through :func:`validate`, which returns a
 :class:`ValidationReport` whose ``conforms`` is False only for ``sh:Violation`` results:
 warnings and info are advice for the curator, not errors.
+
+pySHACL is the validator. Three things make one record take milliseconds rather than a few
+hundred (profile and figures in ``bench/README.md``):
+
+- :class:`Shapes` compiles the shapes once per process (pySHACL's ``ShapesGraph`` and its
+  ``Shape`` objects); pySHACL's entry point would rebuild them on every call.
+- The data graph is an in-memory pyoxigraph store, which pySHACL supports natively: the
+  ``sh:sparql`` constraints are then parsed and run by Oxigraph, not by rdflib's pyparsing
+  grammar, which re-parsed every query for every focus node (half the time before).
+- Callers pass only the part of the ontology the data needs (contributions: the superclasses
+  of the classes the record and its closure use), not the whole TBox.
+
+``tests/graph/test_validation_differential.py`` pins the report of every shape example to
+plain pySHACL's (rdflib data graph, shapes parsed per call, the whole ontology).
 
 >>> from rdflib import Graph
 >>> report = validate(Graph(), Graph())
@@ -14,21 +28,43 @@ warnings and info are advice for the curator, not errors.
 from __future__ import annotations
 
 import json
+import logging
+import threading
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
-import pyshacl
+import pyoxigraph
+from pyshacl.graph_abstraction import DataGraph
+from pyshacl.shapes_graph import ShapesGraph
+from pyshacl.validator import Validator, assign_baked_in
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
+from uikg.graph.explain import Words
+
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+#: pySHACL's options, the same for the build, contributions and the reference in the tests.
+OPTIONS: dict[str, Any] = {
+    "inference": "none",
+    "advanced": True,
+    "allow_warnings": True,
+    "allow_infos": True,
+}
 
 
 @dataclass(frozen=True)
 class ValidationResult:
-    """One finding: which record, which property, which value, how bad, and what to do."""
+    """One finding: which record, which property, which value, how bad, and what to do.
+
+    ``focus_node``, ``path``, ``value``, ``source_shape`` and ``constraint`` are for programs
+    (the web form places a finding next to the field of ``path``); ``field``, ``focus_label``,
+    ``value_label``, ``expected`` and ``text`` say the same in words, with labels, not IRIs.
+    """
 
     focus_node: str | None
     path: str | None
@@ -36,6 +72,12 @@ class ValidationResult:
     severity: str
     message: str
     source_shape: str | None
+    constraint: str | None = None
+    field: str | None = None
+    focus_label: str | None = None
+    value_label: str | None = None
+    expected: str | None = None
+    text: str | None = None
 
     def to_text(self) -> str:
         parts = [f"{self.severity}: {self.focus_node}"]
@@ -44,6 +86,10 @@ class ValidationResult:
         if self.value is not None:
             parts.append(f"value {self.value}")
         return " | ".join(parts) + f" — {self.message}"
+
+    @property
+    def sort_key(self) -> tuple[int, str, str, str]:
+        return (_ORDER[self.severity], self.focus_node or "", self.path or "", self.message)
 
 
 @dataclass
@@ -70,13 +116,58 @@ class ValidationReport:
 
 
 def load_shapes(paths: Iterable[Path]) -> Graph:
-    """Parse the given Turtle files (or every ``*.ttl`` in given folders) into one shapes graph."""
+    """Parse the given Turtle files (or every ``*.ttl`` in given folders) into one graph."""
     shapes = Graph()
     for path in paths:
         files = sorted(path.glob("*.ttl")) if path.is_dir() else [path]
         for file in files:
             shapes.parse(file, format="turtle")
     return shapes
+
+
+class _QuietIllTyped(logging.Filter):
+    """rdflib logs a traceback for each ill-typed literal it converts; the report says it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Failed to convert Literal lexical form")
+
+
+class _CompiledValidator(Validator):
+    """pySHACL's validator over shapes compiled once (its constructor would compile them again)."""
+
+    def __init__(self, data: DataGraph, shapes: ShapesGraph) -> None:
+        super().__init__(data, shacl_graph=Graph(), options={**OPTIONS, "inplace": True})
+        self.shacl_graph = shapes
+
+
+class Shapes:
+    """The shapes, compiled once: what every validation in this process runs against.
+
+    ``vocabulary`` (the ontology) only supplies labels for the report's words.
+    """
+
+    def __init__(self, graph: Graph, vocabulary: Graph | None = None) -> None:
+        assign_baked_in()  # what pySHACL's entry point does before each run; idempotent
+        rdflib_terms = logging.getLogger("rdflib.term")
+        if not any(isinstance(f, _QuietIllTyped) for f in rdflib_terms.filters):
+            rdflib_terms.addFilter(_QuietIllTyped())
+        self.graph = graph
+        self._compiled = ShapesGraph(graph)
+        _ = self._compiled.shapes  # harvest the Shape objects now, not on the first request
+        self.words = Words(graph, vocabulary)
+        # pySHACL's Shape objects are shared by every run; one run at a time per process.
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, paths: Iterable[Path], vocabulary: Graph | None = None) -> Shapes:
+        return cls(load_shapes(paths), vocabulary)
+
+    def run(self, data: pyoxigraph.Store) -> Graph:
+        """pySHACL's report graph for ``data`` (read, never changed)."""
+        with self._lock:
+            validator = _CompiledValidator(DataGraph.from_oxigraph_store(data), self._compiled)
+            _, report, _ = validator.run()
+        return report  # type: ignore[no-any-return]
 
 
 def _text(node: Node | None) -> str | None:
@@ -87,43 +178,72 @@ def _text(node: Node | None) -> str | None:
     return node.n3() if not isinstance(node, URIRef) else str(node)
 
 
-def validate(data: Graph, shapes: Graph, ontology: Graph | None = None) -> ValidationReport:
+def data_store(*parts: Graph | Iterable[pyoxigraph.Triple]) -> pyoxigraph.Store:
+    """An in-memory store holding every part (rdflib graphs or pyoxigraph triples)."""
+    store = pyoxigraph.Store()
+    for part in parts:
+        if isinstance(part, Graph):
+            ntriples = part.serialize(format="nt", encoding="utf-8")
+            store.load(ntriples, pyoxigraph.RdfFormat.N_TRIPLES)
+        else:
+            store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in part)
+    return store
+
+
+def validate(
+    data: Graph | Iterable[pyoxigraph.Triple] | pyoxigraph.Store,
+    shapes: Shapes | Graph,
+    ontology: Graph | Iterable[pyoxigraph.Triple] | None = None,
+    languages: tuple[str, ...] = ("en",),
+) -> ValidationReport:
     """Validate ``data`` against ``shapes``.
 
     The ontology is unioned into the data graph (not passed as ``ont_graph`` with RDFS
     inference), so ``sh:class`` and ``sh:targetClass`` follow ``rdfs:subClassOf`` and concepts
-    of the schemes resolve, without pySHACL inferring new triples on every run.
+    of the schemes resolve, without pySHACL inferring new triples on every run. ``languages``
+    orders the labels the report's words use (English when none of them has one). ``data``
+    may be an in-memory pyoxigraph store built by the caller (:func:`data_store`).
     """
-    graph = data
-    if ontology is not None:
-        graph = Graph()
-        for triple in data:
-            graph.add(triple)
-        for triple in ontology:
-            graph.add(triple)
-    _, report_graph, _ = pyshacl.validate(
-        graph,
-        shacl_graph=shapes,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-        allow_infos=True,
-    )
+    if isinstance(shapes, Graph):
+        shapes = Shapes(shapes, ontology if isinstance(ontology, Graph) else None)
+    if isinstance(data, pyoxigraph.Store):
+        store = data
+        if ontology is not None:
+            store.extend(data_store(ontology))
+    else:
+        store = data_store(data, *([ontology] if ontology is not None else []))
+    report_graph = shapes.run(store)
+    labels = shapes.words.data_labels(store, languages)
     results = []
     for node in report_graph.subjects(RDF.type, SH.ValidationResult):
-        severity = _SEVERITY.get(report_graph.value(node, SH.resultSeverity), "Violation")
+        severity = _SEVERITY.get(report_graph.value(node, SH.resultSeverity), "Violation")  # type: ignore[arg-type]
         messages = sorted(str(m) for m in report_graph.objects(node, SH.resultMessage))
-        results.append(
-            ValidationResult(
-                focus_node=_text(report_graph.value(node, SH.focusNode)),
-                path=_text(report_graph.value(node, SH.resultPath)),
-                value=_text(report_graph.value(node, SH.value)),
-                severity=severity,
-                message=messages[0] if messages else "Does not satisfy the shape.",
-                source_shape=_text(report_graph.value(node, SH.sourceShape)),
-            )
+        shape = report_graph.value(node, SH.sourceShape)
+        value = report_graph.value(node, SH.value)
+        raw = ValidationResult(
+            focus_node=_text(report_graph.value(node, SH.focusNode)),
+            path=_text(report_graph.value(node, SH.resultPath)),
+            value=_text(value),
+            severity=severity,
+            message=messages[0] if messages else "Does not satisfy the shape.",
+            source_shape=_text(shape),
+            constraint=_text(report_graph.value(node, SH.sourceConstraintComponent)),
         )
-    order = {"Violation": 0, "Warning": 1, "Info": 2}
-    results.sort(key=lambda r: (order[r.severity], r.focus_node or "", r.path or "", r.message))
+        results.append(
+            shapes.words.explain(raw, shape, labels, languages, isinstance(value, URIRef))
+        )
+    results.sort(key=lambda r: r.sort_key)
     conforms = not any(r.severity == "Violation" for r in results)
     return ValidationReport(conforms=conforms, results=results, graph=report_graph)
+
+
+__all__ = [
+    "OPTIONS",
+    "SH",
+    "Shapes",
+    "ValidationReport",
+    "ValidationResult",
+    "data_store",
+    "load_shapes",
+    "validate",
+]

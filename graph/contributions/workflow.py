@@ -207,7 +207,12 @@ class Contributions:
             max_triples=self.settings.record_max_triples,
         )
 
-    def check(self, record: Record, supersedes: str | None = None) -> Checked:
+    def check(
+        self,
+        record: Record,
+        supersedes: str | None = None,
+        languages: tuple[str, ...] = ("en",),
+    ) -> Checked:
         exclude = []
         if supersedes is not None:  # the record replaces these published graphs
             exclude = [self.published_graph(supersedes), self.inferred_graph(supersedes)]
@@ -218,11 +223,14 @@ class Contributions:
             base_iri=self.base,
             closure_limit=self.settings.record_closure_max_triples,
             exclude=exclude,
+            languages=languages,
         )
 
-    def validate(self, data: bytes, format: RdfFormat) -> Checked:
-        """The dry run: parse and check, store nothing."""
-        return self.check(self.read(data, format, "validate"))
+    def validate(
+        self, data: bytes, format: RdfFormat, languages: tuple[str, ...] = ("en",)
+    ) -> Checked:
+        """The dry run: parse and check, store nothing; the report's words in ``languages``."""
+        return self.check(self.read(data, format, "validate"), languages=languages)
 
     # -- submission ----------------------------------------------------------------------------
     def submit(

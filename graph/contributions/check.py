@@ -27,10 +27,11 @@ from pathlib import Path
 
 import rdflib
 import rdflib.collection
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import Literal, NamedNode, Quad, Triple
 from rdflib import OWL, RDF, RDFS, URIRef
 
 from uikg.graph.build import from_rdflib, to_rdflib
+from uikg.graph.contributions.publish import held_elsewhere
 from uikg.graph.contributions.record import Record, ill_typed
 from uikg.graph.explain import DATATYPES
 from uikg.graph.paths import DataPaths
@@ -178,11 +179,16 @@ def _values(iris: Iterable[str]) -> str:
 
 
 def closure(
-    store: Store, record: Record, limit: int, exclude: Iterable[str] = ()
+    store: Store,
+    record: Record,
+    limit: int,
+    exclude: Iterable[str] = (),
+    retract: Iterable[Quad] = (),
 ) -> tuple[list[Triple], bool]:
     """The published triples a record's validation needs; True when the limit cut them short.
 
-    ``exclude`` names graphs to leave out (those of a contribution the record supersedes).
+    ``exclude`` names graphs and ``retract`` quads to leave out: what a contribution the
+    record supersedes published (its graphs, and its ledger in the evidence units).
     """
     terms = record.terms - record.minted
     subjects = record.subjects - record.minted
@@ -212,6 +218,12 @@ def closure(
                 **dataset,  # type: ignore[arg-type]
             )
         )
+    retracted = set(retract)
+    if retracted:
+        gone = {q.triple for q in retracted} & set(found)
+        if gone:
+            kept = held_elsewhere(store, sorted(gone, key=str), retracted)
+            found = [t for t in found if t not in gone or t in kept]
     return found[:limit], len(found) > limit
 
 
@@ -337,6 +349,7 @@ def check_record(
     base_iri: str,
     closure_limit: int = 20_000,
     exclude: Iterable[str] = (),
+    retract: Iterable[Quad] = (),
     languages: tuple[str, ...] = ("en",),
 ) -> Checked:
     """SHACL plus policy for one record; ``store=None`` checks the record alone.
@@ -344,7 +357,9 @@ def check_record(
     ``languages`` orders the labels of the report's words (the reader's, then English).
     """
     context, truncated = (
-        closure(store, record, closure_limit, exclude) if store is not None else ([], False)
+        closure(store, record, closure_limit, exclude, retract)
+        if store is not None
+        else ([], False)
     )
     data = data_store(record.triples, context, rules.hierarchy_for([*record.triples, *context]))
     report = validate(data, rules.shapes, languages=languages)

@@ -27,16 +27,17 @@ plain pySHACL's (rdflib data graph, shapes parsed per call, the whole ontology).
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph
-from pyshacl.graph_abstraction import DataGraph
+from pyshacl.graph_abstraction import DataGraph, OxigraphDataGraph
 from pyshacl.shapes_graph import ShapesGraph
 from pyshacl.validator import Validator, assign_baked_in
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
@@ -94,9 +95,16 @@ class ValidationResult:
 
 @dataclass
 class ValidationReport:
+    """``graph`` is the ``sh:ValidationReport``; ``source`` is it, or what builds it when first
+    asked (only Turtle answers and the CLI need it)."""
+
     conforms: bool
     results: list[ValidationResult] = field(default_factory=list)
-    graph: Graph = field(default_factory=Graph)
+    source: Graph | Callable[[], Graph] = field(default_factory=Graph, repr=False)
+
+    @functools.cached_property
+    def graph(self) -> Graph:
+        return self.source() if callable(self.source) else self.source
 
     @property
     def violations(self) -> list[ValidationResult]:
@@ -132,12 +140,78 @@ class _QuietIllTyped(logging.Filter):
         return not record.getMessage().startswith("Failed to convert Literal lexical form")
 
 
+class _Targeting:
+    """A shape whose own targets are limited to ``focus`` (the things a record describes).
+
+    pySHACL's ``focus_nodes`` option cannot do this: it also filters the value nodes that
+    ``sh:node`` and ``sh:property`` pass to nested shapes, so a nested check of a concept or
+    a referenced record would pass unseen. Here only the top-level targets are cut, and a shape
+    validated with an explicit focus behaves as pySHACL validates its targets.
+    """
+
+    def __init__(self, shape: Any, focus: frozenset[Node]) -> None:
+        self._shape = shape
+        self._focus = focus
+
+    def validate(self, executor: Any, graph: Any, focus: Any = None, **kwargs: Any) -> Any:
+        if focus is not None:
+            return self._shape.validate(executor, graph, focus, **kwargs)
+        targets = [n for n in self._shape.focus_nodes(graph) if n in self._focus]
+        if not targets:
+            return True, []
+        return self._shape.validate(executor, graph, targets, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._shape, name)
+
+
+class _Targeted:
+    """The compiled shapes graph as the validator's loop sees it: only the shapes that declare
+    targets (the others are reached through ``sh:node``/``sh:property`` or never), targeting
+    only ``focus`` when given."""
+
+    def __init__(self, compiled: ShapesGraph, top: list[Any], focus: frozenset[Node] | None):
+        self._compiled = compiled
+        self._top = top
+        self._focus = focus
+
+    @property
+    def shapes(self) -> list[Any]:
+        if self._focus is None:
+            return self._top
+        return [_Targeting(shape, self._focus) for shape in self._top]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._compiled, name)
+
+
+class _Data(OxigraphDataGraph):  # type: ignore[misc, valid-type]
+    """pySHACL's Oxigraph data graph, sized without a SPARQL ``COUNT`` per result.
+
+    pySHACL tests the data graph's truth (``len``) for every result it builds; the base class
+    answers with a ``COUNT(DISTINCT …)`` query. Our stores hold one graph of distinct triples,
+    so the store's own length is the same number.
+    """
+
+    def __len__(self, context: Any = None) -> int:
+        return len(self.impl) if context is None else int(super().__len__(context))
+
+
 class _CompiledValidator(Validator):
     """pySHACL's validator over shapes compiled once (its constructor would compile them again)."""
 
-    def __init__(self, data: DataGraph, shapes: ShapesGraph) -> None:
+    def __init__(self, data: DataGraph, shapes: _Targeted) -> None:
         super().__init__(data, shacl_graph=Graph(), options={**OPTIONS, "inplace": True})
-        self.shacl_graph = shapes
+        self.shacl_graph = shapes  # type: ignore[assignment]
+
+
+def _declares_targets(graph: Graph, shape: Any) -> bool:
+    """Whether pySHACL could find focus nodes for ``shape`` on its own (any target kind)."""
+    targets = (
+        *shape.target(),
+        graph.objects(shape.node, SH.target),
+    )
+    return any(any(True for _ in found) for found in targets)
 
 
 class Shapes:
@@ -153,7 +227,11 @@ class Shapes:
             rdflib_terms.addFilter(_QuietIllTyped())
         self.graph = graph
         self._compiled = ShapesGraph(graph)
-        _ = self._compiled.shapes  # harvest the Shape objects now, not on the first request
+        self._top = []  # the shapes that declare targets, in pySHACL's order
+        for shape in self._compiled.shapes:  # harvested now, not on the first request
+            shape.set_advanced(OPTIONS["advanced"])  # once, for nested uses too
+            if _declares_targets(graph, shape):
+                self._top.append(shape)
         self.words = Words(graph, vocabulary)
         # pySHACL's Shape objects are shared by every run; one run at a time per process.
         self._lock = threading.Lock()
@@ -162,10 +240,13 @@ class Shapes:
     def load(cls, paths: Iterable[Path], vocabulary: Graph | None = None) -> Shapes:
         return cls(load_shapes(paths), vocabulary)
 
-    def run(self, data: pyoxigraph.Store) -> Graph:
-        """pySHACL's report graph for ``data`` (read, never changed)."""
+    def run(self, data: pyoxigraph.Store, focus: Iterable[str] | None = None) -> Graph:
+        """pySHACL's report graph for ``data`` (read, never changed); with ``focus``, only the
+        shapes' targets among those IRIs are validated (the rest of ``data`` is context)."""
+        only = frozenset(URIRef(iri) for iri in focus) if focus is not None else None
+        shapes = _Targeted(self._compiled, self._top, only)
         with self._lock:
-            validator = _CompiledValidator(DataGraph.from_oxigraph_store(data), self._compiled)
+            validator = _CompiledValidator(_Data(data), shapes)
             _, report, _ = validator.run()
         return report  # type: ignore[no-any-return]
 
@@ -195,6 +276,7 @@ def validate(
     shapes: Shapes | Graph,
     ontology: Graph | Iterable[pyoxigraph.Triple] | None = None,
     languages: tuple[str, ...] = ("en",),
+    focus: Iterable[str] | None = None,
 ) -> ValidationReport:
     """Validate ``data`` against ``shapes``.
 
@@ -202,7 +284,9 @@ def validate(
     inference), so ``sh:class`` and ``sh:targetClass`` follow ``rdfs:subClassOf`` and concepts
     of the schemes resolve, without pySHACL inferring new triples on every run. ``languages``
     orders the labels the report's words use (English when none of them has one). ``data``
-    may be an in-memory pyoxigraph store built by the caller (:func:`data_store`).
+    may be an in-memory pyoxigraph store built by the caller (:func:`data_store`). With
+    ``focus`` (IRIs), only those things are validated, the rest of the data is their context:
+    the report is the full one's results about them.
     """
     if isinstance(shapes, Graph):
         shapes = Shapes(shapes, ontology if isinstance(ontology, Graph) else None)
@@ -212,7 +296,7 @@ def validate(
             store.extend(data_store(ontology))
     else:
         store = data_store(data, *([ontology] if ontology is not None else []))
-    report_graph = shapes.run(store)
+    report_graph = shapes.run(store, focus)
     labels = shapes.words.data_labels(store, languages)
     results = []
     for node in report_graph.subjects(RDF.type, SH.ValidationResult):
@@ -234,7 +318,7 @@ def validate(
         )
     results.sort(key=lambda r: r.sort_key)
     conforms = not any(r.severity == "Violation" for r in results)
-    return ValidationReport(conforms=conforms, results=results, graph=report_graph)
+    return ValidationReport(conforms=conforms, results=results, source=report_graph)
 
 
 __all__ = [

@@ -362,7 +362,7 @@ def check_record(
         else ([], False)
     )
     data = data_store(record.triples, context, rules.hierarchy_for([*record.triples, *context]))
-    report = validate(data, rules.shapes, languages=languages)
+    report = validate(data, rules.shapes, languages=languages, focus=record.subjects)
     subjects = record.subjects
     results = [r for r in report.results if r.focus_node in subjects]
     said = {(r.focus_node, r.path, r.value) for r in results}
@@ -384,9 +384,9 @@ def check_record(
     labels = rules.shapes.words.data_labels(data, languages)
     results += [rules.shapes.words.explain(r, None, labels, languages) for r in policy]
     results.sort(key=lambda r: r.sort_key)
-    kept = _report_graph(report.graph, results)
     conforms = not any(r.severity == "Violation" for r in results)
-    return Checked(ValidationReport(conforms, results, kept), context, truncated)
+    kept = ValidationReport(conforms, results, lambda: _report_graph(report.graph, results))
+    return Checked(kept, context, truncated)
 
 
 def _report_graph(source: rdflib.Graph, results: list[ValidationResult]) -> rdflib.Graph:

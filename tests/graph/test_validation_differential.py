@@ -18,7 +18,7 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.compare import to_isomorphic
 from rdflib.term import Node
 
-from tests.graph.test_validation import CASES, GOOD, ROOT, ontology
+from tests.graph.test_validation import CASES, GOOD, PREFIXES, ROOT, ontology
 from uikg.graph.build import from_rdflib
 from uikg.graph.contributions import Rules
 from uikg.graph.validation import OPTIONS, SH, Shapes, load_shapes, validate
@@ -110,3 +110,17 @@ def test_the_superclasses_a_record_uses_are_enough(name: str) -> None:
     subjects = {t.subject.value for t in data}
     assert findings(sliced.graph, subjects) == findings(whole.graph, subjects)
     assert (name == "GOOD") == (not findings(whole.graph, subjects))
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_validating_only_some_things_gives_the_full_reports_results_about_them(name: str) -> None:
+    """``focus`` (what a contribution validates: its own subjects, the rest being context)
+    cuts only the shapes' top-level targets; nested checks of referenced things still run."""
+    extra = Graph().parse(data=PREFIXES + (EXAMPLES[name] or GOOD), format="turtle")
+    focus = {str(s) for s in extra.subjects() if isinstance(s, URIRef)}
+    whole = validate(example(name), compiled(), ontology())
+    focused = validate(example(name), compiled(), ontology(), focus=focus)
+    assert findings(focused.graph, focus) == findings(whole.graph, focus)
+    top = {r.focus_node for r in focused.results} - {r.focus_node for r in whole.results}
+    assert not top
+    assert (name == "GOOD") == (not findings(whole.graph, focus))

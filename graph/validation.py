@@ -201,7 +201,8 @@ class _CompiledValidator(Validator):
     """pySHACL's validator over shapes compiled once (its constructor would compile them again)."""
 
     def __init__(self, data: DataGraph, shapes: _Targeted) -> None:
-        super().__init__(data, shacl_graph=Graph(), options={**OPTIONS, "inplace": True})
+        placeholder = Graph(bind_namespaces="none")  # replaced below; never parsed
+        super().__init__(data, shacl_graph=placeholder, options={**OPTIONS, "inplace": True})
         self.shacl_graph = shapes  # type: ignore[assignment]
 
 

@@ -48,6 +48,7 @@ from uikg.graph.explain import Words
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 _ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 
 #: pySHACL's options, the same for the build, contributions and the reference in the tests.
 OPTIONS: dict[str, Any] = {
@@ -206,13 +207,31 @@ class _CompiledValidator(Validator):
         self.shacl_graph = shapes  # type: ignore[assignment]
 
 
-def _declares_targets(graph: Graph, shape: Any) -> bool:
-    """Whether pySHACL could find focus nodes for ``shape`` on its own (any target kind)."""
-    targets = (
-        *shape.target(),
-        graph.objects(shape.node, SH.target),
-    )
-    return any(any(True for _ in found) for found in targets)
+def _targets(graph: Graph, shape: Any) -> tuple[bool, frozenset[Node] | None]:
+    """Whether ``shape`` declares targets, and the classes they are when they are only classes
+    (``sh:targetClass`` and implicit class targets; None when there are others)."""
+    nodes, classes, implicit, objects_of, subjects_of = shape.target()
+    classes = frozenset([*classes, *implicit])
+    others = [*nodes, *objects_of, *subjects_of, *graph.objects(shape.node, SH.target)]
+    return bool(classes or others), (None if others else classes)
+
+
+def _classes_of(data: pyoxigraph.Store, things: Iterable[Node]) -> set[Node]:
+    """The classes of ``things`` in ``data`` and, through ``rdfs:subClassOf``, above them."""
+    rdf_type, subclass_of = pyoxigraph.NamedNode(str(RDF.type)), pyoxigraph.NamedNode(_SUBCLASS)
+    todo = [
+        quad.object
+        for thing in things
+        for quad in data.quads_for_pattern(pyoxigraph.NamedNode(str(thing)), rdf_type, None)
+        if isinstance(quad.object, pyoxigraph.NamedNode)
+    ]
+    seen: set[str] = set()
+    while todo:
+        current = todo.pop()
+        if current.value not in seen:
+            seen.add(current.value)
+            todo += [q.object for q in data.quads_for_pattern(current, subclass_of, None)]
+    return {URIRef(c) for c in seen}
 
 
 class Shapes:
@@ -228,11 +247,14 @@ class Shapes:
             rdflib_terms.addFilter(_QuietIllTyped())
         self.graph = graph
         self._compiled = ShapesGraph(graph)
-        self._top = []  # the shapes that declare targets, in pySHACL's order
+        # The shapes that declare targets, in pySHACL's order, with their target classes when
+        # those are all their targets (a record that has none of them cannot be their target).
+        self._top: list[tuple[Any, frozenset[Node] | None]] = []
         for shape in self._compiled.shapes:  # harvested now, not on the first request
             shape.set_advanced(OPTIONS["advanced"])  # once, for nested uses too
-            if _declares_targets(graph, shape):
-                self._top.append(shape)
+            declares, classes = _targets(graph, shape)
+            if declares:
+                self._top.append((shape, classes))
         self.words = Words(graph, vocabulary)
         # pySHACL's Shape objects are shared by every run; one run at a time per process.
         self._lock = threading.Lock()
@@ -244,8 +266,13 @@ class Shapes:
     def run(self, data: pyoxigraph.Store, focus: Iterable[str] | None = None) -> Graph:
         """pySHACL's report graph for ``data`` (read, never changed); with ``focus``, only the
         shapes' targets among those IRIs are validated (the rest of ``data`` is context)."""
-        only = frozenset(URIRef(iri) for iri in focus) if focus is not None else None
-        shapes = _Targeted(self._compiled, self._top, only)
+        top = [shape for shape, _ in self._top]
+        only = None
+        if focus is not None:
+            only = frozenset(URIRef(iri) for iri in focus)
+            classes = _classes_of(data, only)
+            top = [s for s, targets in self._top if targets is None or targets & classes]
+        shapes = _Targeted(self._compiled, top, only)
         with self._lock:
             validator = _CompiledValidator(_Data(data), shapes)
             _, report, _ = validator.run()

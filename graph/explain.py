@@ -198,6 +198,8 @@ class Words:
             if kind == "NodeConstraintComponent":
                 return self._scheme(target, languages)
             members = self.shapes.value(shape, SH["or"])
+            if members is None:
+                return None
             classes = [self.shapes.value(m, SH["class"]) for m in Collection(self.shapes, members)]
             if classes and all(classes):
                 return "a record of the kind " + self._one_of(
@@ -207,13 +209,10 @@ class Words:
         if kind == "ClassConstraintComponent" and value is not None:
             return f"a record of the kind “{self.term(str(value), languages)}”"
         if kind == "MinCountConstraintComponent" and value is not None:
-            return f"at least {value} value" + ("s" if int(value) > 1 else "")
+            return f"at least {value} value" + ("s" if int(str(value)) > 1 else "")
         if kind == "MaxCountConstraintComponent" and value is not None:
-            return (
-                "no value"
-                if int(value) == 0
-                else f"at most {value} value" + ("s" if int(value) > 1 else "")
-            )
+            count = int(str(value))
+            return "no value" if count == 0 else f"at most {count} value" + "s" * (count > 1)
         if kind == "MinInclusiveConstraintComponent" and value is not None:
             return f"{value} or more"
         if kind == "MaxInclusiveConstraintComponent" and value is not None:

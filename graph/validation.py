@@ -219,7 +219,7 @@ def _targets(graph: Graph, shape: Any) -> tuple[bool, frozenset[Node] | None]:
 def _classes_of(data: pyoxigraph.Store, things: Iterable[Node]) -> set[Node]:
     """The classes of ``things`` in ``data`` and, through ``rdfs:subClassOf``, above them."""
     rdf_type, subclass_of = pyoxigraph.NamedNode(str(RDF.type)), pyoxigraph.NamedNode(_SUBCLASS)
-    todo = [
+    todo: list[Any] = [
         quad.object
         for thing in things
         for quad in data.quads_for_pattern(pyoxigraph.NamedNode(str(thing)), rdf_type, None)
@@ -328,7 +328,8 @@ def validate(
     labels = shapes.words.data_labels(store, languages)
     results = []
     for node in report_graph.subjects(RDF.type, SH.ValidationResult):
-        severity = _SEVERITY.get(report_graph.value(node, SH.resultSeverity), "Violation")  # type: ignore[arg-type]
+        level = report_graph.value(node, SH.resultSeverity)
+        severity = _SEVERITY.get(level, "Violation") if isinstance(level, URIRef) else "Violation"
         messages = sorted(str(m) for m in report_graph.objects(node, SH.resultMessage))
         shape = report_graph.value(node, SH.sourceShape)
         value = report_graph.value(node, SH.value)

@@ -311,7 +311,7 @@ def explain(text: str, error: QuerySyntaxError) -> QuerySyntaxError:
 
     >>> explain("SELECT * { ?s foaf:name ?o }", QuerySyntaxError("error at 1:19: expected "
     ...     "one of Prefix not found, ['%']", line=1, column=19)).detail
-    'error at 1:14: the prefix foaf: is not declared; add PREFIX foaf: <http://xmlns.com/foaf/0.1/>'
+    'error at 1:15: the prefix foaf: is not declared; add PREFIX foaf: <http://xmlns.com/foaf/0.1/>'
     """
     if "Prefix not found" not in error.detail:
         return error

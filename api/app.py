@@ -15,6 +15,7 @@ from starlette.types import ASGIApp
 from uikg.api import errors
 from uikg.api.limits import BodyLimit
 from uikg.api.routers import (
+    contribute,
     contributions,
     dataset,
     graph_store,
@@ -80,4 +81,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     catalogue = app.state.catalogue = load_catalogue(DataPaths.locate().queries)
     app.include_router(rest.build_router(catalogue, settings.max_page_size))
+    contribute.install(app)  # the router, and the rate limit in front of the dry runs
     return app

@@ -177,7 +177,9 @@ def _source(
         out.add(work, NamedNode(specs["source.url"].path), entry.first("source.url"), "source.url")  # type: ignore[arg-type]
         out.add(subject, DCT_SOURCE, NamedNode(url), "source.url")
     if date is not None:
-        predicate = UIKG.publicationYear if date.datatype.value == XSD_GYEAR else UIKG.publicationDate  # type: ignore[union-attr]
+        predicate = (
+            UIKG.publicationYear if date.datatype.value == XSD_GYEAR else UIKG.publicationDate
+        )  # type: ignore[union-attr]
         out.add(work, NamedNode(predicate), date, "source.date")
     out.add(unit, RDF_TYPE, NamedNode(UIKG.EvidenceUnit), "source.locator")
     label = ", ".join(part for part in (title or name, locator) if part)
@@ -188,7 +190,9 @@ def _source(
     else:
         out.origins[(unit, str(UIKG.locator))] = "source.locator"
     if quote:
-        out.add(unit, NamedNode(UIKG.quotation), Literal(quote, language=language), "source.quotation")
+        out.add(
+            unit, NamedNode(UIKG.quotation), Literal(quote, language=language), "source.quotation"
+        )
     out.add(subject, NamedNode(UIKG.evidence), NamedNode(unit), "source.title")
     out.origins[(subject, str(UIKG.evidence))] = "evidence"
     return {work: "source.title", unit: "source.locator"}

@@ -269,7 +269,9 @@ def _is_date(shapes: rdflib.Graph, prop: Any) -> bool:
     or_list = shapes.value(prop, SH["or"])
     if or_list is None:
         return False
-    kinds = {str(shapes.value(m, SH.datatype)) for m in rdflib.collection.Collection(shapes, or_list)}
+    kinds = {
+        str(shapes.value(m, SH.datatype)) for m in rdflib.collection.Collection(shapes, or_list)
+    }
     return kinds == {XSD + "date", XSD + "gYearMonth", XSD + "gYear"}
 
 
@@ -528,7 +530,8 @@ class Catalogue:
             pick["options"] = language_options(lang)
         elif spec.scheme:
             pick["scheme"] = spec.scheme
-            pick["options"] = options(store, spec, lang) if store is not None else []
+            found = options(store, spec, lang, self) if store is not None else []
+            pick["options"] = [o.to_json() for o in found]
         return pick
 
 
@@ -574,7 +577,9 @@ def _iri(value: str, what: str) -> str:
 
 
 def _best(labels: dict[str, str], lang: str) -> str | None:
-    return labels.get(lang) or labels.get("en") or labels.get("") or next(iter(labels.values()), None)
+    return (
+        labels.get(lang) or labels.get("en") or labels.get("") or next(iter(labels.values()), None)
+    )
 
 
 def _candidates(
@@ -594,7 +599,9 @@ def _candidates(
     for row in store.query(query):
         iri = row["o"].value
         literal = row["l"]
-        labels.setdefault(iri, {}).setdefault(getattr(literal, "language", None) or "", literal.value)
+        labels.setdefault(iri, {}).setdefault(
+            getattr(literal, "language", None) or "", literal.value
+        )
         if row["t"] is not None:
             types.setdefault(iri, row["t"].value)
         if row["cl"] is not None:
@@ -630,7 +637,9 @@ def options(
         ):
             found.append(Option(option.value, option.label))  # a concept needs no context
     for cls in spec.classes:
-        found += _candidates(store, catalogue, f"?o a <{_iri(cls, 'the class')}> .", lang, LOOKUP_SCAN)
+        found += _candidates(
+            store, catalogue, f"?o a <{_iri(cls, 'the class')}> .", lang, LOOKUP_SCAN
+        )
     unique = {o.value: o for o in found}
     return sorted(unique.values(), key=lambda o: (fold(o.label), o.context or ""))[:limit]
 

@@ -250,8 +250,7 @@ def _read_xlsx(data: bytes, limits: Limits) -> Table:
     try:
         if len(book.sheetnames) > limits.max_sheets:  # pragma: no cover - check_zip counts first
             raise SpreadsheetTooLarge(
-                f"the workbook has {len(book.sheetnames)} sheets; the limit is "
-                f"{limits.max_sheets}",
+                f"the workbook has {len(book.sheetnames)} sheets; the limit is {limits.max_sheets}",
                 limit="UIKG_SPREADSHEET_MAX_SHEETS",
             )
         sheet = book.worksheets[0]
@@ -297,5 +296,7 @@ def _read_csv(data: bytes, limits: Limits) -> Table:
             cells = [cell.strip() or None for cell in row]
             rows.append(_check_row(cells, number, limits))
     except csv.Error as error:
-        raise SpreadsheetRefused(f"the CSV file cannot be read (line {reader.line_num}): {error}") from None
+        raise SpreadsheetRefused(
+            f"the CSV file cannot be read (line {reader.line_num}): {error}"
+        ) from None
     return Table(rows, "csv")

@@ -42,7 +42,9 @@ class Column:
             return IDENTIFIER_LABEL[lang]
         base = self.spec.label_in(lang)
         if self.language:
-            return f"{base} ({text(lang, 'language', language=LANGUAGE_NAMES[self.language][lang])})"
+            return (
+                f"{base} ({text(lang, 'language', language=LANGUAGE_NAMES[self.language][lang])})"
+            )
         return base
 
     def heading(self, lang: str) -> str:

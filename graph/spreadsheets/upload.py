@@ -122,6 +122,7 @@ class Sheet:
         self.options_of = options_of
         self.base_iri = base_iri
         self._choices: dict[str, dict[str, list[Option]]] = {}
+        self._typed: dict[tuple[int, str], str] = {}  # (row, field key) → the cell as typed
 
     # -- the heading rows --------------------------------------------------------------------
     def _header(self, table: Table) -> tuple[dict[int, Column], int, list[Problem]]:
@@ -260,6 +261,7 @@ class Sheet:
                 entry.identifier = raw
                 continue
             values, problem = self._value(column, raw)
+            self._typed[(number, column.key)] = raw
             if problem:
                 result.problems.append(
                     Problem(number, column_letter(index), column.label(self.lang), problem, raw)
@@ -316,7 +318,21 @@ class Sheet:
             return None
         if finding.path is not None:
             return _first_key(specs, finding.path)
-        return "evidence" if finding.source_shape == POLICY_SHAPE else None
+        if finding.source_shape == POLICY_SHAPE:
+            return "evidence"
+        if finding.value is not None:  # a SPARQL constraint names the value, not the path
+            keys = {
+                key
+                for (subject, path), key in built.origins.items()
+                if subject == built.subject
+                and any(
+                    t.predicate.value == path and t.object.value == finding.value
+                    for t in built.triples
+                )
+            }
+            if len(keys) == 1:
+                return keys.pop()
+        return None
 
     def _findings(
         self, result: RowResult, findings: list[Any], where: dict[str, tuple[str, str]]
@@ -337,13 +353,15 @@ class Sheet:
             elif finding.value is None:
                 message = spec.error(self.lang, "required")
             else:
-                message = spec.error(self.lang, "invalid", value=finding.value)
+                typed = self._typed.get((result.row, key or ""), finding.value)
+                message = spec.error(self.lang, "invalid", value=typed)
             result.problems.append(
                 Problem(
                     result.row,
                     column,
                     label or (spec.label_in(self.lang) if spec else None),
                     message,
+                    value=self._typed.get((result.row, key or "")),
                     severity=finding.severity,
                     detail=finding.message if spec is not None else None,
                 )

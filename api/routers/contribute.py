@@ -99,7 +99,7 @@ def kinds(request: Request, lang: Lang = None) -> JSONResponse:
                 {
                     "kind": name,
                     "title": kind.title_in(language),
-                    "fields": str(request.url_for("contribution_fields", kind=name)),
+                    "fields": str(request.url_for("fields", kind=name)),
                 }
                 for name, kind in KINDS.items()
             ]

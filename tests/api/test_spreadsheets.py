@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,6 +60,15 @@ def test_field_model_is_in_peoples_words(app: TestClient, kind: str, lang: str) 
         assert text and not JARGON.search(text), text
     keys = {f["key"] for g in model["groups"] for f in g["fields"]}
     assert "sourceLocation" not in keys and {"source.url", "source.quotation"} <= keys
+
+
+def test_kinds_list_their_field_models(app: TestClient) -> None:
+    kinds = app.get("/contribute/fields", params={"lang": "pl"}).json()["kinds"]
+    assert [k["kind"] for k in kinds] == ["document", "programme", "membership"]
+    assert kinds[2]["title"] == "Członkostwo w sieci lub programie"
+    assert app.get(kinds[0]["fields"]).json()["kind"] == "document"
+    missing = app.get("/contribute/fields/city")
+    assert missing.status_code == 404 and "document" in missing.json()["detail"]
 
 
 def test_document_fields_in_polish(app: TestClient) -> None:
@@ -347,7 +355,7 @@ def test_polish_csv_with_semicolons(app: TestClient) -> None:
 
 
 def test_wrong_headings_are_named(app: TestClient) -> None:
-    body = "Name (in English),Colour\nx,red\n".encode()
+    body = b"Name (in English),Colour\nx,red\n"
     reply = app.post(
         "/contributions/spreadsheet/document/check",
         content=body,

@@ -177,9 +177,8 @@ def _source(
         out.add(work, NamedNode(specs["source.url"].path), entry.first("source.url"), "source.url")  # type: ignore[arg-type]
         out.add(subject, DCT_SOURCE, NamedNode(url), "source.url")
     if date is not None:
-        predicate = (
-            UIKG.publicationYear if date.datatype.value == XSD_GYEAR else UIKG.publicationDate
-        )  # type: ignore[union-attr]
+        year = isinstance(date, Literal) and date.datatype.value == XSD_GYEAR
+        predicate = UIKG.publicationYear if year else UIKG.publicationDate
         out.add(work, NamedNode(predicate), date, "source.date")
     out.add(unit, RDF_TYPE, NamedNode(UIKG.EvidenceUnit), "source.locator")
     label = ", ".join(part for part in (title or name, locator) if part)

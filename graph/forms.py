@@ -295,7 +295,7 @@ class Catalogue:
         self.groups = {
             _local(str(g)).lower(): Group(
                 _local(str(g)).lower(),
-                float(shapes.value(g, SH.order) or 99),
+                float(str(shapes.value(g, SH.order) or 99)),
                 _by_language(shapes, g, RDFS.label),
                 _by_language(shapes, g, RDFS.comment),
             )
@@ -341,7 +341,7 @@ class Catalogue:
         group = shapes.value(prop, SH.group)
         if group is not None:
             spec.group = _local(str(group)).lower()
-            spec.order = float(shapes.value(prop, SH.order) or spec.order)
+            spec.order = float(str(shapes.value(prop, SH.order) or spec.order))
         min_count = shapes.value(prop, SH.minCount)
         if min_count is not None and int(min_count) > 0:
             spec.required = spec.required or (prop, SH.severity, SH.Warning) not in shapes
@@ -730,12 +730,12 @@ def form_for(kind_name: str, shapes: rdflib.Graph, store: Store) -> dict[str, An
             if name is not None:
                 item.name = name
             min_count = shapes.value(prop, SH.minCount)
-            if min_count is not None and int(min_count) > 0:
+            if min_count is not None and int(str(min_count)) > 0:
                 warning = (prop, SH.severity, SH.Warning) in shapes
                 item.required = item.required or not warning
             if (
                 shapes.value(prop, SH.maxCount) is not None
-                and int(shapes.value(prop, SH.maxCount)) == 1
+                and int(str(shapes.value(prop, SH.maxCount))) == 1
             ):
                 item.multiple = False
             datatype = shapes.value(prop, SH.datatype)
@@ -762,10 +762,10 @@ def form_for(kind_name: str, shapes: rdflib.Graph, store: Store) -> dict[str, An
     # Shapes aimed at whoever uses a property (e.g. shp:Period on uikg:startDate) type it too.
     for shape in set(shapes.subjects(SH.targetSubjectsOf, None)):
         for prop in shapes.objects(shape, SH.property):
-            item = fields.get(str(shapes.value(prop, SH.path)))
+            typed = fields.get(str(shapes.value(prop, SH.path)))
             node = shapes.value(prop, SH.node)
-            if item is not None and node is not None and str(node).endswith("PartialDate"):
-                item.date = True
+            if typed is not None and node is not None and str(node).endswith("PartialDate"):
+                typed.date = True
     # The contribution policy (graph.contributions.check) wants a source on every record.
     source = fields.setdefault(PROV_DERIVED, Field(PROV_DERIVED, "source work", True, True))
     source.required = True

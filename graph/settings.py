@@ -110,7 +110,11 @@ class Settings(BaseSettings):
     )
     spreadsheet_max_parts: int = Field(default=200, description="Files inside an .xlsx.")
     spreadsheet_max_sheets: int = 10
-    spreadsheet_max_rows: int = Field(default=1_000, description="Rows of records per upload.")
+    spreadsheet_max_rows: int = Field(
+        default=200,
+        description="Rows of records per upload; each row is one validation (see the "
+        "validation cost in docs/contributions.md), so this bounds the CPU one upload takes.",
+    )
     spreadsheet_max_columns: int = 60
     spreadsheet_max_cell_chars: int = 10_000
 

@@ -44,7 +44,7 @@ class Limits:
     max_zip_ratio: int = 100
     max_parts: int = 200
     max_sheets: int = 10
-    max_rows: int = 1_000
+    max_rows: int = 200
     max_columns: int = 60
     max_cell_chars: int = 10_000
     header_rows: int = 2  # labels and help: rows a template has before the records

@@ -40,6 +40,7 @@ from uikg.graph.forms import (
 from uikg.graph.search import fold
 from uikg.graph.spreadsheets.reading import Table, column_letter
 from uikg.graph.spreadsheets.templates import Column, columns
+from uikg.graph.validation import ValidationResult
 
 _URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
 _TRUE = {"true", "yes", "1", "tak", "prawda"}
@@ -273,19 +274,22 @@ class Sheet:
         return entry, result, where
 
     # -- the whole upload --------------------------------------------------------------------
-    def check(self, table: Table, contributions: Contributions) -> tuple[Outcome, dict[int, Built]]:
+    def rows(
+        self, table: Table
+    ) -> tuple[Outcome, list[tuple[RowResult, dict[str, tuple[str, str]]]]]:
+        """Every row read and built (not yet validated), with its own problems."""
         placed, first, sheet_problems = self._header(table)
         outcome = Outcome(self.kind, self.lang, True, False, [], sheet_problems)
-        built_rows: dict[int, Built] = {}
+        found = []
         seen: dict[str, int] = {}
         for offset, cells in enumerate(table.rows[first:]):
             number = first + offset + 1
             if not any(cells):
                 continue
             entry, result, where = self.entry(number, cells, placed)
-            built = build(entry, self.base_iri, self.catalogue)
-            result.built = built
-            if built.subject in seen:
+            result.built = build(entry, self.base_iri, self.catalogue)
+            subject = result.built.subject
+            if subject in seen:
                 column, label = where.get("label", ("", ""))
                 result.problems.append(
                     Problem(
@@ -293,23 +297,51 @@ class Sheet:
                         column or None,
                         label or None,
                         self._say(
-                            f"this row describes the same thing as row {seen[built.subject]}; "
+                            f"this row describes the same thing as row {seen[subject]}; "
                             "give it another name or identifier.",
-                            f"ten wiersz opisuje to samo co wiersz {seen[built.subject]}; "
+                            f"ten wiersz opisuje to samo co wiersz {seen[subject]}; "
                             "nadaj mu inną nazwę lub identyfikator.",
                         ),
                     )
                 )
-            seen.setdefault(built.subject, number)
-            try:
-                checked = contributions.validate(built.ntriples(), RdfFormat.N_TRIPLES)
-            except (BadRequest, PayloadTooLarge) as error:
-                result.problems.append(Problem(number, None, None, error.detail))
-            else:
-                self._findings(result, checked.report.results, where)
+            seen.setdefault(subject, number)
             outcome.rows.append(result)
-            built_rows[number] = built
-        return outcome, built_rows
+            found.append((result, where))
+        return outcome, found
+
+    def validate(
+        self, result: RowResult, where: dict[str, tuple[str, str]], contributions: Contributions
+    ) -> None:
+        """The validator's findings on one row, put next to their columns."""
+        assert result.built is not None
+        try:
+            checked = contributions.validate(result.built.ntriples(), RdfFormat.N_TRIPLES)
+        except (BadRequest, PayloadTooLarge) as error:
+            result.problems.append(Problem(result.row, None, None, error.detail))
+        else:
+            self._findings(result, checked.report.results, where)
+
+    def submit(
+        self,
+        result: RowResult,
+        where: dict[str, tuple[str, str]],
+        contributions: Contributions,
+        who: Principal,
+    ) -> bool:
+        """Queue one row (the workflow validates it); its findings either way. True if queued."""
+        assert result.built is not None
+        try:
+            contribution = contributions.submit(result.built.ntriples(), RdfFormat.N_TRIPLES, who)
+        except ValidationFailed as error:
+            self._findings(result, error.report.results, where)
+            return False
+        except (BadRequest, PayloadTooLarge) as error:
+            result.problems.append(Problem(result.row, None, None, error.detail))
+            return False
+        result.contribution = contribution.id
+        findings = [ValidationResult(**finding) for finding in contribution.report]
+        self._findings(result, findings, where)  # warnings: advice for the contributor
+        return True
 
     @staticmethod
     def _key_of(finding: Any, built: Built, specs: dict[str, FieldSpec]) -> str | None:
@@ -380,32 +412,33 @@ def process(
     *,
     atomic: bool = False,
 ) -> Outcome:
-    """Check every row; with a contributor (``who``), queue the valid rows."""
-    outcome, built = sheet.check(table, contributions)
+    """Check every row; with a contributor (``who``), queue the valid rows.
+
+    Each row is validated once: a row to queue is validated by the workflow as it is
+    submitted; only the all-or-nothing upload checks every row first.
+    """
+    outcome, rows = sheet.rows(table)
     outcome.atomic = atomic
-    if who is None:
-        return outcome
-    outcome.dry_run = False
-    if outcome.problems or (atomic and not outcome.conforms):
-        return outcome
+    queueing = who is not None and not outcome.problems
+    outcome.dry_run = who is None
+    if who is None or atomic or not queueing:
+        for result, where in rows:
+            sheet.validate(result, where, contributions)
+        if who is None or not queueing or not outcome.conforms:
+            return outcome
+        for result in outcome.rows:  # the findings are reported again when queued
+            result.problems = [p for p in result.problems if p.severity == "Violation"]
+    assert who is not None
     queued: list[RowResult] = []
-    for result in outcome.rows:
+    for result, where in rows:
         if not result.valid:
+            sheet.validate(result, where, contributions)  # report everything at once
             continue
-        try:
-            contribution = contributions.submit(
-                built[result.row].ntriples(), RdfFormat.N_TRIPLES, who
-            )
-        except ValidationFailed as error:
-            result.problems.append(
-                Problem(result.row, None, None, error.detail, detail=str(error.report.to_text()))
-            )
-            if atomic:
-                _withdraw(contributions, queued, result.row)
-                return outcome
-            continue
-        result.contribution = contribution.id
-        queued.append(result)
+        if sheet.submit(result, where, contributions, who):
+            queued.append(result)
+        elif atomic:
+            _withdraw(contributions, queued, result.row)
+            return outcome
     return outcome
 
 

@@ -671,6 +671,16 @@ def lookup(
     return [item[3] for item in scored[:limit]]
 
 
+def existing(store: Store, iris: Iterable[str]) -> set[str]:
+    """Which of ``iris`` the graph already says something about."""
+    wanted = sorted({_iri(iri, "the identifier") for iri in iris})
+    if not wanted:
+        return set()
+    values = " ".join(f"<{iri}>" for iri in wanted)
+    rows = store.query(f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}")
+    return {row["s"].value for row in rows}
+
+
 # -- the form as the first web form used it ----------------------------------------------------
 @dataclass
 class Field:

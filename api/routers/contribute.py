@@ -16,7 +16,7 @@ from uikg.api.negotiation import choose
 from uikg.api.pages import templates
 from uikg.api.ratelimit import RateLimit
 from uikg.graph.errors import BadRequest, NotFound
-from uikg.graph.forms import KINDS, Catalogue, lookup, options, pick_language
+from uikg.graph.forms import KINDS, Catalogue, existing, lookup, options, pick_language
 from uikg.graph.ratelimit import RateLimiter
 from uikg.graph.spreadsheets.reading import CSV, XLSX, Limits, format_for, read_table
 from uikg.graph.spreadsheets.templates import template_csv, template_xlsx
@@ -214,6 +214,7 @@ async def _upload(
             language,
             lambda spec: options(service.store, spec, language, catalogue, limit=10_000),
             settings.base_iri,
+            lambda iris: existing(service.store, iris),
         )
         return process(sheet, table, contributions, user, atomic=atomic)
 

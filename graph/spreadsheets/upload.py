@@ -30,6 +30,7 @@ from uikg.graph.entries import Built, Entry, build
 from uikg.graph.errors import BadRequest, PayloadTooLarge, ValidationFailed
 from uikg.graph.forms import (
     HIDDEN_PATHS,
+    KINDS,
     LANGUAGE_NAMES,
     XSD,
     Catalogue,
@@ -116,8 +117,15 @@ class Sheet:
     """One upload of one kind of record: the template's columns and the pick-lists' values."""
 
     def __init__(
-        self, catalogue: Catalogue, kind: str, lang: str, options_of: OptionsOf, base_iri: str
+        self,
+        catalogue: Catalogue,
+        kind: str,
+        lang: str,
+        options_of: OptionsOf,
+        base_iri: str,
+        existing: Callable[[list[str]], set[str]] | None = None,
     ) -> None:
+        self.existing = existing
         self.catalogue, self.kind, self.lang = catalogue, kind, lang
         self.columns = columns(catalogue, kind)
         self.options_of = options_of
@@ -251,9 +259,8 @@ class Sheet:
         result = RowResult(number, "")
         where: dict[str, tuple[str, str]] = {}  # field key → (column letter, label)
         for index, column in placed.items():
-            if column.spec is None or column.key in where:
-                continue
-            where[column.key] = (column_letter(index), column.label(self.lang))
+            if column.key not in where:
+                where[column.key] = (column_letter(index), column.label(self.lang))
         for index, column in placed.items():
             raw = cells[index] if index < len(cells) else None
             if raw is None:
@@ -307,7 +314,35 @@ class Sheet:
             seen.setdefault(subject, number)
             outcome.rows.append(result)
             found.append((result, where))
+        if self.existing is not None:
+            self._known(found)
         return outcome, found
+
+    def _known(self, found: list[tuple[RowResult, dict[str, tuple[str, str]]]]) -> None:
+        """A row whose thing the graph already has adds to it: say so, in case it should not."""
+        assert self.existing is not None
+        known = self.existing([r.built.subject for r, _ in found if r.built is not None])
+        thing = self.catalogue.class_label(KINDS[self.kind].cls, self.lang)
+        for result, where in found:
+            if result.built is None or result.built.subject not in known:
+                continue
+            column, label = where.get("identifier") or where.get("label") or (None, None)
+            result.problems.append(
+                Problem(
+                    result.row,
+                    column,
+                    label,
+                    self._say(
+                        f"The graph already has a {thing} with this identifier; this row will "
+                        "add to it. If it is a different one, give it another identifier.",
+                        f"W grafie istnieje już wpis o tym identyfikatorze (rodzaj: {thing}); ten "
+                        "wiersz go uzupełni. Jeśli chodzi o inny wpis, nadaj mu inny "
+                        "identyfikator.",
+                    ),
+                    value=result.built.subject.rsplit("/", 1)[-1],
+                    severity="Warning",
+                )
+            )
 
     def validate(
         self, result: RowResult, where: dict[str, tuple[str, str]], contributions: Contributions

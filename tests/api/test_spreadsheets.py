@@ -316,6 +316,15 @@ def test_dry_run_is_public_and_stores_nothing(app: TestClient) -> None:
     assert outcome["dryRun"] is True and outcome["conforms"] is False
     assert outcome["valid"] == [3, 5, 7] and outcome["queued"] == []
     assert queue(app) == []
+    again = dict(ROWS[4], **{"Identifier (optional)": "gdansk-immigrant-integration-model"})
+    reply = app.post(
+        "/contributions/spreadsheet/document/check",
+        content=filled(app, [again]),
+        headers={"Content-Type": XLSX},
+    )
+    [known] = [p for p in reply.json()["problems"] if p["severity"] == "Warning"]
+    assert known["column"] == "W" and known["field"] == "Identifier (optional)"
+    assert known["message"].startswith("The graph already has a policy document")
     refused = app.post(
         "/contributions/spreadsheet/document",
         content=filled(app, ROWS[:1]),

@@ -10,10 +10,9 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
-from starlette.types import ASGIApp
 
 from uikg.api import errors
-from uikg.api.limits import BodyLimit
+from uikg.api.middleware import BodyLimit, HeadAsGet
 from uikg.api.routers import (
     contribute,
     contributions,
@@ -27,28 +26,13 @@ from uikg.api.routers import (
 )
 from uikg.graph import __version__
 from uikg.graph.auth import TokenRegistry
-from uikg.graph.dataset import Dumps
 from uikg.graph.paths import DataPaths
 from uikg.graph.queries import load_catalogue
-from uikg.graph.search import LabelIndex
+from uikg.graph.service import GraphService
 from uikg.graph.settings import Settings
-from uikg.graph.sparql.service import SparqlService
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
-
-
-class _Service(FastAPI):
-    """FastAPI behind the body limit and the SPARQL query lane (``api.routers.sparql``).
-
-    Both sit in front of FastAPI's own middleware stack: the limit holds for every request,
-    and queries skip the layers they do not need. Errors in the lane become the same problem
-    details as everywhere (the lane calls the one error mapping).
-    """
-
-    def build_middleware_stack(self) -> ASGIApp:
-        inner = sparql.QueryLane(super().build_middleware_stack())
-        return BodyLimit(inner, max_bytes=self.state.settings.max_body_bytes)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -56,7 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.service = await run_in_threadpool(SparqlService.open, settings)
+        app.state.service = await run_in_threadpool(GraphService.open, settings)
         await app.state.service.start()
         try:
             yield
@@ -64,7 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await app.state.service.stop()
             await run_in_threadpool(app.state.service.close)
 
-    app = _Service(
+    app = FastAPI(
         title="Urban Integration Knowledge Graph",
         version=__version__,
         summary="How European cities integrate immigrants, as linked data: SPARQL, REST, pages.",
@@ -72,14 +56,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     errors.install(app)
-    app.state.labels = LabelIndex()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.state.dumps = Dumps(settings.data_dir / "dumps")
     app.state.auth = TokenRegistry.from_settings(settings)  # bad token config fails here
     web.mount_assets(app, settings)
     for module in (sparql, graph_store, linked_data, dataset, health, contributions, web):
         app.include_router(module.router)
-    catalogue = app.state.catalogue = load_catalogue(DataPaths.locate().queries)
-    app.include_router(rest.build_router(catalogue, settings.max_page_size))
+    catalogue = app.state.catalogue = load_catalogue(DataPaths.locate().queries, settings.base_iri)
+    app.include_router(rest.build_router(catalogue, settings.max_page_size, settings.base_iri))
+    # Middleware wraps what was added before it: the SPARQL lane is innermost, so anything
+    # added later (by us or by an operator embedding the app) applies to /sparql as well.
+    app.add_middleware(sparql.QueryLane)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     contribute.install(app)  # the router, and the rate limit in front of the dry runs
     return app

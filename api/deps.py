@@ -11,13 +11,13 @@ from fastapi import Depends, Request
 from uikg.graph.auth import Principal, Role, TokenRegistry
 from uikg.graph.contributions import Contributions
 from uikg.graph.errors import Forbidden, Unauthorized
+from uikg.graph.service import GraphService
 from uikg.graph.settings import Settings
-from uikg.graph.sparql.service import SparqlService
 
 _lazy = threading.Lock()
 
 
-def get_service(request: Request) -> SparqlService:
+def get_service(request: Request) -> GraphService:
     return request.app.state.service  # type: ignore[no-any-return]
 
 
@@ -25,7 +25,7 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-ServiceDep = Annotated[SparqlService, Depends(get_service)]
+ServiceDep = Annotated[GraphService, Depends(get_service)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 

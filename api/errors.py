@@ -7,6 +7,8 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from uikg.graph import errors
 
@@ -25,6 +27,7 @@ STATUS: list[tuple[type[errors.UIKGError], int]] = [
     (errors.Forbidden, 403),
     (errors.RateLimited, 429),
     (errors.QueryTimeout, 503),
+    (errors.ResultTooLarge, 503),
     (errors.Overloaded, 503),
     (errors.EngineCrashed, 500),
     (errors.StoreLocked, 503),
@@ -71,3 +74,34 @@ def install(app: FastAPI) -> None:
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
         )
         return problem(400, "BadRequest", f"invalid request parameters: {where}")
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, error: HTTPException) -> JSONResponse:
+        """Routing's own answers (404, 405) as problem details too; a 405 lists every method
+        the path answers, whichever route declares it."""
+        headers = dict(error.headers or {})
+        detail = str(error.detail)
+        if error.status_code == 405:
+            allowed = _allowed(request)
+            headers["Allow"] = ", ".join(allowed)
+            detail = f"{request.method} is not allowed here; use {' or '.join(allowed)}"
+        elif error.status_code == 404 and detail == "Not Found":
+            detail = f"there is nothing at {request.url.path}"
+        response = problem(error.status_code, _TITLES.get(error.status_code, "Error"), detail)
+        response.headers.update(headers)
+        return response
+
+
+_TITLES = {404: "NotFound", 405: "MethodNotAllowed"}
+
+
+def _allowed(request: Request) -> list[str]:
+    """The methods some route answers at this path (HEAD goes with GET)."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in ("GET", "POST", "PUT", "DELETE", "PATCH")
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    ]

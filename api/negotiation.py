@@ -15,7 +15,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from uikg.graph.errors import NotAcceptable
+from uikg.graph.errors import BadRequest, NotAcceptable
+from uikg.graph.sparql import formats
 
 
 @dataclass(frozen=True)
@@ -91,3 +92,37 @@ def choose(accept: str | None, available: Sequence[str]) -> str:
             available=list(available),
         )
     return media_type
+
+
+def requested(accept: str | None, format: str | None) -> str | None:
+    """The Accept header, unless a ``format`` parameter (``csv``, ``ttl``, a media type) names
+    one type, as links in pages and many SPARQL endpoints do."""
+    if format is None:
+        return accept
+    media_type = formats.ALIASES.get(format.lower(), format)
+    if "/" not in media_type:
+        raise BadRequest(
+            f"format: {format!r} is not a format; use one of {', '.join(formats.ALIASES)} "
+            "or a media type"
+        )
+    return media_type
+
+
+def choose_result(accept: str | None, form: str, format: str | None = None) -> str:
+    """The result format of a ``form`` query (SELECT, ASK, CONSTRUCT, DESCRIBE) for a request.
+
+    >>> choose_result("application/json", "SELECT")
+    'application/sparql-results+json'
+    >>> choose_result("text/plain", "CONSTRUCT")
+    'application/n-triples'
+    """
+    try:
+        chosen = choose(requested(accept, format), formats.offered(form))
+    except NotAcceptable:
+        available = formats.for_form(form)
+        raise NotAcceptable(
+            f"none of the requested types ({accept if format is None else format}) is "
+            f"available for a {form} query's result; available: {', '.join(available)}",
+            available=available,
+        ) from None
+    return formats.served(form, chosen)

@@ -59,6 +59,6 @@ def with_params(
             )
         )
     signature.extend(extra)
-    endpoint.__signature__ = inspect.Signature(signature)  # type: ignore[attr-defined]
+    endpoint.__signature__ = inspect.Signature(signature)  # type: ignore[union-attr]
     endpoint.__name__ = getattr(handler, "__name__", "endpoint")
     return endpoint

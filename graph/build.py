@@ -9,6 +9,8 @@ ontology, for OWL consistency; the inferences queries rely on go into their own 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import shutil
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,11 +30,16 @@ PROV = "http://www.w3.org/ns/prov#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
-# Graphs the build owns, relative to the base IRI. A rebuild drops any of these it did not
-# write (a deleted source file), and never touches other graphs (contributions, history).
-OWNED_PREFIXES = ("graph/ontology/", "graph/shapes/", "graph/data/")
+NO_JAVA = (
+    "WARNING: OWL consistency was NOT checked: Java is not installed, and the HermiT reasoner "
+    "needs it (apt-get install default-jre-headless). SHACL validation and inferences ran."
+)
 INFERRED = "graph/inferred"
 BUILD_META = "graph/build"
+# Graphs the build owns, whatever base IRI minted them. A rebuild drops any of these it did not
+# write (a deleted source file, a build with another base) and never touches other graphs
+# (contributions, their history).
+OWNED = re.compile(r"[/#]graph/(?:(?:ontology|shapes|data)/|(?:inferred|build)$)")
 
 
 @dataclass
@@ -177,15 +184,20 @@ def check(sources: list[SourceFile], progress: Progress) -> tuple[rdflib.Graph, 
         lines = []
         for result in report.results:
             if result.severity == "Violation":
-                files = ", ".join(sorted(origins.get(result.focus_node, {"?"})))
+                files = ", ".join(sorted(origins.get(result.focus_node or "", {"?"})))
                 shape = result.source_shape
                 named = f" (shape {shape})" if shape and not shape.startswith("_:") else ""
                 lines.append(f"{files}: {result.to_text()}{named}")
         raise ValidationFailed(
             f"{len(lines)} SHACL violation(s) in the curated data:\n" + "\n".join(lines), report
         )
-    progress("checking OWL consistency (HermiT)")
-    reasoning.check_consistency(tbox, abox)
+    if shutil.which("java") is None:
+        # A newcomer's machine without Java still builds; the gap is said, loudly.
+        warnings.insert(0, NO_JAVA)
+        progress(NO_JAVA)
+    else:
+        progress("checking OWL consistency (HermiT)")
+        reasoning.check_consistency(tbox, abox)
     progress("materialising inferences")
     inferred = reasoning.materialise(tbox, abox)
     return inferred, warnings
@@ -219,9 +231,8 @@ def build(
     for name, triples in graphs.items():
         store.replace_graph(name, triples)
         report.triples += len(triples)
-    owned = tuple(base + prefix for prefix in OWNED_PREFIXES)
     for name in store.named_graphs():
-        if name.startswith(owned) and name not in graphs:
+        if OWNED.search(name) and name not in graphs:
             store.drop_graph(name)
             report.dropped.append(name)
     report.graphs = len(graphs)

@@ -29,6 +29,8 @@ from uikg.graph import __version__
 from uikg.graph.cli_validate import validate
 from uikg.graph.errors import UIKGError
 from uikg.graph.settings import Settings
+from uikg.graph.sparql.guard import query_form
+from uikg.graph.store import open_store
 from uikg.graph.store.base import Store
 
 app = typer.Typer(
@@ -54,8 +56,6 @@ def settings_from(data_dir: Path | None, **overrides: Any) -> Settings:
 
 
 def _open(settings: Settings) -> Store:
-    from uikg.graph.sparql.service import open_store
-
     return open_store(settings)
 
 
@@ -140,7 +140,7 @@ def query(
     sparql = text if text is not None else file.read_text(encoding="utf-8")  # type: ignore[union-attr]
     try:
         with _open(settings_from(data_dir)) as store:
-            _print_result(store.query(sparql), format)
+            _print_result(store.query(sparql, form=query_form(sparql)), format)
     except UIKGError as error:
         fail(error)
 

@@ -29,7 +29,7 @@ err = Console(stderr=True, soft_wrap=True)
 
 def _store(settings: Settings) -> tuple[Store, str | None]:
     from uikg.graph.settings import Backend
-    from uikg.graph.sparql.service import open_store
+    from uikg.graph.store import open_store
     from uikg.graph.store.embedded import EmbeddedStore
 
     if settings.backend is Backend.remote:

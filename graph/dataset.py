@@ -13,10 +13,12 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, cast
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
 from uikg.graph import __version__
+from uikg.graph.reader import Reader
 from uikg.graph.store.base import Store
 
 VOID = "http://rdfs.org/ns/void#"
@@ -32,6 +34,14 @@ LINK_TARGETS = {
     "wikidata": "http://www.wikidata.org/entity/",
     "geonames": "https://sws.geonames.org/",
 }
+
+
+def _count(reader: Reader) -> int:
+    """Every triple of every graph (the VoID count of the whole dataset)."""
+    rows = reader.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", union_default=False
+    )
+    return int(next(iter(rows))["n"].value)
 
 
 def _int(value: int) -> Literal:
@@ -80,15 +90,15 @@ class Dumps:
                 data: Iterator[Quad] | Iterator[Triple] = store.quads()
                 if not rdf_format.supports_datasets:
                     data = (quad.triple for quad in store.quads())
-                serialize(data, handle, rdf_format)
+                serialize(data, cast(IO[bytes], handle), rdf_format)
             os.replace(partial, target)
             digest = hashlib.sha256(target.read_bytes()).hexdigest()
             made.append(Dump(name, media_type, target, target.stat().st_size, digest))
         return made
 
 
-def describe(
-    store: Store, base: str, endpoint: str, dump_urls: dict[str, str], dumps: list[Dump]
+def void(
+    reader: Reader, base: str, endpoint: str, dump_urls: dict[str, str], dumps: list[Dump]
 ) -> list[Triple]:
     """VoID + DCAT for the whole dataset, with one ``void:Linkset`` per external target."""
     dataset = NamedNode(base + "dataset")
@@ -116,17 +126,17 @@ def describe(
         Triple(dataset, NamedNode(DCAT + "version"), Literal(__version__)),
         Triple(dataset, NamedNode(VOID + "sparqlEndpoint"), NamedNode(endpoint)),
         Triple(dataset, NamedNode(VOID + "uriSpace"), Literal(base + "id/")),
-        Triple(dataset, NamedNode(VOID + "triples"), _int(store.count())),
+        Triple(dataset, NamedNode(VOID + "triples"), _int(_count(reader))),
     ]
     entities = next(
         iter(
-            store.query(
+            reader.query(
                 f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{base}id/")) }}'
             )
         )
     )["n"].value
     triples.append(Triple(dataset, NamedNode(VOID + "entities"), _int(int(entities))))
-    for row in store.query(
+    for row in reader.query(
         "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class FILTER(isIRI(?class)) } GROUP BY ?class ORDER BY ?class"
     ):
         partition = NamedNode(
@@ -137,7 +147,7 @@ def describe(
             Triple(partition, NamedNode(VOID + "class"), row["class"]),
             Triple(partition, NamedNode(VOID + "entities"), _int(int(row["n"].value))),
         ]
-    for row in store.query(
+    for row in reader.query(
         'SELECT DISTINCT ?ns WHERE { ?s ?p ?o BIND(REPLACE(STR(?p), "[^/#]+$", "") AS ?ns) } ORDER BY ?ns'
     ):
         triples.append(Triple(dataset, NamedNode(VOID + "vocabulary"), NamedNode(row["ns"].value)))
@@ -146,7 +156,7 @@ def describe(
             count = int(
                 next(
                     iter(
-                        store.query(
+                        reader.query(
                             f'SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{predicate}> ?o FILTER(STRSTARTS(STR(?o), "{prefix}")) }}'
                         )
                     )

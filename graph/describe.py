@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import cast
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 
+from uikg.graph.reader import Reader
 from uikg.graph.sparql.guard import check_iri
-from uikg.graph.store.base import Store
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -34,7 +35,7 @@ Term = NamedNode | BlankNode | Literal
 
 @dataclass
 class Statement:
-    subject: Term
+    subject: NamedNode | BlankNode
     predicate: NamedNode
     object: Term
     graphs: list[str] = field(default_factory=list)
@@ -85,7 +86,7 @@ def _iri(term: Term) -> str:
 
 
 def describe(
-    store: Store, iri: str, *, inverse_limit: int = 100, inverse_offset: int = 0
+    reader: Reader, iri: str, *, inverse_limit: int = 100, inverse_offset: int = 0
 ) -> Description | None:
     """Everything the store holds about ``iri``, or ``None`` when it knows nothing of it.
 
@@ -95,7 +96,7 @@ def describe(
     """
     node = str(NamedNode(check_iri(iri, "the requested resource")))
     statements: dict[tuple[str, str], Statement] = {}
-    for row in store.query(
+    for row in reader.query(
         f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }} ORDER BY ?p ?o",
         union_default=False,
     ):
@@ -107,7 +108,7 @@ def describe(
     total = int(
         next(
             iter(
-                store.query(
+                reader.query(
                     f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }} }}",
                     union_default=False,
                 )
@@ -116,7 +117,7 @@ def describe(
     )
     inverse: dict[tuple[str, str], Statement] = {}
     if total:
-        for row in store.query(
+        for row in reader.query(
             f"SELECT ?s ?p (GROUP_CONCAT(STR(?g); SEPARATOR=' ') AS ?gs) WHERE {{ "
             f"GRAPH ?g {{ ?s ?p {node} }} }} GROUP BY ?s ?p ORDER BY ?p ?s "
             f"LIMIT {int(inverse_limit)} OFFSET {int(inverse_offset)}",
@@ -133,12 +134,12 @@ def describe(
         for term in (statement.subject, statement.predicate, statement.object):
             if isinstance(term, NamedNode):
                 mentioned.add(term.value)
-    evidence = _evidence(store, graphs)
+    evidence = _evidence(reader, graphs)
     mentioned.update(e.work for e in evidence.values() if e.work)
-    label_triples = labels(store, sorted(mentioned))
+    label_triples = labels(reader, sorted(mentioned))
     found: dict[str, list[Literal]] = defaultdict(list)
     for triple in label_triples:
-        found[triple.subject.value].append(triple.object)  # type: ignore[arg-type]
+        found[cast(NamedNode, triple.subject).value].append(cast(Literal, triple.object))
     return Description(
         iri=iri,
         statements=list(statements.values()),
@@ -155,13 +156,13 @@ def _values(iris: list[str]) -> str:
     return " ".join(f"<{i}>" for i in iris)
 
 
-def labels(store: Store, iris: list[str]) -> list[Triple]:
+def labels(reader: Reader, iris: list[str]) -> list[Triple]:
     """The label triples of many things, one query per batch."""
     found: list[Triple] = []
     properties = _values(list(LABEL_PROPERTIES))
     for start in range(0, len(iris), 200):
         batch = iris[start : start + 200]
-        for row in store.query(
+        for row in reader.query(
             f"SELECT DISTINCT ?x ?p ?l WHERE {{ VALUES ?x {{ {_values(batch)} }} "
             f"VALUES ?p {{ {properties} }} ?x ?p ?l FILTER(isLiteral(?l)) }}"
         ):
@@ -169,11 +170,11 @@ def labels(store: Store, iris: list[str]) -> list[Triple]:
     return found
 
 
-def _evidence(store: Store, graphs: list[str]) -> dict[str, Evidence]:
+def _evidence(reader: Reader, graphs: list[str]) -> dict[str, Evidence]:
     out = {g: Evidence(g) for g in graphs}
     if not graphs:
         return out
-    for row in store.query(
+    for row in reader.query(
         f"PREFIX uikg: <{UIKG}> PREFIX rdfs: <{RDFS}> PREFIX prov: <{PROV}> "
         f"SELECT ?g ?label ?work ?locator ?quote WHERE {{ VALUES ?g {{ {_values(graphs)} }} "
         "OPTIONAL { ?g rdfs:label ?label } "
@@ -206,11 +207,11 @@ def to_triples(description: Description, document: str | None = None) -> list[Tr
         )
     triples += description.label_triples
     for item in description.evidence.values():
-        graph = NamedNode(item.graph)
+        unit = NamedNode(item.graph)
         if item.work:
-            triples.append(Triple(graph, NamedNode(UIKG + "evidenceFrom"), NamedNode(item.work)))
+            triples.append(Triple(unit, NamedNode(UIKG + "evidenceFrom"), NamedNode(item.work)))
         if item.locator:
-            triples.append(Triple(graph, NamedNode(UIKG + "locator"), Literal(item.locator)))
+            triples.append(Triple(unit, NamedNode(UIKG + "locator"), Literal(item.locator)))
     for statement in statements:
         for graph in statement.graphs:
             node = BlankNode()
@@ -224,9 +225,13 @@ def to_triples(description: Description, document: str | None = None) -> list[Tr
     return list(dict.fromkeys(triples))
 
 
-def to_quads(description: Description) -> list[Quad]:
+def to_quads(description: Description, document: str | None = None) -> list[Quad]:
     """The description as a dataset: each statement in its own evidence graph."""
     quads = []
+    if document:
+        quads.append(
+            Quad(NamedNode(document), NamedNode(FOAF + "primaryTopic"), NamedNode(description.iri))
+        )
     for statement in (*description.statements, *description.inverse):
         for graph in statement.graphs:
             quads.append(

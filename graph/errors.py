@@ -54,6 +54,10 @@ class QueryTimeout(UIKGError):
     """The query ran past the time limit and was stopped."""
 
 
+class ResultTooLarge(UIKGError):
+    """A read the service runs for a page or a view has more rows than its limit allows."""
+
+
 class EngineCrashed(UIKGError):
     """The query engine died while running this query; the service replaced it."""
 

@@ -33,8 +33,8 @@ import rdflib
 import rdflib.collection
 from rdflib import RDF, RDFS, SH, Namespace, URIRef
 
+from uikg.graph.reader import Reader
 from uikg.graph.search import fold
-from uikg.graph.store.base import Store
 
 UIKG = Namespace("https://w3id.org/uikg/ontology#")
 SHP = "https://w3id.org/uikg/shapes#"
@@ -453,7 +453,7 @@ class Catalogue:
         labels = _by_language(self.ontology, URIRef(cls), RDFS.label)
         return labels.get(lang) or labels.get("en") or _humane(_local(cls))
 
-    def model(self, kind: str, lang: str, store: Store | None = None) -> dict[str, Any]:
+    def model(self, kind: str, lang: str, store: Reader | None = None) -> dict[str, Any]:
         """The form of one kind in one language, as JSON for the web form.
 
         Closed lists (concept schemes, languages) carry their options; lists of things in the
@@ -481,7 +481,7 @@ class Catalogue:
             "groups": groups,
         }
 
-    def field_json(self, spec: FieldSpec, lang: str, store: Store | None) -> dict[str, Any]:
+    def field_json(self, spec: FieldSpec, lang: str, store: Reader | None) -> dict[str, Any]:
         out: dict[str, Any] = {
             "key": spec.key,
             "path": spec.path,
@@ -516,7 +516,7 @@ class Catalogue:
             out["pick"] = self.pick_json(spec, lang, store)
         return out
 
-    def pick_json(self, spec: FieldSpec, lang: str, store: Store | None) -> dict[str, Any]:
+    def pick_json(self, spec: FieldSpec, lang: str, store: Reader | None) -> dict[str, Any]:
         pick: dict[str, Any] = {
             "classes": [
                 {"class": cls, "label": self.class_label(cls, lang)} for cls in spec.classes
@@ -583,7 +583,7 @@ def _best(labels: dict[str, str], lang: str) -> str | None:
 
 
 def _candidates(
-    store: Store, catalogue: Catalogue, where: str, lang: str, limit: int
+    store: Reader, catalogue: Catalogue, where: str, lang: str, limit: int
 ) -> list[Option]:
     query = f"""
         SELECT ?o ?l ?t ?cl WHERE {{
@@ -619,7 +619,7 @@ def _candidates(
 
 
 def options(
-    store: Store,
+    store: Reader,
     spec: FieldSpec,
     lang: str,
     catalogue: Catalogue | None = None,
@@ -645,7 +645,7 @@ def options(
 
 
 def lookup(
-    store: Store,
+    store: Reader,
     query: str,
     lang: str,
     *,
@@ -671,7 +671,7 @@ def lookup(
     return [item[3] for item in scored[:limit]]
 
 
-def existing(store: Store, iris: Iterable[str]) -> set[str]:
+def existing(store: Reader, iris: Iterable[str]) -> set[str]:
     """Which of ``iris`` the graph already says something about."""
     wanted = sorted({_iri(iri, "the identifier") for iri in iris})
     if not wanted:
@@ -695,7 +695,7 @@ class Field:
     message: str | None = None
 
 
-def _options(store: Store, *, scheme: str | None = None, cls: str | None = None) -> list[dict]:
+def _options(store: Reader, *, scheme: str | None = None, cls: str | None = None) -> list[dict]:
     if scheme:
         where = f"?o <{SKOS.inScheme}> <{scheme}> ; <{SKOS.prefLabel}> ?l ."
     elif cls:
@@ -719,7 +719,7 @@ def _options(store: Store, *, scheme: str | None = None, cls: str | None = None)
     return out
 
 
-def form_for(kind_name: str, shapes: rdflib.Graph, store: Store) -> dict[str, Any]:
+def form_for(kind_name: str, shapes: rdflib.Graph, store: Reader) -> dict[str, Any]:
     """The fields of one kind of record, merged over every shape that targets its class.
 
     The first web form's shape of the data (``/contribute/forms/{kind}``): a flat list with

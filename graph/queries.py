@@ -21,6 +21,7 @@ import pyoxigraph
 import yaml
 
 from uikg.graph.errors import BadRequest
+from uikg.graph.settings import DEFAULT_BASE_IRI
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _TYPES = {"iri", "string", "integer", "date", "gYear"}
@@ -30,7 +31,15 @@ _PATTERNS = {
     "date": re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"),
     "gYear": re.compile(r"-?\d{4}"),
 }
-_CONCEPT_BASE = "https://w3id.org/uikg/id/concept/"
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def resolve(base: str, iri: str | None) -> str | None:
+    """A relative IRI (``id/city/gdansk``, as query headers and REST examples write them)
+    resolved on the configured base; absolute IRIs and other values are left alone."""
+    if iri is None or _SCHEME.match(iri) or not iri.startswith(("id/", "graph/")):
+        return iri
+    return base + iri
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,7 @@ class NamedQuery:
     params: list[QueryParam] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
 
-    def bind(self, values: dict[str, str]) -> dict[pyoxigraph.Variable, Any]:
+    def bind(self, values: dict[str, str], base: str) -> dict[pyoxigraph.Variable, Any]:
         """Validate and convert parameter values; raise :class:`BadRequest` naming the parameter."""
         known = {p.name: p for p in self.params}
         unknown = sorted(set(values) - set(known))
@@ -65,22 +74,24 @@ class NamedQuery:
             raise BadRequest(
                 f"Missing required parameter(s) for query '{self.name}': {', '.join(missing)}."
             )
-        return {pyoxigraph.Variable(n): _convert(known[n], v) for n, v in values.items()}
+        return {pyoxigraph.Variable(n): convert(known[n], v, base) for n, v in values.items()}
 
 
-def _convert(param: QueryParam, value: str) -> Any:
+def convert(param: QueryParam, value: str, base: str) -> Any:
+    """A parameter's value as a typed term; ``BadRequest`` naming the parameter if it is not
+    one. Concepts must be in their scheme under ``base``."""
     kind = param.type
     if kind == "string":
         return pyoxigraph.Literal(value)
     if kind == "iri" or kind.startswith("concept:"):
-        if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value) or _IRI_FORBIDDEN.search(value):
+        if not _SCHEME.match(value) or _IRI_FORBIDDEN.search(value):
             raise BadRequest(
                 f"Parameter '{param.name}' must be an absolute IRI without spaces or "
                 f'<>"{{}}|^` characters, got {value!r}.'
             )
         if kind.startswith("concept:"):
             scheme = kind.split(":", 1)[1]
-            prefix = f"{_CONCEPT_BASE}{scheme}/"
+            prefix = f"{base}id/concept/{scheme}/"
             if not value.startswith(prefix):
                 raise BadRequest(
                     f"Parameter '{param.name}' must be a concept of the '{scheme}' "
@@ -97,7 +108,7 @@ def _convert(param: QueryParam, value: str) -> Any:
     return pyoxigraph.Literal(str(int(value)) if kind == "integer" else value, datatype=datatype)
 
 
-def parse_named_query(name: str, text: str) -> NamedQuery:
+def parse_named_query(name: str, text: str, base: str = DEFAULT_BASE_IRI) -> NamedQuery:
     header = "\n".join(
         line[3:] if line.startswith("#+ ") else line[2:]
         for line in text.splitlines()
@@ -118,7 +129,7 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
                 type=ptype,
                 description=str(raw.get("description", "")),
                 required=bool(raw.get("required", False)),
-                example=None if example is None else str(example),
+                example=resolve(base, None if example is None else str(example)),
             )
         )
     return NamedQuery(
@@ -131,9 +142,13 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
     )
 
 
-def load_catalogue(folder: Path) -> dict[str, NamedQuery]:
-    """Every ``*.rq`` in ``folder``, keyed by file stem."""
+def load_catalogue(folder: Path, base: str = DEFAULT_BASE_IRI) -> dict[str, NamedQuery]:
+    """Every ``*.rq`` in ``folder``, keyed by file stem; relative examples resolved on ``base``.
+
+    Query texts write the graph's own IRIs relative (``<id/city/gdansk>``): they resolve on
+    the base IRI the service runs with.
+    """
     return {
-        path.stem: parse_named_query(path.stem, path.read_text(encoding="utf-8"))
+        path.stem: parse_named_query(path.stem, path.read_text(encoding="utf-8"), base)
         for path in sorted(folder.glob("*.rq"))
     }

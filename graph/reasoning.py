@@ -99,7 +99,10 @@ def _disjoint_pairs(tbox: Graph) -> set[frozenset[Node]]:
     for a, b in tbox.subject_objects(OWL.disjointWith):
         pairs.add(frozenset((a, b)))
     for node in tbox.subjects(RDF.type, OWL.AllDisjointClasses):
-        members = list(Collection(tbox, tbox.value(node, OWL.members)))
+        head = tbox.value(node, OWL.members)
+        if head is None:
+            continue
+        members = list(Collection(tbox, head))
         pairs.update(frozenset((a, b)) for i, a in enumerate(members) for b in members[i + 1 :])
     return pairs
 
@@ -110,7 +113,7 @@ def _explain(tbox: Graph, abox: Graph) -> str:
         closed.add(t)
     for t in materialise(tbox, abox):
         closed.add(t)
-    lines = []
+    lines: list[str] = []
     for pair in sorted(_disjoint_pairs(tbox), key=lambda p: sorted(map(str, p))):
         a, b = sorted(pair, key=str)
         both = set(closed.subjects(RDF.type, a)) & set(closed.subjects(RDF.type, b))
@@ -159,14 +162,14 @@ def materialise(tbox: Graph, abox: Graph) -> Graph:
             parts = tbox.value(d, OWL.intersectionOf)
             if parts is None:
                 continue
-            named, values = [], []
+            named: list[Node] = []
+            values: list[tuple[Node, Node]] = []
             for part in Collection(tbox, parts):
+                prop, value = tbox.value(part, OWL.onProperty), tbox.value(part, OWL.hasValue)
                 if isinstance(part, URIRef):
                     named.append(part)
-                elif tbox.value(part, OWL.hasValue) is not None:
-                    values.append(
-                        (tbox.value(part, OWL.onProperty), tbox.value(part, OWL.hasValue))
-                    )
+                elif prop is not None and value is not None:
+                    values.append((prop, value))
             if values:
                 defined.append((c, named, values))
                 for n in named:
@@ -199,7 +202,7 @@ def materialise(tbox: Graph, abox: Graph) -> Graph:
     changed = True
     while changed:
         changed = False
-        batch = []
+        batch: list[tuple[Node, Node, Node]] = []
         for s, p, o in list(known):
             if p == RDF.type:
                 batch.extend((s, RDF.type, d) for d in _closure(sup_class, o))

@@ -18,8 +18,8 @@ import rdflib
 from pyoxigraph import Literal, NamedNode
 
 from uikg.graph.errors import BadRequest
-from uikg.graph.queries import QueryParam, _convert
-from uikg.graph.store.base import Store
+from uikg.graph.queries import QueryParam, convert, resolve
+from uikg.graph.reader import Reader
 
 UIKG = "https://w3id.org/uikg/ontology#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -39,9 +39,11 @@ class Filter:
     description: str
     example: str | None = None
 
-    @property
-    def param(self) -> QueryParam:
-        return QueryParam(self.name, self.type, self.description, False, self.example)
+    def param(self, base: str) -> QueryParam:
+        """The filter as a typed parameter; its example (relative here) resolved on ``base``."""
+        return QueryParam(
+            self.name, self.type, self.description, False, resolve(base, self.example)
+        )
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,8 @@ class Collection:
 
 
 def _in_scheme(scheme: str) -> str:
-    return f"?item skos:inScheme <https://w3id.org/uikg/id/scheme/{scheme}> ."
+    """Membership of a concept scheme; the relative IRI resolves on the query's base IRI."""
+    return f"?item skos:inScheme <id/scheme/{scheme}> ."
 
 
 _CITY = Filter(
@@ -63,14 +66,14 @@ _CITY = Filter(
     "iri",
     "?item uikg:jurisdiction $value .",
     "Documents whose jurisdiction is this city",
-    "https://w3id.org/uikg/id/city/gdansk",
+    "id/city/gdansk",
 )
 _MODEL = Filter(
     "model",
     "concept:integration-model",
     "?item uikg:followsModel $value .",
     "Follows this integration model",
-    "https://w3id.org/uikg/id/concept/integration-model/intercultural",
+    "id/concept/integration-model/intercultural",
 )
 
 COLLECTIONS: dict[str, Collection] = {
@@ -87,14 +90,14 @@ COLLECTIONS: dict[str, Collection] = {
                     "iri",
                     "?item uikg:country $value .",
                     "Cities in this country",
-                    "https://w3id.org/uikg/id/country/poland",
+                    "id/country/poland",
                 ),
                 Filter(
                     "model",
                     "concept:integration-model",
                     "?${p}doc uikg:jurisdiction ?item ; uikg:followsModel $value .",
                     "Cities with a policy document that follows this integration model",
-                    "https://w3id.org/uikg/id/concept/integration-model/intercultural",
+                    "id/concept/integration-model/intercultural",
                 ),
             ),
             "gdansk",
@@ -110,7 +113,7 @@ COLLECTIONS: dict[str, Collection] = {
                     "iri",
                     "?item uikg:basedIn $value .",
                     "Organisations based in this city",
-                    "https://w3id.org/uikg/id/city/gdansk",
+                    "id/city/gdansk",
                 ),
                 Filter(
                     "type",
@@ -134,7 +137,7 @@ COLLECTIONS: dict[str, Collection] = {
                     "iri",
                     "{ ?item uikg:jurisdiction $value } UNION { ?item uikg:jurisdiction/uikg:country $value }",
                     "Documents of this country or of its cities and regions",
-                    "https://w3id.org/uikg/id/country/poland",
+                    "id/country/poland",
                 ),
                 _MODEL,
                 Filter(
@@ -142,21 +145,21 @@ COLLECTIONS: dict[str, Collection] = {
                     "concept:policy-area",
                     "?item uikg:coversArea $value .",
                     "Covers this policy area",
-                    "https://w3id.org/uikg/id/concept/policy-area/education",
+                    "id/concept/policy-area/education",
                 ),
                 Filter(
                     "kind",
                     "concept:document-kind",
                     "?item uikg:documentKind $value .",
                     "Of this kind",
-                    "https://w3id.org/uikg/id/concept/document-kind/strategy",
+                    "id/concept/document-kind/strategy",
                 ),
                 Filter(
                     "status",
                     "concept:document-status",
                     "?item uikg:status $value .",
                     "With this status",
-                    "https://w3id.org/uikg/id/concept/document-status/adopted",
+                    "id/concept/document-status/adopted",
                 ),
                 Filter(
                     "year_from",
@@ -202,7 +205,7 @@ COLLECTIONS: dict[str, Collection] = {
                     "iri",
                     "?item uikg:author $value .",
                     "Written by this person",
-                    "https://w3id.org/uikg/id/person/dirk-gebhardt",
+                    "id/person/dirk-gebhardt",
                 ),
                 Filter(
                     "year_from",
@@ -232,14 +235,14 @@ COLLECTIONS: dict[str, Collection] = {
                     "iri",
                     "?item uikg:about $value .",
                     "Claims about this thing",
-                    "https://w3id.org/uikg/id/city/gdansk",
+                    "id/city/gdansk",
                 ),
                 Filter(
                     "by",
                     "iri",
                     "?item uikg:attributedTo $value .",
                     "Claims attributed to this agent",
-                    "https://w3id.org/uikg/id/person/dirk-gebhardt",
+                    "id/person/dirk-gebhardt",
                 ),
             ),
             "c01",
@@ -275,10 +278,11 @@ def decode_cursor(cursor: str, sort: str) -> int:
 
 
 def list_items(
-    store: Store,
+    reader: Reader,
     collection: Collection,
     values: dict[str, str],
     *,
+    base: str,
     sort: str = "label",
     cursor: str | None = None,
     limit: int = 50,
@@ -299,20 +303,21 @@ def list_items(
             raise BadRequest(
                 f"{name}: not a filter of /{collection.name}; filters: {', '.join(known) or 'none'}"
             )
-        term = _convert(spec.param, raw)  # validated and typed, or BadRequest naming the filter
+        term = convert(spec.param(base), raw, base)  # typed, or BadRequest naming the filter
         variable = f"?v_{name}"
         pattern = Template(spec.pattern).substitute(value=variable, p=f"f_{name}_")
         patterns.append(f"VALUES {variable} {{ {term} }} {pattern}")
     order = SORTS[key]
     direction = "DESC" if descending else "ASC"
     query = (
-        PREFIXES
+        f"BASE <{base}>\n"
+        + PREFIXES
         + "SELECT ?item (SAMPLE(?label) AS ?sortLabel) WHERE { "
         + " ".join(patterns)
         + " FILTER(isIRI(?item)) OPTIONAL { ?item rdfs:label|skos:prefLabel ?label FILTER(lang(?label) = 'en' || lang(?label) = '') } }"
         + f" GROUP BY ?item ORDER BY {direction}({order}) ?item LIMIT {limit + 1} OFFSET {offset}"
     )
-    rows = [row["item"].value for row in store.query(query)]
+    rows = [row["item"].value for row in reader.query(query)]
     more = len(rows) > limit
     return Page(rows[:limit], encode_cursor(offset + limit, sort) if more else None, offset)
 
@@ -328,12 +333,12 @@ def item_iri(base: str, collection: Collection, slug: str) -> str:
     return iri
 
 
-def items_graph(store: Store, iris: list[str]) -> rdflib.Graph:
+def items_graph(reader: Reader, iris: list[str]) -> rdflib.Graph:
     """All triples whose subject is one of ``iris`` (the union of the graphs)."""
     graph = rdflib.Graph()
     for start in range(0, len(iris), 200):
         values = " ".join(str(NamedNode(iri)) for iri in iris[start : start + 200])
-        for row in store.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}"):
+        for row in reader.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}"):
             graph.add((_rdflib(row["s"]), _rdflib(row["p"]), _rdflib(row["o"])))
     return graph
 
@@ -348,7 +353,7 @@ def _rdflib(term: object) -> rdflib.term.Node:
     return rdflib.BNode(str(term)[2:])
 
 
-def jsonld_context(store: Store, ontology_graph: str) -> dict[str, object]:
+def jsonld_context(reader: Reader, ontology_graph: str) -> dict[str, object]:
     """Short, stable keys for every ontology term, plus the few reused terms the data uses."""
     context: dict[str, object] = {
         "id": "@id",
@@ -373,7 +378,7 @@ def jsonld_context(store: Store, ontology_graph: str) -> dict[str, object]:
         "lat": "http://www.w3.org/2003/01/geo/wgs84_pos#lat",
         "long": "http://www.w3.org/2003/01/geo/wgs84_pos#long",
     }
-    for row in store.query(
+    for row in reader.query(
         "SELECT ?t ?kind WHERE { GRAPH ?g { ?t a ?kind } "
         "VALUES ?kind { <http://www.w3.org/2002/07/owl#ObjectProperty> "
         "<http://www.w3.org/2002/07/owl#DatatypeProperty> <http://www.w3.org/2002/07/owl#Class> } "

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from uikg.graph.describe import LABEL_PROPERTIES
-from uikg.graph.store.base import Store
+from uikg.graph.reader import Reader
 
 # Letters that Unicode does not decompose into a base letter plus an accent.
 _FOLD = str.maketrans(
@@ -53,12 +53,12 @@ class LabelIndex:
         self._generation: int | None = None
         self._lock = threading.Lock()
 
-    def refresh(self, store: Store, generation: int) -> None:
+    def refresh(self, reader: Reader, generation: int) -> None:
         with self._lock:
             if generation == self._generation:
                 return
             values = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
-            rows = store.query(
+            rows = reader.query(
                 f"SELECT DISTINCT ?s ?l WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?l "
                 "FILTER(isIRI(?s) && isLiteral(?l)) }"
             )

@@ -63,6 +63,12 @@ class Settings(BaseSettings):
     max_query_nesting: int = 64
     max_query_operators: int = 1_000
     max_result_rows: int = 10_000
+    max_read_rows: int = Field(
+        default=1_000_000,
+        description="Row limit of the reads the service runs for pages, collections, search and "
+        "statistics (their queries bound themselves; a read past this is an error, never a "
+        "silently shorter page).",
+    )
     query_workers: int = 4
     query_workers_max: int = 8
     query_queue_timeout_s: float = 5.0

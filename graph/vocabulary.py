@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from uikg.graph.store.base import Store
+from uikg.graph.reader import Reader
 
 PREFIXES = """PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -57,9 +57,9 @@ _KINDS = {
 }
 
 
-def ontology_doc(store: Store, graph: str) -> OntologyDoc | None:
+def ontology_doc(reader: Reader, graph: str) -> OntologyDoc | None:
     header = list(
-        store.query(
+        reader.query(
             PREFIXES
             + f"SELECT ?o ?title ?desc ?version ?viri WHERE {{ GRAPH <{graph}> {{ ?o a owl:Ontology "
             "OPTIONAL { ?o dct:title ?title } OPTIONAL { ?o dct:description ?desc } "
@@ -71,7 +71,7 @@ def ontology_doc(store: Store, graph: str) -> OntologyDoc | None:
         return None
     row = header[0]
     terms: dict[str, Term] = {}
-    for item in store.query(
+    for item in reader.query(
         PREFIXES + f"SELECT ?t ?type ?p ?v WHERE {{ GRAPH <{graph}> {{ ?t a ?type "
         "VALUES ?type { owl:Class owl:ObjectProperty owl:DatatypeProperty } FILTER(isIRI(?t)) "
         "OPTIONAL { ?t ?p ?v VALUES ?p { rdfs:label skos:definition rdfs:subClassOf "
@@ -120,19 +120,19 @@ class ShapeDoc:
     properties: list[dict[str, str | None]]
 
 
-def shapes_doc(store: Store, graphs: list[str]) -> list[ShapeDoc]:
+def shapes_doc(reader: Reader, graphs: list[str]) -> list[ShapeDoc]:
     """Node shapes with their targets and property constraints, for people filling in records."""
     from_clause = " ".join(f"FROM <{g}>" for g in graphs)
     shapes: dict[str, ShapeDoc] = {}
     targets: dict[str, list[str]] = defaultdict(list)
-    for row in store.query(
+    for row in reader.query(
         PREFIXES + f"SELECT ?s ?target {from_clause} WHERE {{ ?s a sh:NodeShape FILTER(isIRI(?s)) "
         "OPTIONAL { ?s sh:targetClass ?target } } ORDER BY ?s"
     ):
         shapes.setdefault(row["s"].value, ShapeDoc(row["s"].value, [], []))
         if row["target"] is not None:
             targets[row["s"].value].append(row["target"].value)
-    for row in store.query(
+    for row in reader.query(
         PREFIXES + f"SELECT ?s ?path ?min ?max ?severity ?message {from_clause} WHERE {{ "
         "?s sh:property ?p . ?p sh:path ?path FILTER(isIRI(?path)) "
         "OPTIONAL { ?p sh:minCount ?min } OPTIONAL { ?p sh:maxCount ?max } "

@@ -5,28 +5,55 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from pyoxigraph import Quad
 
 from tests.support.servers import (
     VIRTUOSO_HIDDEN_GRAPHS,
     Server,
+    free_port,
     start_oxigraph,
     start_uikg,
     start_virtuoso,
     virtuoso_binary,
 )
 from uikg.api.app import create_app
-from uikg.graph.build import build
-from uikg.graph.settings import Settings
+from uikg.graph.build import Rebase, build
+from uikg.graph.settings import DEFAULT_BASE_IRI, Settings
 from uikg.graph.store.embedded import EmbeddedStore
 from uikg.graph.store.remote import RemoteStore
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 ADMIN_TOKEN = "test-admin-token-0123456789abcdef"
+
+
+# Fixtures that start processes (servers, a browser) or build the whole graph (the OWL reasoner,
+# Java): tests that use them are marked, so `make test-fast` can leave them out.
+_SERVER_FIXTURES = {
+    "built_server",
+    "live_server",
+    "oxigraph_server",
+    "virtuoso_server",
+    "site",
+    "local_site",
+    "browser",
+    "page",
+}
+_REASONER_FIXTURES = {"built_dir"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & _SERVER_FIXTURES or "e2e" in item.path.parts:
+            item.add_marker(pytest.mark.server)
+        if used & _REASONER_FIXTURES:
+            item.add_marker(pytest.mark.reasoner)
 
 
 @pytest.fixture(scope="session")
@@ -80,7 +107,9 @@ def make_settings(data_dir: Path, **overrides: object) -> Settings:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return make_settings(tmp_path)
+    """An empty store's settings: queries on the on-disk snapshot (the in-memory copy has its own
+    tests), so an app starts in a fraction of a second."""
+    return make_settings(tmp_path, query_in_memory=False, query_workers=2)
 
 
 @pytest.fixture
@@ -122,6 +151,52 @@ def built_server(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     server.stop()
 
 
+@dataclass(frozen=True)
+class Site:
+    """A served copy of the built graph with its base IRI, and a store to compare answers with."""
+
+    base: str
+    server: Server
+    store: EmbeddedStore
+
+    @property
+    def id(self) -> str:
+        return self.base + "id/"
+
+
+@pytest.fixture(scope="session")
+def local_site(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The built graph minted with the server's own URL as base IRI (``UIKG_BASE_IRI``)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    rebase = Rebase(base)
+    data_dir = tmp_path_factory.mktemp("local-base")
+    with (
+        EmbeddedStore(built_dir / "store", read_only=True) as source,
+        EmbeddedStore(data_dir / "store") as target,
+    ):
+        quads = []
+        for quad in source.quads():
+            triple = rebase.triple(quad.triple)
+            graph = rebase.term(quad.graph_name)
+            quads.append(Quad(triple.subject, triple.predicate, triple.object, graph))
+        target.engine.extend(quads)
+    store = EmbeddedStore(copy_data_dir(data_dir, tmp_path_factory.mktemp("local-store")) / "store")
+    server = start_uikg(data_dir, tmp_path_factory.mktemp("logs"), port=port, base_iri=base)
+    yield Site(base, server, store)
+    server.stop()
+    store.close()
+
+
+@pytest.fixture(scope="session", params=["canonical base", "local base"])
+def site(request: pytest.FixtureRequest) -> Site:
+    """The web and REST suites run twice: on canonical IRIs, and on a server minting its own."""
+    if request.param == "canonical base":
+        server = request.getfixturevalue("built_server")
+        return Site(DEFAULT_BASE_IRI, server, request.getfixturevalue("built_store"))
+    return request.getfixturevalue("local_site")  # type: ignore[no-any-return]
+
+
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A real ``oxigraph serve`` process on a free loopback port."""
@@ -158,6 +233,7 @@ __all__ = [
     "ADMIN_TOKEN",
     "REPO",
     "SHARED",
+    "Site",
     "copy_data_dir",
     "make_settings",
     "remote_store_for",

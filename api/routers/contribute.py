@@ -111,7 +111,7 @@ def kinds(request: Request, lang: Lang = None) -> JSONResponse:
 @router.get("/contribute/fields/{kind}", operation_id="contribution_fields")
 def fields(request: Request, kind: str, service: ServiceDep, lang: Lang = None) -> JSONResponse:
     """The fields of one kind of record, grouped as a person thinks, in English or Polish."""
-    model = Catalogue.default().model(_kind(kind), _lang(request, lang), service.store)
+    model = Catalogue.default().model(_kind(kind), _lang(request, lang), service.reader)
     return JSONResponse(model, headers={"Vary": "Accept-Language"})
 
 
@@ -129,7 +129,7 @@ def type_ahead(
     context: "Gdańsk (city, Poland)"."""
     if not cls and not scheme:
         raise BadRequest("say what to look up: class=… (repeatable) or scheme=…")
-    found = lookup(service.store, q, _lang(request, lang), classes=cls, scheme=scheme, limit=limit)
+    found = lookup(service.reader, q, _lang(request, lang), classes=cls, scheme=scheme, limit=limit)
     return JSONResponse({"results": [o.to_json() for o in found]})
 
 
@@ -183,7 +183,7 @@ def template(
         catalogue,
         kind,
         language,
-        lambda spec: options(service.store, spec, language, catalogue),
+        lambda spec: options(service.reader, spec, language, catalogue),
         settings.spreadsheet_max_rows,
     )
     return Response(body, media_type=XLSX, headers=disposition)
@@ -212,9 +212,9 @@ async def _upload(
             catalogue,
             kind,
             language,
-            lambda spec: options(service.store, spec, language, catalogue, limit=10_000),
+            lambda spec: options(service.reader, spec, language, catalogue, limit=10_000),
             settings.base_iri,
-            lambda iris: existing(service.store, iris),
+            lambda iris: existing(service.reader, iris),
         )
         return process(sheet, table, contributions, user, atomic=atomic)
 

@@ -195,5 +195,5 @@ def reject(
 def history(
     service: ServiceDep, settings: SettingsDep, resource: str = Query(max_length=2000)
 ) -> JSONResponse:
-    rows = history_of(service.store, settings.base_iri, resource)
+    rows = history_of(service.reader, settings.base_iri, resource)
     return JSONResponse({"resource": resource, "contributions": rows})

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
-from pyoxigraph import serialize
+from pyoxigraph import Triple, serialize
 
 from uikg.api.deps import ServiceDep, SettingsDep
-from uikg.api.negotiation import choose
+from uikg.api.negotiation import choose, requested
 from uikg.api.pages import Links, templates
 from uikg.graph import dataset
 from uikg.graph.errors import NotFound
@@ -19,18 +19,45 @@ HTML = "text/html"
 ONTOLOGY_GRAPH = "graph/ontology/uikg"
 
 
-def _rdf(request: Request, triples: list, offered: list[str]) -> Response:
-    media_type = choose(request.headers.get("accept"), offered)
+_RDF_NAMES = {
+    formats.TURTLE: ("ttl", "Turtle"),
+    formats.JSON_LD: ("jsonld", "JSON-LD"),
+    formats.RDF_XML: ("rdfxml", "RDF/XML"),
+    formats.N_TRIPLES: ("nt", "N-Triples"),
+}
+
+
+def _choose(request: Request, offered: list[str]) -> str:
+    accept = requested(request.headers.get("accept"), request.query_params.get("format"))
+    return choose(accept, offered)
+
+
+def _alternates(request: Request) -> list[dict[str, str]]:
+    """The RDF forms of a documentation page, as ``?format=`` links (HTML ``<link>``, Link)."""
+    here = str(request.url.remove_query_params("format"))
+    return [
+        {"href": f"{here}?format={short}", "media_type": media_type, "name": name}
+        for media_type, (short, name) in _RDF_NAMES.items()
+    ]
+
+
+def _link_header(alternates: list[dict[str, str]]) -> str:
+    return ", ".join(
+        f'<{a["href"]}>; rel="alternate"; type="{a["media_type"]}"' for a in alternates
+    )
+
+
+def _rdf(media_type: str, triples: list[Triple]) -> Response:
     body = serialize(triples, None, formats.GRAPH[media_type]) or b""
     return Response(body, media_type=formats.charset(media_type), headers={"Vary": "Accept"})
 
 
 def _void(request: Request, service: ServiceDep, settings: SettingsDep) -> Response:
     root = str(request.base_url).rstrip("/")
-    dumps = request.app.state.dumps.get(service.store, service.generation)
+    dumps = service.dumps()
     urls = {d.name: f"{root}/dumps/{d.name}" for d in dumps}
-    triples = dataset.describe(service.store, settings.base_iri, f"{root}/sparql", urls, dumps)
-    return _rdf(request, triples, list(formats.GRAPH))
+    triples = dataset.void(service.reader, settings.base_iri, f"{root}/sparql", urls, dumps)
+    return _rdf(_choose(request, list(formats.GRAPH)), triples)
 
 
 @router.get(
@@ -56,7 +83,7 @@ def dataset_description(request: Request, service: ServiceDep, settings: Setting
 
 @router.get("/dumps/{name}", operation_id="dump", summary="Download a dump (gzip)")
 def dump(name: str, request: Request, service: ServiceDep) -> Response:
-    for item in request.app.state.dumps.get(service.store, service.generation):
+    for item in service.dumps():
         if item.name == name:
             return FileResponse(
                 item.path,
@@ -67,8 +94,14 @@ def dump(name: str, request: Request, service: ServiceDep) -> Response:
     raise NotFound(f"no dump named {name!r}; see /.well-known/void for the list")
 
 
-def _graph_triples(service: ServiceDep, graphs: list[str]) -> list:
-    return [t for g in graphs for t in service.store.triples(g)]
+def _graph_triples(service: ServiceDep, graphs: list[str]) -> list[Triple]:
+    found: list[Triple] = []
+    for graph in graphs:
+        found += service.reader.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+            union_default=False,
+        )
+    return found
 
 
 @router.get(
@@ -82,22 +115,23 @@ def ontology(
     request: Request, service: ServiceDep, settings: SettingsDep, version: str | None = None
 ) -> Response:
     graph = settings.base_iri + ONTOLOGY_GRAPH
-    doc = ontology_doc(service.store, graph)
+    doc = ontology_doc(service.reader, graph)
     if doc is None:
         raise NotFound("the ontology is not loaded; run uikg build")
     if version is not None and version != doc.version:
         raise NotFound(
             f"version {version} of the ontology is not published here; the current one is {doc.version}"
         )
-    media_type = choose(request.headers.get("accept"), [HTML, *formats.GRAPH])
+    media_type = _choose(request, [HTML, *formats.GRAPH])
     if media_type != HTML:
-        return _rdf(request, _graph_triples(service, [graph]), [media_type])
+        return _rdf(media_type, _graph_triples(service, [graph]))
     links = Links(settings.base_iri, str(request.base_url))
+    alternates = _alternates(request)
     return templates().TemplateResponse(
         request,
         "ontology.html",
-        {"doc": doc, "root": links.root, "links": links},
-        headers={"Vary": "Accept"},
+        {"doc": doc, "root": links.root, "links": links, "alternates": alternates},
+        headers={"Vary": "Accept", "Link": _link_header(alternates)},
     )
 
 
@@ -109,15 +143,22 @@ def ontology(
 )
 def shapes(request: Request, service: ServiceDep, settings: SettingsDep) -> Response:
     graphs = [
-        g for g in service.store.named_graphs() if g.startswith(settings.base_iri + "graph/shapes/")
+        g for g in service.named_graphs() if g.startswith(settings.base_iri + "graph/shapes/")
     ]
-    media_type = choose(request.headers.get("accept"), [HTML, *formats.GRAPH])
+    media_type = _choose(request, [HTML, *formats.GRAPH])
     if media_type != HTML:
-        return _rdf(request, _graph_triples(service, graphs), [media_type])
+        return _rdf(media_type, _graph_triples(service, graphs))
     links = Links(settings.base_iri, str(request.base_url))
+    alternates = _alternates(request)
+    context = {
+        "shapes": shapes_doc(service.reader, graphs),
+        "root": links.root,
+        "links": links,
+        "alternates": alternates,
+    }
     return templates().TemplateResponse(
         request,
         "shapes.html",
-        {"shapes": shapes_doc(service.store, graphs), "root": links.root, "links": links},
-        headers={"Vary": "Accept"},
+        context,
+        headers={"Vary": "Accept", "Link": _link_header(alternates)},
     )

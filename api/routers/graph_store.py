@@ -10,16 +10,16 @@ import uuid
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
-from pyoxigraph import Triple, serialize
+from pyoxigraph import Triple
 from starlette.concurrency import run_in_threadpool
 
 from uikg.api.deps import ServiceDep, Writer
-from uikg.api.negotiation import choose
+from uikg.api.negotiation import choose_result
+from uikg.api.streams import respond
 from uikg.graph.errors import BadRequest, NotFound
 from uikg.graph.rdf_input import parse_triples, rdf_format
-from uikg.graph.sparql import formats
+from uikg.graph.service import GraphService
 from uikg.graph.sparql.guard import check_iri
-from uikg.graph.sparql.service import SparqlService
 
 router = APIRouter(tags=["Graph Store"])
 
@@ -79,23 +79,20 @@ async def _payload(request: Request, graph: str | None) -> list[Triple]:
     return parse_triples(body, rdf_format(content_type), base_iri=graph)
 
 
-def _read(request: Request, service: SparqlService, graph: str | None, head: bool) -> Response:
-    if not service.graph_exists(graph):
+async def _read(request: Request, service: GraphService, graph: str | None) -> Response:
+    if not await run_in_threadpool(service.graph_exists, graph):
         raise NotFound(f"there is no graph <{graph}> in the store")
-    media_type = choose(request.headers.get("accept"), list(formats.GRAPH))
-    headers = {"Vary": "Accept"}
-    if head:
-        return Response(media_type=formats.charset(media_type), headers=headers)
-    body = serialize(service.store.triples(graph), None, formats.GRAPH[media_type]) or b""
-    return Response(body, media_type=formats.charset(media_type), headers=headers)
+    media_type = choose_result(request.headers.get("accept"), "CONSTRUCT")
+    stream = await service.read_graph(graph, media_type)
+    return respond(stream, {}, service.settings.max_result_rows)
 
 
 @router.get("/store", operation_id="graph_store_get", summary="Read a graph (Graph Store Protocol)")
-@router.head("/store", include_in_schema=False)
-@router.api_route("/store/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
-def graph_get(request: Request, service: ServiceDep, path: str | None = None) -> Response:
-    graph = _required(_target(request, path))
-    return _read(request, service, graph, head=request.method == "HEAD")
+@router.api_route("/store/{path:path}", methods=["GET"], include_in_schema=False)
+async def graph_get(request: Request, service: ServiceDep, path: str | None = None) -> Response:
+    """A graph's triples in the negotiated format. Graphs are read as queries: the time limit
+    and the row limit hold (``UIKG-Result-Truncated`` says when the limit cut it)."""
+    return await _read(request, service, _required(_target(request, path)))
 
 
 @router.put(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from starlette.concurrency import run_in_threadpool
 
 from uikg.api.deps import ServiceDep
 from uikg.graph import __version__
@@ -12,9 +11,10 @@ router = APIRouter(tags=["Health"])
 
 
 @router.get("/health", operation_id="health", summary="Is the service up and its store reachable?")
-async def health(service: ServiceDep) -> dict[str, object]:
-    """Cheap on every backend (load balancers call it often): one trivial query."""
-    await run_in_threadpool(service.store.ask, "ASK {}")
+def health(service: ServiceDep) -> dict[str, object]:
+    """Cheap on every backend (load balancers call it often): one trivial query, run like any
+    other read (so a health check also says whether queries are answered)."""
+    service.reader.ask("ASK {}")
     return {
         "status": "ok",
         "version": __version__,

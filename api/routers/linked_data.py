@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pyoxigraph import NamedNode, RdfFormat, serialize
-from starlette.concurrency import run_in_threadpool
 
 from uikg.api.deps import ServiceDep, SettingsDep
 from uikg.api.negotiation import choose
@@ -53,13 +52,19 @@ def _links(request: Request, base_iri: str) -> Links:
     return Links(base_iri, str(request.base_url))
 
 
+# Generic types that stand for one of ours (rdflib's "nt" parser asks for text/plain).
+_ALSO = {"application/json": formats.JSON_LD, "text/plain": formats.N_TRIPLES}
+
+
 def _variant(request: Request) -> Variant:
-    return BY_MEDIA_TYPE[choose(request.headers.get("accept"), [v.media_type for v in VARIANTS])]
+    offered = [v.media_type for v in VARIANTS] + list(_ALSO)
+    chosen = choose(request.headers.get("accept"), offered)
+    return BY_MEDIA_TYPE[_ALSO.get(chosen, chosen)]
 
 
 def _exists(service: ServiceDep, iri: str) -> bool:
     node = NamedNode(check_iri(iri, "the requested resource"))  # it comes from the URL path
-    return service.store.ask(f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}")
+    return service.reader.ask(f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}")
 
 
 @router.get(
@@ -72,16 +77,12 @@ def _exists(service: ServiceDep, iri: str) -> bool:
         404: {"description": "Unknown thing"},
     },
 )
-@router.head("/id/{path:path}", include_in_schema=False)
 @router.get("/graph/{path:path}", include_in_schema=False)
-@router.head("/graph/{path:path}", include_in_schema=False)
-async def thing(
-    request: Request, path: str, service: ServiceDep, settings: SettingsDep
-) -> Response:
+def thing(request: Request, path: str, service: ServiceDep, settings: SettingsDep) -> Response:
     iri = settings.base_iri + request.url.path[len(request.scope.get("root_path", "")) :].lstrip(
         "/"
     )
-    if not await run_in_threadpool(_exists, service, iri):
+    if not _exists(service, iri):
         raise NotFound(f"nothing is known about <{iri}>")
     variant = _variant(request)
     location = _links(request, settings.base_iri).doc(iri, variant.extension)
@@ -94,7 +95,6 @@ async def thing(
     summary="The description of a thing, as HTML or RDF",
     responses={200: {"content": {v.media_type: {} for v in VARIANTS}}},
 )
-@router.head("/doc/{path:path}", include_in_schema=False)
 def document(
     request: Request,
     path: str,
@@ -114,7 +114,9 @@ def document(
     iri = settings.base_iri + stem
     links = _links(request, settings.base_iri)
     size = settings.inverse_page_size
-    description = describe(service.store, iri, inverse_limit=size, inverse_offset=(page - 1) * size)
+    description = describe(
+        service.reader, iri, inverse_limit=size, inverse_offset=(page - 1) * size
+    )
     if description is None:
         raise NotFound(f"nothing is known about <{iri}>")
     specific = links.doc(iri, variant.extension)
@@ -144,17 +146,19 @@ def document(
             next_page=f"{page_link}?page={page + 1}" if more else None,
             previous_page=f"{page_link}?page={page - 1}" if page > 1 else None,
         )
-        response = templates().TemplateResponse(request, "resource.html", context, headers=headers)
+        response: Response = templates().TemplateResponse(
+            request, "resource.html", context, headers=headers
+        )
     else:
+        # The document names itself by its format-neutral URL, so every syntax says the same.
+        document = links.doc(iri, None)
         if variant.extension in ("trig", "nq"):
-            data = serialize(to_quads(description), None, variant.rdf, prefixes=PREFIXES)
+            data = serialize(to_quads(description, document), None, variant.rdf, prefixes=PREFIXES)
         else:
             data = serialize(
-                to_triples(description, specific), None, variant.rdf, prefixes=PREFIXES
+                to_triples(description, document), None, variant.rdf, prefixes=PREFIXES
             )
         response = Response(data, media_type=formats.charset(variant.media_type), headers=headers)
-    if request.method == "HEAD":
-        return Response(status_code=200, headers=dict(response.headers))
     return response
 
 
@@ -171,10 +175,8 @@ def search(
     q: str = Query("", max_length=200, description="Words to find in labels, e.g. Gdansk."),
     limit: int = Query(50, ge=1, le=500),
 ) -> Response:
-    index = request.app.state.labels
-    index.refresh(service.store, service.generation)
     links = _links(request, settings.base_iri)
-    hits = index.search(q, limit)
+    hits = service.search(q, limit)
     media_type = choose(request.headers.get("accept"), [HTML, "application/json"])
     if media_type == "application/json":
         return Response(

@@ -19,13 +19,15 @@ import rdflib
 from fastapi import APIRouter, Query, Request, Response
 from pyoxigraph import Literal, NamedNode, serialize
 
-from uikg.api.negotiation import choose
+from uikg.api.negotiation import choose, choose_result, requested
 from uikg.api.params import with_params
+from uikg.api.streams import respond
 from uikg.graph import rest
 from uikg.graph.errors import NotFound
 from uikg.graph.queries import NamedQuery
+from uikg.graph.runner.stream import Stream
+from uikg.graph.service import GraphService
 from uikg.graph.sparql import formats
-from uikg.graph.sparql.service import SparqlService
 
 JSONLD = formats.JSON_LD
 JSON = "application/json"
@@ -34,7 +36,7 @@ SH = "http://www.w3.org/ns/shacl#"
 DCT = "http://purl.org/dc/terms/"
 
 
-def _service(request: Request) -> SparqlService:
+def _service(request: Request) -> GraphService:
     return request.app.state.service  # type: ignore[no-any-return]
 
 
@@ -43,7 +45,7 @@ def _context(request: Request) -> dict[str, object]:
     cache = request.app.state.__dict__.setdefault("jsonld_context", {})
     if cache.get("generation") != service.generation:
         graph = request.app.state.settings.base_iri + "graph/ontology/uikg"
-        cache["value"] = rest.jsonld_context(service.store, graph)
+        cache["value"] = rest.jsonld_context(service.reader, graph)
         cache["generation"] = service.generation
     return cache["value"]  # type: ignore[no-any-return]
 
@@ -98,21 +100,36 @@ def _csv(graph: rdflib.Graph, items: list[str], context: dict[str, object]) -> s
     return out.getvalue()
 
 
-def _collection_routes(router: APIRouter, collection: rest.Collection, max_limit: int) -> None:
+def _collection_routes(
+    router: APIRouter, collection: rest.Collection, max_limit: int, base: str
+) -> None:
     def list_handler(
-        request: Request, values: dict[str, str], sort: str, cursor: str | None, limit: int
+        request: Request,
+        values: dict[str, str],
+        sort: str,
+        cursor: str | None,
+        limit: int,
+        format: str | None,
     ) -> Response:
         service = _service(request)
         page = rest.list_items(
-            service.store, collection, values, sort=sort, cursor=cursor, limit=limit
+            service.reader,
+            collection,
+            values,
+            base=service.settings.base_iri,
+            sort=sort,
+            cursor=cursor,
+            limit=limit,
         )
-        graph = rest.items_graph(service.store, page.items)
+        graph = rest.items_graph(service.reader, page.items)
         headers = {"Vary": "Accept"}
         if page.next_cursor:
-            query = urlencode({**values, "sort": sort, "limit": limit, "cursor": page.next_cursor})
+            kept = {**values, "sort": sort, "limit": limit, "cursor": page.next_cursor}
+            query = urlencode({**kept, **({"format": format} if format else {})})
             headers["Link"] = f'<{request.url.path}?{query}>; rel="next"'
             headers["UIKG-Next-Cursor"] = page.next_cursor
-        media_type = choose(request.headers.get("accept"), [JSONLD, JSON, formats.CSV])
+        accept = requested(request.headers.get("accept"), format)
+        media_type = choose(accept, [JSONLD, JSON, formats.CSV])
         if media_type == formats.CSV:
             return Response(
                 _csv(graph, page.items, _context(request)),
@@ -140,11 +157,12 @@ def _collection_routes(router: APIRouter, collection: rest.Collection, max_limit
             annotation=int,
             default=Query(50, ge=1, le=max_limit, description="Items per page"),
         ),
+        _FORMAT,
     ]
     list_handler.__name__ = f"list_{collection.name}"
     router.add_api_route(
         f"{PREFIX}/{collection.name}",
-        with_params(list_handler, [f.param for f in collection.filters], extra),
+        with_params(list_handler, [f.param(base) for f in collection.filters], extra),
         methods=["GET"],
         operation_id=f"list_{collection.name}",
         summary=f"{collection.title}: list, filter, sort, page",
@@ -157,7 +175,7 @@ def _collection_routes(router: APIRouter, collection: rest.Collection, max_limit
     def get_item(request: Request, slug: str) -> Response:
         service = _service(request)
         iri = rest.item_iri(request.app.state.settings.base_iri, collection, slug)
-        graph = rest.items_graph(service.store, [iri])
+        graph = rest.items_graph(service.reader, [iri])
         if len(graph) == 0:
             raise NotFound(f"there is no {collection.kind} {slug!r}")
         return _jsonld_response(request, graph, {})
@@ -174,41 +192,51 @@ def _collection_routes(router: APIRouter, collection: rest.Collection, max_limit
     )
 
 
-async def _run_named(request: Request, query: NamedQuery, values: dict[str, str]) -> Response:
+_FORMAT = inspect.Parameter(
+    "format",
+    inspect.Parameter.KEYWORD_ONLY,
+    annotation=str | None,
+    default=Query(None, description="A format instead of the Accept header: csv, json, ttl…"),
+)
+
+
+async def _run_named(
+    request: Request, query: NamedQuery, values: dict[str, str], format: str | None
+) -> Response:
     service = _service(request)
-    bound = query.bind(values)
-    info = service.inspect(query.text)
-    offered = (
-        [JSON, *formats.for_form(info.form)]
-        if info.form in ("SELECT", "ASK")
-        else formats.for_form(info.form)
-    )
-    media_type = choose(request.headers.get("accept"), offered)
-    run_type = formats.SPARQL_JSON if media_type == JSON else media_type
-    stream = await service.run(
-        query.text,
-        [(info.form, run_type)],
-        substitutions=[(variable.value, str(term)) for variable, term in bound.items()],
-    )
-    body = await stream.read()
-    headers = {"Vary": "Accept", "UIKG-Result-Limit": str(service.settings.max_result_rows)}
+    bound = query.bind(values, service.settings.base_iri)
+    form = await service.query_form(query.text)
+    accept = requested(request.headers.get("accept"), format)
+    if form in ("SELECT", "ASK") and choose(accept, [JSON, *formats.offered(form)]) == JSON:
+        # Plain JSON: the rows as objects of values, for programs that want no SPARQL JSON.
+        stream = await service.run(query.text, formats.SPARQL_JSON, substitutions=_terms(bound))
+        return _plain_json(await stream.read(), stream, service.settings.max_result_rows)
+    media_type = choose_result(accept, form)
+    stream = await service.run(query.text, media_type, substitutions=_terms(bound))
+    return respond(stream, {}, service.settings.max_result_rows)
+
+
+def _terms(bound: dict[Any, Any]) -> list[tuple[str, str]]:
+    return [(variable.value, str(term)) for variable, term in bound.items()]
+
+
+def _plain_json(body: bytes, stream: Stream, row_limit: int) -> Response:
+    headers = {"Vary": "Accept", "UIKG-Result-Limit": str(row_limit)}
     if stream.truncated:
         headers["UIKG-Result-Truncated"] = "true"
-    if media_type == JSON:
-        data = json.loads(body)
-        if "boolean" in data:
-            return Response(json.dumps(data["boolean"]), media_type=JSON, headers=headers)
-        rows = [
-            {name: cell["value"] for name, cell in binding.items()}
-            for binding in data["results"]["bindings"]
-        ]
-        return Response(json.dumps(rows, ensure_ascii=False), media_type=JSON, headers=headers)
-    return Response(body, media_type=formats.charset(media_type), headers=headers)
+    data = json.loads(body)
+    if "boolean" in data:
+        return Response(json.dumps(data["boolean"]), media_type=JSON, headers=headers)
+    rows = [
+        {name: cell["value"] for name, cell in binding.items()}
+        for binding in data["results"]["bindings"]
+    ]
+    return Response(json.dumps(rows, ensure_ascii=False), media_type=JSON, headers=headers)
 
 
 def _query_route(router: APIRouter, query: NamedQuery) -> None:
-    async def handler(request: Request, values: dict[str, str]) -> Response:
-        return await _run_named(request, query, values)
+    async def handler(request: Request, values: dict[str, str], format: str | None) -> Response:
+        return await _run_named(request, query, values, format)
 
     handler.__name__ = f"query_{query.name}"
     example = {p.name: p.example for p in query.params if p.example}
@@ -219,7 +247,7 @@ def _query_route(router: APIRouter, query: NamedQuery) -> None:
     )
     router.add_api_route(
         f"{PREFIX}/queries/{query.name}",
-        with_params(handler, query.params, []),
+        with_params(handler, query.params, [_FORMAT]),
         methods=["GET"],
         operation_id=f"query_{query.name}",
         summary=query.title,
@@ -252,7 +280,7 @@ def _catalogue_triples(catalogue: dict[str, NamedQuery], root: str) -> list[Any]
     return triples
 
 
-def build_router(catalogue: dict[str, NamedQuery], max_limit: int) -> APIRouter:
+def build_router(catalogue: dict[str, NamedQuery], max_limit: int, base: str) -> APIRouter:
     router = APIRouter()
 
     @router.get(
@@ -303,7 +331,7 @@ def build_router(catalogue: dict[str, NamedQuery], max_limit: int) -> APIRouter:
         return Response(data, media_type=formats.charset(media_type), headers={"Vary": "Accept"})
 
     for collection in rest.COLLECTIONS.values():
-        _collection_routes(router, collection, max_limit)
+        _collection_routes(router, collection, max_limit, base)
     for query in catalogue.values():
         _query_route(router, query)
     return router

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import StreamingResponse
 from pyoxigraph import serialize
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from uikg.api import errors
 from uikg.api.deps import ServiceDep, Writer
-from uikg.api.negotiation import choose
+from uikg.api.negotiation import choose, choose_result
 from uikg.api.routers import web
-from uikg.graph.errors import BadRequest, NotAcceptable, UIKGError, UnsupportedMediaType
+from uikg.api.streams import respond
+from uikg.graph.errors import BadRequest, UIKGError, UnsupportedMediaType
+from uikg.graph.service import GraphService
 from uikg.graph.sparql import formats
-from uikg.graph.sparql.description import describe
-from uikg.graph.sparql.service import SparqlService, Stream
+from uikg.graph.sparql.description import service_description
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -27,6 +26,7 @@ FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
 HTML = "text/html"
+_DATASET = frozenset({"default-graph-uri", "named-graph-uri"})
 
 _QUERY_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
@@ -103,44 +103,18 @@ async def read_protocol(request: Request, kind: str) -> tuple[str | None, dict[s
     return (_one(texts, kind) if texts else None), params
 
 
-def _respond(stream: Stream, headers: dict[str, str]) -> Response:
-    media_type = formats.charset(stream.media_type)
-    if stream.complete:
-        body = stream.body()
-        if stream.truncated:
-            headers["UIKG-Result-Truncated"] = "true"
-        return Response(body, media_type=media_type, headers=headers)
-    return StreamingResponse(stream, media_type=media_type, headers=headers)
-
-
-@functools.lru_cache(maxsize=256)
-def negotiate(accept: str | None) -> tuple[tuple[str, str | None], ...]:
-    """The format an Accept header gives each query form (None: none fits).
-
-    The form is found where the query is checked, in the worker that runs it; that is also
-    where a 406 naming the form's formats comes from.
-    """
-    chosen: list[tuple[str, str | None]] = []
-    for form in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-        try:
-            chosen.append((form, choose(accept, formats.for_form(form))))
-        except NotAcceptable:
-            chosen.append((form, None))
-    return tuple(chosen)
-
-
 def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-def _service_description(request: Request, service: SparqlService) -> Response:
+def _service_description(request: Request, service: GraphService) -> Response:
     media_type = choose(request.headers.get("accept"), [*formats.GRAPH, HTML])
     if media_type == HTML:  # a browser: the workbench; programs get the description
         return web.workbench(request)
-    triples = describe(
+    triples = service_description(
         _base(request) + "/sparql",
         _base(request) + "/sparql/update",
-        service.store.named_graphs(),
+        service.named_graphs(),
         federation=bool(service.settings.service_allowlist),
     )
     body = serialize(triples, None, formats.GRAPH[media_type]) or b""
@@ -167,34 +141,35 @@ async def sparql_query(request: Request) -> Response:
     """
     # The hottest route (see QueryLane): the service straight from the app state, and no
     # thread hop: the query is checked and run in a worker process the loop waits on.
-    service: SparqlService = request.app.state.service
+    service: GraphService = request.app.state.service
     query, params = await read_protocol(request, "query")
     if query is None:
+        if request.method == "POST" or _DATASET.intersection(params):
+            raise BadRequest("the request has no 'query' parameter")
         return await run_in_threadpool(_service_description, request, service)
-    accept = request.headers.get("accept")
-    try:
-        stream = await service.run(
-            query,
-            negotiate(accept),
-            default_graph=params.get("default-graph-uri", []),
-            named_graphs=params.get("named-graph-uri", []),
-        )
-    except NotAcceptable as error:
-        raise NotAcceptable(f"{error.detail} (Accept: {accept})", **error.extra) from None
-    headers = {
-        "Vary": "Accept",
-        "UIKG-Result-Limit": str(service.settings.max_result_rows),
-    }
-    return _respond(stream, headers)
+    formats_asked = params.get("format", [])
+    media_type = choose_result(
+        request.headers.get("accept"),
+        await service.query_form(query),
+        _one(formats_asked, "format") if formats_asked else None,
+    )
+    stream = await service.run(
+        query,
+        media_type,
+        default_graph=params.get("default-graph-uri", []),
+        named_graphs=params.get("named-graph-uri", []),
+    )
+    return respond(stream, {}, service.settings.max_result_rows)
 
 
 class QueryLane:
-    """``/sparql`` queries reach ``sparql_query`` before FastAPI's middleware and routing.
+    """``/sparql`` queries reach ``sparql_query`` without FastAPI's routing.
 
     FastAPI's routing, dependency solving and endpoint wrapping cost more than twice what the
-    rest of a short query costs this process (measured in bench/README.md). The route above
-    stays declared for the OpenAPI description and for methods the protocol does not allow
-    (FastAPI answers those with 405); errors become the same problem details as everywhere.
+    rest of a short query costs this process (measured in bench/README.md). The lane is the
+    innermost middleware, so every middleware added after it applies to ``/sparql`` too. The
+    route above stays declared for the OpenAPI description and for methods the protocol does
+    not allow (405); errors become the same problem details as everywhere.
     """
 
     def __init__(self, app: ASGIApp) -> None:

@@ -24,6 +24,7 @@ from uikg.graph.errors import NotFound
 from uikg.graph.forms import KINDS, form_for, load_shapes
 from uikg.graph.namespaces import PREFIXES
 from uikg.graph.paths import DataPaths
+from uikg.graph.service import GraphService
 from uikg.graph.settings import Settings
 
 router = APIRouter(tags=["Web"], include_in_schema=False)
@@ -147,16 +148,17 @@ WHERE {
 MODELS = """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?model ?label WHERE {
-  ?model skos:inScheme <https://w3id.org/uikg/id/scheme/integration-model> ; skos:prefLabel ?label .
+  ?model skos:inScheme <id/scheme/integration-model> ; skos:prefLabel ?label .
   FILTER(lang(?label) = "en")
 } ORDER BY LCASE(?label)"""
 
 
-def _home_data(service: Any) -> dict[str, Any]:
+def _home_data(service: GraphService) -> dict[str, Any]:
     counts: dict[str, int] = {}
-    for row in service.store.query(COUNTS):
+    for row in service.reader.query(COUNTS):
         counts = {name: int(row[name].value) for name in ("cities", "documents", "works", "claims")}
-    models = [(r["model"].value, r["label"].value) for r in service.store.query(MODELS)]
+    # The scheme's IRI is relative: it resolves on the base IRI the service runs with.
+    models = [(r["model"].value, r["label"].value) for r in service.reader.query(MODELS)]
     return {"counts": counts, "models": models}
 
 
@@ -212,7 +214,7 @@ async def contribution_form(request: Request, kind: str, service: ServiceDep) ->
     if kind not in KINDS:
         raise NotFound(f"no form for {kind!r}; try one of {', '.join(KINDS)}")
     shapes = await run_in_threadpool(_shapes, request)
-    form = await run_in_threadpool(form_for, kind, shapes, service.store)
+    form = await run_in_threadpool(form_for, kind, shapes, service.reader)
     return JSONResponse(form)
 
 

@@ -153,6 +153,7 @@ def closure(
             store.query(
                 f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {_values(terms)} }} ?s ?p ?o }} "
                 f"LIMIT {limit + 1}",
+                form="CONSTRUCT",
                 **dataset,  # type: ignore[arg-type]
             )
         )
@@ -163,6 +164,7 @@ def closure(
                 f"VALUES ?s {{ {_values(subjects)} }} "
                 f"VALUES ?q {{ <{RDF_TYPE}> <{SKOS_IN_SCHEME}> }} "
                 f"?s ?p ?o . FILTER(isIRI(?o)) ?o ?q ?t }} LIMIT {limit + 1 - len(found)}",
+                form="CONSTRUCT",
                 **dataset,  # type: ignore[arg-type]
             )
         )

@@ -50,6 +50,7 @@ from uikg.graph.contributions.check import (
 )
 from uikg.graph.contributions.record import Record, read_record
 from uikg.graph.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
+from uikg.graph.reader import Reader
 from uikg.graph.settings import Settings
 from uikg.graph.store.base import Store
 
@@ -75,7 +76,7 @@ class Status(StrEnum):
 
 
 class Publisher(Protocol):
-    """What the workflow needs from ``SparqlService``: reads, and one atomic write."""
+    """What the workflow needs from ``GraphService``: reads, and one atomic write."""
 
     store: Store
 
@@ -541,7 +542,7 @@ class Contributions:
         return fixed
 
 
-def history_of(store: Store, base_iri: str, resource: str) -> list[dict[str, str]]:
+def history_of(store: Reader, base_iri: str, resource: str) -> list[dict[str, str]]:
     """The accepted contributions whose published graph says something about ``resource``."""
     from uikg.graph.sparql.guard import check_iri
 

@@ -589,7 +589,9 @@ def main(argv: list[str] | None = None) -> None:
     ref = args.shared / "reference"
     entities = _read(ref / "entities.csv")
     places, agents, things = places_and_agents(entities, _geonames())
-    surnames = {str(o): s for s, o in agents.subject_objects(FOAF.familyName)}
+    surnames = {
+        str(o): s for s, o in agents.subject_objects(FOAF.familyName) if isinstance(s, URIRef)
+    }
     lit = literature(_read(ref / "bibliography.csv"), _read(ref / "footnotes.csv"), surnames)
     outputs = {
         "places": (places, "Places: cities, regions, countries (types, labels, coordinates)"),

@@ -28,7 +28,7 @@ def _sd(name: str) -> NamedNode:
     return NamedNode(SD + name)
 
 
-def describe(
+def service_description(
     query_endpoint: str, update_endpoint: str, named_graphs: Sequence[str], *, federation: bool
 ) -> list[Triple]:
     """Both services (query and update) and the dataset they share."""

@@ -35,7 +35,7 @@ DATASET: dict[str, RdfFormat] = {N_QUADS: RdfFormat.N_QUADS, TRIG: RdfFormat.TRI
 
 # Names a client may give instead of a media type (``?format=json``), as many endpoints accept.
 ALIASES: dict[str, str] = {
-    "json": SPARQL_JSON,
+    "json": "application/json",
     "xml": SPARQL_XML,
     "csv": CSV,
     "tsv": TSV,
@@ -60,6 +60,27 @@ INPUT: dict[str, RdfFormat] = {
     "text/xml": RdfFormat.RDF_XML,
     "text/n3": RdfFormat.N3,
 }
+
+
+JSON = "application/json"
+TEXT = "text/plain"
+
+
+def offered(form: str) -> list[str]:
+    """What a client may ask for to get a ``form`` result: ours, then generic types that stand
+    for one of them (``application/json``; ``text/plain`` for N-Triples, as rdflib asks)."""
+    if form in ("SELECT", "ASK"):
+        return [*for_form(form), JSON]
+    return [*for_form(form), JSON, TEXT]
+
+
+def served(form: str, chosen: str) -> str:
+    """The format that answers a request for ``chosen`` (one of ``offered(form)``)."""
+    if chosen == JSON:
+        return SPARQL_JSON if form in ("SELECT", "ASK") else JSON_LD
+    if chosen == TEXT:
+        return N_TRIPLES
+    return chosen
 
 
 def for_form(form: str) -> list[str]:

@@ -189,6 +189,20 @@ def _quick_info(text: str, limits: Limits) -> QueryInfo | None:
     return QueryInfo(form=form.group(1).upper(), has_dataset=False)
 
 
+def sniff_form(text: str, limits: Limits) -> str | None:
+    """The form of an ordinary query, found cheaply where the fast path can vouch for it
+    (``None``: ask ``inspect_query``). The service negotiates the result format from it.
+
+    >>> sniff_form('PREFIX a: <http://a/> CONSTRUCT WHERE { ?s ?p "ASK" }', Limits())
+    'CONSTRUCT'
+    """
+    if len(text) > limits.max_bytes or _UNREADABLE.search(text):
+        return None
+    rest = _SKIPPED.sub(_blank, text)
+    form = _FORM.match(rest, _PROLOGUE_RE.match(rest).end())  # type: ignore[union-attr]
+    return form.group(1).upper() if form else None
+
+
 @functools.lru_cache(maxsize=4096)
 def inspect_query(text: str, limits: Limits) -> QueryInfo:
     """Check a query against the limits and find its form; raise ``QueryRejected`` if refused.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 from xml.sax.saxutils import escape, quoteattr
@@ -26,8 +26,8 @@ from pyoxigraph import (
 )
 
 from uikg.graph.sparql import formats
+from uikg.graph.terms import XSD_STRING, json_term
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
@@ -123,29 +123,6 @@ class _JsonWriter:
         self.sink.write(b"]}}")
 
 
-def json_term(term: Term) -> dict[str, object]:
-    if isinstance(term, NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, Literal):
-        out: dict[str, object] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    assert isinstance(term, Triple)
-    return {
-        "type": "triple",
-        "value": {
-            "subject": json_term(term.subject),  # type: ignore[arg-type]
-            "predicate": json_term(term.predicate),
-            "object": json_term(term.object),  # type: ignore[arg-type]
-        },
-    }
-
-
 class _XmlWriter:
     def __init__(self, names: list[str], sink: Sink) -> None:
         self.names = names
@@ -231,7 +208,12 @@ class _TsvWriter:
         pass
 
 
-_WRITERS = {
+class _Writer(Protocol):
+    def row(self, terms: list[Term]) -> str: ...
+    def end(self) -> None: ...
+
+
+_WRITERS: dict[str, Callable[[list[str], Sink], _Writer]] = {
     formats.SPARQL_JSON: _JsonWriter,
     formats.SPARQL_XML: _XmlWriter,
     formats.CSV: _CsvWriter,

@@ -146,8 +146,8 @@ class Sheet:
         for index, cell in enumerate(table.rows[0]):
             if cell is None:
                 continue
-            column = known.get(fold(cell.rstrip(" *").strip()))
-            if column is None:
+            found = known.get(fold(cell.rstrip(" *").strip()))
+            if found is None:
                 problems.append(
                     Problem(
                         1,
@@ -161,7 +161,7 @@ class Sheet:
                         ),
                     )
                 )
-            elif column in placed.values():
+            elif found in placed.values():
                 problems.append(
                     Problem(
                         1,
@@ -174,7 +174,7 @@ class Sheet:
                     )
                 )
             else:
-                placed[index] = column
+                placed[index] = found
         if not placed:
             raise BadRequest(
                 "the first row holds none of the template's column headings; download the "
@@ -393,7 +393,9 @@ class Sheet:
                 for (subject, path), key in built.origins.items()
                 if subject == built.subject
                 and any(
-                    t.predicate.value == path and t.object.value == finding.value
+                    t.predicate.value == path
+                    and isinstance(t.object, NamedNode | Literal)
+                    and t.object.value == finding.value
                     for t in built.triples
                 )
             }

@@ -1,0 +1,25 @@
+"""One store interface (``base.Store``), two backends: pyoxigraph on disk (``embedded``) and any
+SPARQL 1.1 Protocol + Graph Store Protocol server (``remote``). Depends on nothing else in
+``uikg.graph`` but settings, errors and terms."""
+
+from __future__ import annotations
+
+from uikg.graph.settings import Backend, Settings
+from uikg.graph.store.base import Store
+from uikg.graph.store.embedded import EmbeddedStore
+from uikg.graph.store.remote import RemoteStore
+
+
+def open_store(settings: Settings, *, read_only: bool = False) -> Store:
+    """The store the settings name (``read_only`` applies to the embedded store)."""
+    if settings.backend is Backend.remote:
+        assert settings.remote_query_url is not None
+        return RemoteStore(
+            settings.remote_query_url,
+            settings.remote_update_url,
+            settings.remote_store_url,
+            timeout=settings.remote_timeout_s,
+            hidden_graphs=settings.remote_hidden_graphs,
+            default_graph_iri=settings.remote_default_graph_iri,
+        )
+    return EmbeddedStore(settings.store_path, read_only=read_only)

@@ -40,8 +40,13 @@ class Store(ABC):
         union_default: bool = True,
         substitutions: Substitutions | None = None,
         base_iri: str | None = None,
+        form: str = "SELECT",
     ) -> QueryResult:
-        """Run a query. ``union_default`` makes the default graph the union of all graphs."""
+        """Run a query. ``union_default`` makes the default graph the union of all graphs.
+
+        ``form`` (SELECT, ASK, CONSTRUCT or DESCRIBE) is the query's form as the caller's guard
+        found it: a remote server is asked for the result format that form has.
+        """
 
     @abstractmethod
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
@@ -77,13 +82,20 @@ class Store(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    def graph_query(self, graph: str | None) -> tuple[str, bool]:
+        """A CONSTRUCT that reads one graph (``None``: the default graph), and whether the
+        default graph is the union for it: graph reads run as queries, with their limits."""
+        if graph is None:
+            return "CONSTRUCT WHERE { ?s ?p ?o }", False
+        return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", False
+
     def count(self, graph: str | None = None) -> int:
         where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
         result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}", union_default=False)
         return int(next(iter(result))["n"].value)
 
     def ask(self, sparql: str, **kwargs: Any) -> bool:
-        return bool(self.query(sparql, **kwargs))
+        return bool(self.query(sparql, form="ASK", **kwargs))
 
     def __enter__(self) -> Store:
         return self

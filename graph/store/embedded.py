@@ -64,6 +64,7 @@ class EmbeddedStore(Store):
         union_default: bool = True,
         substitutions: Substitutions | None = None,
         base_iri: str | None = None,
+        form: str = "SELECT",
     ) -> QueryResult:
         try:
             return self._store.query(

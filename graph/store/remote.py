@@ -42,12 +42,12 @@ from pyoxigraph import (
 )
 
 from uikg.graph.errors import QuerySyntaxError, StoreError
-from uikg.graph.sparql import formats
-from uikg.graph.sparql.guard import query_form
-from uikg.graph.sparql.results import json_term
 from uikg.graph.store.base import QueryResult, Store, Substitutions
+from uikg.graph.terms import json_term
 
 _ASK_COLUMN = "__ASK_RETVAL"
+_SOLUTIONS = QueryResultsFormat.JSON.media_type
+_TRIPLES = RdfFormat.N_TRIPLES.media_type
 
 
 class RemoteStore(Store):
@@ -81,28 +81,32 @@ class RemoteStore(Store):
         union_default: bool = True,
         substitutions: Substitutions | None = None,
         base_iri: str | None = None,
+        form: str = "SELECT",
     ) -> QueryResult:
-        form = query_form(sparql)
         if substitutions and form != "SELECT":
             sparql = _bind_values(sparql, substitutions)
+        if base_iri:  # the protocol has no base parameter; a prologue may hold several BASEs
+            sparql = f"BASE <{base_iri}>\n{sparql}"
         fields: dict[str, str | list[str]] = {"query": sparql}
         if default_graph:
             fields["default-graph-uri"] = list(default_graph)
         if named_graphs:
             fields["named-graph-uri"] = list(named_graphs)
-        accept = formats.SPARQL_JSON if form in ("SELECT", "ASK") else formats.N_TRIPLES
+        accept = _SOLUTIONS if form in ("SELECT", "ASK") else _TRIPLES
         response = self._send("POST", self.query_url, data=fields, headers={"Accept": accept})
         media_type = response.headers.get("content-type", "").split(";")[0].strip()
         body = io.BytesIO(response.content)
-        if media_type in formats.SOLUTIONS:
-            result = parse_query_results(body, formats.SOLUTIONS[media_type])
+        solutions = QueryResultsFormat.from_media_type(media_type) if media_type else None
+        graph = RdfFormat.from_media_type(media_type) if media_type else None
+        if solutions is not None:
+            result = parse_query_results(body, solutions)
             if form == "ASK" and isinstance(result, QuerySolutions):
                 return _ask_from_solutions(result)
             if substitutions and isinstance(result, QuerySolutions):
                 return _join(result, substitutions)
             return result
-        if media_type in formats.INPUT:
-            return (quad.triple for quad in parse(body, formats.INPUT[media_type]))
+        if graph is not None:
+            return (quad.triple for quad in parse(body, graph))
         raise StoreError(f"the remote store answered with an unexpected type {media_type!r}")
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
@@ -138,6 +142,11 @@ class RemoteStore(Store):
         )
         return int(next(iter(result))["n"].value)
 
+    def graph_query(self, graph: str | None) -> tuple[str, bool]:
+        if graph is None and self.default_graph_iri:
+            graph = self.default_graph_iri
+        return super().graph_query(graph)
+
     # -- Graph Store Protocol --------------------------------------------------------------
     def _graph_params(self, graph: str | None) -> dict[str, str]:
         if graph is None and self.default_graph_iri:
@@ -154,7 +163,7 @@ class RemoteStore(Store):
             "GET",
             self._gsp_url(),
             params=self._graph_params(graph),
-            headers={"Accept": formats.N_TRIPLES},
+            headers={"Accept": _TRIPLES},
             missing_ok=True,
         )
         if response.status_code == 404:
@@ -168,7 +177,7 @@ class RemoteStore(Store):
             self._gsp_url(),
             params=self._graph_params(graph),
             content=body,
-            headers={"Content-Type": formats.N_TRIPLES},
+            headers={"Content-Type": _TRIPLES},
         )
 
     def replace_graph(self, graph: str | None, triples: Iterable[Triple]) -> None:

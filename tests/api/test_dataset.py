@@ -10,18 +10,17 @@ import pytest
 import rdflib
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, RdfFormat, parse
 
-from tests.support.servers import Server
+from tests.conftest import Site
 from uikg.graph.store.embedded import EmbeddedStore
 
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
-DATASET = rdflib.URIRef("https://w3id.org/uikg/dataset")
 
 
 @pytest.fixture(scope="module")
-def web(built_server: Server) -> httpx.Client:
-    return httpx.Client(base_url=built_server.url, timeout=60)
+def web(site: Site) -> httpx.Client:
+    return httpx.Client(base_url=site.server.url, timeout=60)
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +34,9 @@ def _count(store: EmbeddedStore, query: str) -> int:
     return int(next(iter(store.query(query)))["n"].value)
 
 
-def test_void_counts_match_the_store(void: rdflib.Graph, built_store: EmbeddedStore) -> None:
+def test_void_counts_match_the_store(void: rdflib.Graph, site: Site) -> None:
+    built_store = site.store
+    DATASET = rdflib.URIRef(site.base + "dataset")
     assert int(void.value(DATASET, VOID.triples)) == built_store.count()
     partitions = {
         void.value(p, VOID["class"]): int(void.value(p, VOID.entities))
@@ -50,9 +51,9 @@ def test_void_counts_match_the_store(void: rdflib.Graph, built_store: EmbeddedSt
     assert (DATASET, VOID.vocabulary, rdflib.URIRef("http://www.w3.org/2004/02/skos/core#")) in void
 
 
-def test_one_linkset_per_external_target_with_its_count(
-    void: rdflib.Graph, built_store: EmbeddedStore
-) -> None:
+def test_one_linkset_per_external_target_with_its_count(void: rdflib.Graph, site: Site) -> None:
+    built_store = site.store
+    DATASET = rdflib.URIRef(site.base + "dataset")
     targets = {}
     for linkset in void.subjects(rdflib.RDF.type, VOID.Linkset):
         if (DATASET, VOID.subset, linkset) in void:
@@ -68,9 +69,9 @@ def test_one_linkset_per_external_target_with_its_count(
     assert targets["http://www.wikidata.org/entity/"] == wikidata > 10
 
 
-def test_dumps_load_back_isomorphically(
-    web: httpx.Client, void: rdflib.Graph, built_store: EmbeddedStore
-) -> None:
+def test_dumps_load_back_isomorphically(web: httpx.Client, void: rdflib.Graph, site: Site) -> None:
+    built_store = site.store
+    DATASET = rdflib.URIRef(site.base + "dataset")
     dumps = {str(d): d for d in void.objects(DATASET, VOID.dataDump)}
     nquads = next(d for d in dumps if d.endswith(".nq.gz"))
     reply = web.get(nquads)

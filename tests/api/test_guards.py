@@ -13,6 +13,8 @@ from tests.conftest import ADMIN_TOKEN
 from tests.support.records import Listener
 from tests.support.servers import Server, start_uikg
 
+pytestmark = pytest.mark.server
+
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o }"
 CHEAP = "ASK { ?s ?p ?o }"

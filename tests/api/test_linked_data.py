@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import html5lib
 import httpx
@@ -10,11 +11,9 @@ import pytest
 import rdflib
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, Quad, RdfFormat, parse
 
-from tests.support.servers import Server
+from tests.conftest import Site
 from uikg.graph.store.embedded import EmbeddedStore
 
-ID = "https://w3id.org/uikg/id/"
-GDANSK = ID + "city/gdansk"
 RDF_FORMATS = {
     "ttl": RdfFormat.TURTLE,
     "nt": RdfFormat.N_TRIPLES,
@@ -24,8 +23,8 @@ RDF_FORMATS = {
 
 
 @pytest.fixture(scope="module")
-def web(built_server: Server) -> httpx.Client:
-    return httpx.Client(base_url=built_server.url, timeout=30)
+def web(site: Site) -> httpx.Client:
+    return httpx.Client(base_url=site.server.url, timeout=30)
 
 
 @pytest.mark.parametrize(
@@ -112,8 +111,10 @@ def test_every_format_parses_back_to_the_same_graph(web: httpx.Client) -> None:
 
 
 def test_description_has_statements_inverse_labels_and_evidence(
-    web: httpx.Client, built_store: EmbeddedStore
+    web: httpx.Client, site: Site
 ) -> None:
+    built_store = site.store
+    GDANSK = site.id + "city/gdansk"
     graph = rdflib.Graph().parse(data=web.get("/doc/id/city/gdansk.ttl").text, format="turtle")
     gdansk = rdflib.URIRef(GDANSK)
     assert (gdansk, rdflib.RDFS.label, rdflib.Literal("Gdańsk", lang="pl")) in graph
@@ -150,23 +151,22 @@ def test_dataset_formats_keep_statements_in_their_evidence_graphs(web: httpx.Cli
     assert any("/graph/evidence/essay/" in g for g in graphs)
 
 
-def _one_of_each_class(store: EmbeddedStore) -> dict[str, str]:
+def _one_of_each_class(store: EmbeddedStore, base: str) -> dict[str, str]:
     rows = store.query(
         "SELECT ?class (SAMPLE(?s) AS ?thing) WHERE { GRAPH ?g { ?s a ?class } "
-        "FILTER(STRSTARTS(STR(?s), 'https://w3id.org/uikg/id/') && STRSTARTS(STR(?class), 'https://w3id.org/uikg/ontology#')) "
-        "FILTER(?g != <https://w3id.org/uikg/graph/inferred>) } GROUP BY ?class"
+        f"FILTER(STRSTARTS(STR(?s), '{base}id/') && STRSTARTS(STR(?class), 'https://w3id.org/uikg/ontology#')) "
+        f"FILTER(?g != <{base}graph/inferred>) }} GROUP BY ?class"
     )
     return {row["class"].value: row["thing"].value for row in rows}
 
 
-def test_pages_render_for_a_thing_of_every_class(
-    web: httpx.Client, built_store: EmbeddedStore
-) -> None:
-    things = _one_of_each_class(built_store)
+def test_pages_render_for_a_thing_of_every_class(web: httpx.Client, site: Site) -> None:
+    built_store = site.store
+    things = _one_of_each_class(built_store, site.base)
     assert len(things) >= 15
     parser = html5lib.HTMLParser(strict=True)
     for cls, iri in sorted(things.items()):
-        response = web.get(f"/doc/{iri[len('https://w3id.org/uikg/') :]}.html")
+        response = web.get(f"/doc/{iri[len(site.base) :]}.html")
         assert response.status_code == 200, (cls, iri)
         parser.parse(response.text)  # raises on any parse error: the HTML is well formed
         label = next(
@@ -195,7 +195,8 @@ def test_page_shows_evidence_links_and_links_out(web: httpx.Client) -> None:
         assert f"/doc/id/city/gdansk.{extension}" in city
 
 
-def test_search_is_accent_insensitive(web: httpx.Client) -> None:
+def test_search_is_accent_insensitive(web: httpx.Client, site: Site) -> None:
+    GDANSK = site.id + "city/gdansk"
     hits = web.get("/search", params={"q": "Gdansk"}, headers={"Accept": "application/json"}).json()
     assert any(h["iri"] == GDANSK for h in hits)
     assert hits[0]["label"].startswith("Gdańsk")
@@ -203,13 +204,17 @@ def test_search_is_accent_insensitive(web: httpx.Client) -> None:
     assert page.status_code == 200 and "Gdańsk" in page.text
 
 
-def test_rdflib_follows_the_iri(built_server: Server) -> None:
+def test_rdflib_follows_the_iri(site: Site) -> None:
+    built_server = site.server
+    GDANSK = site.id + "city/gdansk"
     graph = rdflib.Graph()
     graph.parse(f"{built_server.url}/id/city/gdansk")
     assert (rdflib.URIRef(GDANSK), rdflib.RDFS.label, rdflib.Literal("Gdańsk", lang="pl")) in graph
 
 
-def test_sparqlwrapper_runs_a_query(built_server: Server) -> None:
+def test_sparqlwrapper_runs_a_query(site: Site) -> None:
+    built_server = site.server
+    GDANSK = site.id + "city/gdansk"
     from SPARQLWrapper import JSON, SPARQLWrapper
 
     client = SPARQLWrapper(f"{built_server.url}/sparql")
@@ -219,3 +224,16 @@ def test_sparqlwrapper_runs_a_query(built_server: Server) -> None:
     client.setReturnFormat(JSON)
     result = client.query().convert()
     assert "Gdańsk" in {b["label"]["value"] for b in result["results"]["bindings"]}
+
+
+def test_home_page_lists_the_models_and_links_locally(web: httpx.Client, site: Site) -> None:
+    page = web.get("/", headers={"Accept": "text/html"}).text
+    models = set(re.findall(r'href="([^"]*/id/concept/integration-model/[^"]+)"', page))
+    assert len(models) >= 5
+    assert all(m.startswith(site.server.url) for m in models)
+
+
+def test_picture_data_answers_on_this_base(web: httpx.Client, site: Site) -> None:
+    rows = web.get("/api/v1/queries/city_map", headers={"Accept": "application/json"}).json()
+    gdansk = [r for r in rows if r.get("city") == site.id + "city/gdansk"]
+    assert gdansk and all(r["model"].startswith(site.id) for r in gdansk)

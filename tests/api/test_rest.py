@@ -11,19 +11,17 @@ import pytest
 import rdflib
 import rdflib.compare
 
-from tests.support.servers import Server
+from tests.conftest import Site
 from uikg.graph.paths import DataPaths
 from uikg.graph.queries import load_catalogue
 from uikg.graph.rest import COLLECTIONS
-from uikg.graph.store.embedded import EmbeddedStore
 
-ID = "https://w3id.org/uikg/id/"
 INJECTION = '"} ; DROP ALL ; #'
 
 
 @pytest.fixture(scope="module")
-def web(built_server: Server) -> httpx.Client:
-    return httpx.Client(base_url=built_server.url, timeout=60)
+def web(site: Site) -> httpx.Client:
+    return httpx.Client(base_url=site.server.url, timeout=60)
 
 
 def _quads(web: httpx.Client) -> int:
@@ -63,7 +61,9 @@ def test_sorting_descending_reverses(web: httpx.Client) -> None:
     assert down == list(reversed(up)) == sorted(up, reverse=True)
 
 
-def test_filters_narrow_to_matching_items(web: httpx.Client, built_store: EmbeddedStore) -> None:
+def test_filters_narrow_to_matching_items(web: httpx.Client, site: Site) -> None:
+    built_store = site.store
+    ID = site.id
     gdansk = ID + "city/gdansk"
     documents = _ids(web.get("/api/v1/documents", params={"city": gdansk}).json())
     expected = {
@@ -100,9 +100,9 @@ def test_filters_narrow_to_matching_items(web: httpx.Client, built_store: Embedd
         assert years & {"2015", "2016"}, doc
 
 
-def test_item_jsonld_expands_to_the_graphs_triples(
-    web: httpx.Client, built_store: EmbeddedStore
-) -> None:
+def test_item_jsonld_expands_to_the_graphs_triples(web: httpx.Client, site: Site) -> None:
+    built_store = site.store
+    ID = site.id
     document = web.get("/api/v1/cities/gdansk").json()
     context = web.get(document["@context"]).json()
     document["@context"] = context["@context"]
@@ -113,14 +113,16 @@ def test_item_jsonld_expands_to_the_graphs_triples(
     assert rdflib.compare.isomorphic(graph, expected)
 
 
-def test_item_keys_are_readable(web: httpx.Client) -> None:
+def test_item_keys_are_readable(web: httpx.Client, site: Site) -> None:
+    ID = site.id
     node = web.get("/api/v1/cities/gdansk").json()["@graph"][0]
     assert node["label"]["pl"] == "Gdańsk"
     assert node["country"] == ID + "country/poland"
     assert node["type"] == "City" or "City" in node["type"]
 
 
-def test_lists_as_csv(web: httpx.Client) -> None:
+def test_lists_as_csv(web: httpx.Client, site: Site) -> None:
+    ID = site.id
     reply = web.get("/api/v1/cities", params={"limit": 500}, headers={"Accept": "text/csv"})
     rows = list(csv.DictReader(io.StringIO(reply.text)))
     assert any(r["id"] == ID + "city/gdansk" and "Gdańsk" in r["label"] for r in rows)
@@ -148,7 +150,9 @@ def test_every_named_query_runs_with_its_example_parameters(web: httpx.Client) -
     listed = {q["name"]: q for q in web.get("/api/v1/queries").json()}
     assert set(listed) == set(catalogue) and len(catalogue) >= 20
     for name, query in catalogue.items():
-        params = {p.name: p.example for p in query.params if p.example}
+        # the examples as the server lists them: resolved on its own base IRI
+        params = {p["name"]: p["example"] for p in listed[name]["params"] if p["example"]}
+        assert set(params) == {p.name for p in query.params if p.example}
         reply = web.get(f"/api/v1/queries/{name}", params=params)
         assert reply.status_code == 200, (name, reply.text)
         assert isinstance(reply.json(), list | bool)

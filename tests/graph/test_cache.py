@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from tests.support import aio
+from uikg.graph.runner.cache import CachedResult, ResultCache
+from uikg.graph.service import GraphService
 from uikg.graph.settings import Settings
-from uikg.graph.sparql.cache import CachedResult, ResultCache
-from uikg.graph.sparql.service import SparqlService
 
 
 def result(body: bytes) -> CachedResult:
@@ -30,11 +30,11 @@ def test_zero_turns_it_off() -> None:
 
 
 def test_service_serves_repeats_from_cache_and_never_across_a_write(settings: Settings) -> None:
-    async def scenario(service: SparqlService) -> None:
+    async def scenario(service: GraphService) -> None:
         await service.start()
 
         async def run(query: str) -> bytes:
-            stream = await service.run(query, [("SELECT", "text/csv")])
+            stream = await service.run(query, "text/csv")
             return await stream.read()
 
         service.update("INSERT DATA { <http://ex/a> <http://ex/p> 1 }")
@@ -47,7 +47,7 @@ def test_service_serves_repeats_from_cache_and_never_across_a_write(settings: Se
         assert (await run(query)).split() == [b"n", b"2"]
         await service.stop()
 
-    service = SparqlService.open(settings)
+    service = GraphService.open(settings)
     try:
         aio.run(scenario(service))
     finally:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, RdfFormat, parse
+
+pytestmark = pytest.mark.reasoner
 
 ONTOLOGY = """\
 @prefix owl: <http://www.w3.org/2002/07/owl#> .
@@ -186,3 +189,35 @@ def test_query_syntax_error_exits_2_with_position(tmp_path: Path) -> None:
     result = uikg("query", "SELECT * WHERE { ?s ?p }", "--data-dir", str(tmp_path / "var"))
     assert result.returncode == 2
     assert "1:" in result.stderr
+
+
+def test_rebuild_with_another_base_drops_the_old_bases_graphs(source: Path, tmp_path: Path) -> None:
+    data = str(tmp_path / "var")
+    first = uikg("build", "--source", str(source), "--data-dir", data)
+    assert first.returncode == 0, first.stderr
+    count = quad_count(data)
+    local = "http://127.0.0.1:8000/"
+    second = uikg("build", "--source", str(source), "--data-dir", data, "--base-iri", local)
+    assert second.returncode == 0, second.stderr
+    assert quad_count(data) == count  # one set of graphs, not both
+    graphs = uikg(
+        "query", "SELECT DISTINCT ?g WHERE { GRAPH ?g {} }", "--format", "csv", "--data-dir", data
+    ).stdout.split()[1:]
+    assert graphs and all(g.startswith(local) for g in graphs), graphs
+
+
+def test_build_without_java_warns_loudly_and_still_infers(source: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "no-java"
+    empty.mkdir()
+    built = subprocess.run(
+        [sys.executable, "-m", "uikg.api", "build", "--source", str(source)]
+        + ["--data-dir", str(tmp_path / "var")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PATH": str(empty)},
+    )
+    assert built.returncode == 0, built.stderr
+    assert "OWL consistency was NOT checked" in " ".join(built.stderr.split())
+    inferred = int(built.stdout.split("(")[1].split()[0])
+    assert inferred > 0

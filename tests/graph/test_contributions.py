@@ -232,7 +232,7 @@ def test_ontology_and_reserved_graphs_are_off_limits(
 
 # -- lifecycle -------------------------------------------------------------------------------
 class Direct:
-    """A publisher without query workers: the workflow's view of ``SparqlService``."""
+    """A publisher without query workers: the workflow's view of ``GraphService``."""
 
     def __init__(self, store: EmbeddedStore) -> None:
         self.store = store

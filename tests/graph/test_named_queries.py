@@ -8,15 +8,18 @@ import pytest
 
 from uikg.graph.errors import BadRequest
 from uikg.graph.queries import load_catalogue
+from uikg.graph.settings import DEFAULT_BASE_IRI
 
 QUERIES = Path(__file__).resolve().parents[2] / "queries"
 CATALOGUE = load_catalogue(QUERIES)
-ID = "https://w3id.org/uikg/id/"
+ID = DEFAULT_BASE_IRI + "id/"
 
 
 def run(store, name: str, **params: str) -> list[dict[str, str | None]]:
     query = CATALOGUE[name]
-    solutions = store.query(query.text, substitutions=query.bind(params))
+    solutions = store.query(
+        query.text, substitutions=query.bind(params, DEFAULT_BASE_IRI), base_iri=DEFAULT_BASE_IRI
+    )
     names = [v.value for v in solutions.variables]
     return [{n: (None if s[n] is None else str(s[n].value)) for n in names} for s in solutions]
 
@@ -226,15 +229,17 @@ def test_draft_policies_by_status(graph_store):
 def test_bind_rejects_bad_values():
     query = CATALOGUE["claims_about"]
     with pytest.raises(BadRequest, match="subject"):
-        query.bind({"subject": "not an iri"})
+        query.bind({"subject": "not an iri"}, DEFAULT_BASE_IRI)
     with pytest.raises(BadRequest, match="subject"):
-        query.bind({"subject": "https://example.org/a b"})
+        query.bind({"subject": "https://example.org/a b"}, DEFAULT_BASE_IRI)
     with pytest.raises(BadRequest, match="Unknown"):
-        query.bind({"nope": "x"})
+        query.bind({"nope": "x"}, DEFAULT_BASE_IRI)
     with pytest.raises(BadRequest, match="status"):
-        CATALOGUE["documents_by_status"].bind({"status": ID + "concept/policy-area/health"})
+        CATALOGUE["documents_by_status"].bind(
+            {"status": ID + "concept/policy-area/health"}, DEFAULT_BASE_IRI
+        )
     with pytest.raises(BadRequest, match="subject"):
-        CATALOGUE["evidence_for_fact"].bind({})
+        CATALOGUE["evidence_for_fact"].bind({}, DEFAULT_BASE_IRI)
 
 
 def test_city_map_places_gdansk_with_its_model(graph_store):

@@ -12,17 +12,17 @@ from pathlib import Path
 
 from tests.conftest import make_settings
 from tests.support import aio
-from uikg.graph.sparql.service import SparqlService
+from uikg.graph.service import GraphService
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
-async def count(service: SparqlService) -> int:
-    stream = await service.run(COUNT, [("SELECT", "text/csv")])
+async def count(service: GraphService) -> int:
+    stream = await service.run(COUNT, "text/csv")
     return int((await stream.read()).split()[1])
 
 
-async def until_memory(service: SparqlService, timeout: float = 60) -> None:
+async def until_memory(service: GraphService, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while service.query_store != "memory":
         assert time.monotonic() < deadline, "the in-memory copy did not load"
@@ -30,7 +30,7 @@ async def until_memory(service: SparqlService, timeout: float = 60) -> None:
 
 
 def test_writes_are_visible_at_once_and_the_copy_catches_up(tmp_path: Path) -> None:
-    async def scenario(service: SparqlService) -> None:
+    async def scenario(service: GraphService) -> None:
         await service.start()
         service.update("INSERT DATA { <http://ex/a> <http://ex/p> 1 }")
         await until_memory(service)
@@ -48,7 +48,7 @@ def test_writes_are_visible_at_once_and_the_copy_catches_up(tmp_path: Path) -> N
         assert pool.stats.memory_loads >= 2
         await service.stop()
 
-    service = SparqlService.open(make_settings(tmp_path, query_cache_mb=0))  # every query runs
+    service = GraphService.open(make_settings(tmp_path, query_cache_mb=0))  # every query runs
     try:
         aio.run(scenario(service))
     finally:
@@ -56,7 +56,7 @@ def test_writes_are_visible_at_once_and_the_copy_catches_up(tmp_path: Path) -> N
 
 
 def test_without_the_copy_every_query_runs_on_disk(tmp_path: Path) -> None:
-    async def scenario(service: SparqlService) -> None:
+    async def scenario(service: GraphService) -> None:
         await service.start()
         service.update("INSERT DATA { <http://ex/a> <http://ex/p> 1 }")
         assert await count(service) == 1
@@ -65,7 +65,7 @@ def test_without_the_copy_every_query_runs_on_disk(tmp_path: Path) -> None:
         assert service._executor.pool.stats.memory_queries == 0  # type: ignore[attr-defined]
         await service.stop()
 
-    service = SparqlService.open(make_settings(tmp_path, query_in_memory=False))
+    service = GraphService.open(make_settings(tmp_path, query_in_memory=False))
     try:
         aio.run(scenario(service))
     finally:
@@ -73,7 +73,7 @@ def test_without_the_copy_every_query_runs_on_disk(tmp_path: Path) -> None:
 
 
 def test_a_dead_zygote_sends_queries_back_to_disk(tmp_path: Path) -> None:
-    async def scenario(service: SparqlService) -> None:
+    async def scenario(service: GraphService) -> None:
         await service.start()
         service.update("INSERT DATA { <http://ex/a> <http://ex/p> 1 }")
         await until_memory(service)
@@ -87,7 +87,7 @@ def test_a_dead_zygote_sends_queries_back_to_disk(tmp_path: Path) -> None:
         await service.stop()
 
     settings = make_settings(tmp_path, query_cache_mb=0, query_workers=1, query_workers_max=3)
-    service = SparqlService.open(settings)
+    service = GraphService.open(settings)
     try:
         aio.run(scenario(service))
     finally:

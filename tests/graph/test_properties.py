@@ -32,6 +32,7 @@ from uikg.graph.errors import BadRequest, NotAcceptable, QuerySyntaxError, UIKGE
 from uikg.graph.paths import DataPaths
 from uikg.graph.queries import QueryParam, load_catalogue
 from uikg.graph.rdf_input import parse_triples
+from uikg.graph.settings import DEFAULT_BASE_IRI
 from uikg.graph.sparql.guard import (
     Limits,
     _inspect_tokens,
@@ -228,7 +229,7 @@ def required_values(query: object) -> dict[str, str]:
 def test_bind_accepts_valid_values(case: tuple[tuple[object, QueryParam], str]) -> None:
     (query, param), value = case
     RUNS["bind valid"] += 1
-    bound = query.bind({**required_values(query), param.name: value})  # type: ignore[attr-defined]
+    bound = query.bind({**required_values(query), param.name: value}, DEFAULT_BASE_IRI)  # type: ignore[attr-defined]
     assert pyoxigraph.Variable(param.name) in bound
 
 
@@ -249,7 +250,7 @@ def test_bind_refuses_invalid_values_naming_the_parameter(
     if param.type == "iri" and absolute and not re.search(r'[\s<>"{}|^`\\]', value):
         return  # an absolute IRI is a valid value
     with pytest.raises(BadRequest) as raised:
-        query.bind({**required_values(query), param.name: value})  # type: ignore[attr-defined]
+        query.bind({**required_values(query), param.name: value}, DEFAULT_BASE_IRI)  # type: ignore[attr-defined]
     assert param.name in raised.value.detail
 
 

@@ -12,6 +12,8 @@ from rdflib import RDF, Dataset, Graph, Namespace
 from uikg.graph.errors import OntologyInconsistent
 from uikg.graph.reasoning import check_consistency, materialise
 
+pytestmark = pytest.mark.reasoner
+
 ROOT = Path(__file__).resolve().parents[2]
 UIKG = Namespace("https://w3id.org/uikg/ontology#")
 ID = Namespace("https://w3id.org/uikg/id/")

@@ -25,7 +25,13 @@ def t(s: str, p: str, o: object) -> Triple:
     return Triple(NamedNode(EX + s), NamedNode(EX + p), obj)
 
 
-@pytest.fixture(params=["embedded", "oxigraph", "virtuoso"])
+@pytest.fixture(
+    params=[
+        "embedded",
+        pytest.param("oxigraph", marks=pytest.mark.server),
+        pytest.param("virtuoso", marks=pytest.mark.server),
+    ]
+)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     if request.param == "embedded":
         backend: Store = EmbeddedStore(tmp_path / "store")
@@ -95,9 +101,13 @@ def test_query_with_protocol_dataset(store: Store) -> None:
 
 def test_ask_construct_and_literals(store: Store) -> None:
     store.replace_graph(G1, [t("a", "label", Literal("Gdańsk", language="pl"))])
-    assert isinstance(store.query("ASK { ?s ?p ?o }"), QueryBoolean)
+    assert isinstance(store.query("ASK { ?s ?p ?o }", form="ASK"), QueryBoolean)
     assert store.ask(f'ASK {{ <{EX}a> <{EX}label> "Gdańsk"@pl }}')
-    triples = list(store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{G1}> {{ ?s ?p ?o }} }}"))
+    triples = list(
+        store.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{G1}> {{ ?s ?p ?o }} }}", form="CONSTRUCT"
+        )
+    )
     assert triples == [t("a", "label", Literal("Gdańsk", language="pl"))]
 
 

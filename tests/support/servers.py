@@ -69,8 +69,16 @@ def _wait(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float 
     raise RuntimeError(f"server at {url} did not start:\n{log.read_text()[-3000:]}")
 
 
-def start_uikg(data_dir: Path, log_dir: Path, port: int | None = None, **settings: str) -> Server:
-    """``uikg serve`` on a (free) loopback port, with settings as UIKG_* variables."""
+def start_uikg(
+    data_dir: Path,
+    log_dir: Path,
+    port: int | None = None,
+    ready: str = "/health",
+    **settings: str,
+) -> Server:
+    """``uikg serve`` on a (free) loopback port, with settings as UIKG_* variables; started
+    once ``ready`` answers (``/health`` runs a query: a server whose queries cannot finish
+    waits on another path)."""
     port = port or free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("UIKG_")}
     env.update({f"UIKG_{key.upper()}": str(value) for key, value in settings.items()})
@@ -93,7 +101,7 @@ def start_uikg(data_dir: Path, log_dir: Path, port: int | None = None, **setting
         env=env,
     )
     url = f"http://127.0.0.1:{port}"
-    _wait(f"{url}/health", process, log)
+    _wait(url + ready, process, log)
     return Server(url, process, log)
 
 

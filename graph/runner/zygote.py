@@ -1,7 +1,7 @@
 """A fork server holding one generation of the store in memory.
 
-``python -m uikg.graph.sparql.zygote FD SNAPSHOT MEMORY_BYTES``, started by
-``graph.sparql.pool.WorkerPool``. pyoxigraph's in-memory store answers joins and aggregates
+``python -m uikg.graph.runner.zygote FD SNAPSHOT MEMORY_BYTES``, started by
+``graph.runner.pool.WorkerPool``. pyoxigraph's in-memory store answers joins and aggregates
 several times faster than its on-disk store (bench/README.md), but a copy per worker would cost
 its load time and memory each time. So this process loads the snapshot once and forks the
 workers, which share its pages copy-on-write.
@@ -23,7 +23,7 @@ import sys
 from pyoxigraph import RdfFormat
 from pyoxigraph import Store as OxStore
 
-from uikg.graph.sparql.worker import serve
+from uikg.graph.runner.worker import serve
 from uikg.graph.store.embedded import EmbeddedStore
 
 PACKET = 65_536

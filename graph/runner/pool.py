@@ -6,7 +6,7 @@ with hard links, see ``Snapshots``). A worker past the time limit is killed and 
 that dies takes only its own query with it. A query that runs long is niced, so cheap queries
 from other clients keep the CPU.
 
-With ``memory`` on, a zygote process (``graph.sparql.zygote``) loads the newest snapshot into
+With ``memory`` on, a zygote process (``graph.runner.zygote``) loads the newest snapshot into
 memory in the background and forks workers that share it; until it is ready (after start-up and
 after every write) queries run on the on-disk snapshot, so a write is visible at once.
 
@@ -35,8 +35,9 @@ from pathlib import Path
 from typing import Any
 
 from uikg.graph.errors import EngineCrashed, Overloaded, QueryTimeout, UIKGError
-from uikg.graph.sparql import wire
-from uikg.graph.sparql.execute import ChunkStream, QueryJob
+from uikg.graph.runner import wire
+from uikg.graph.runner.job import QueryJob
+from uikg.graph.runner.stream import ChunkStream
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ class _Zygote:
     @classmethod
     async def start(cls, generation: int, path: Path, memory_bytes: int) -> _Zygote:
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        process = _python("uikg.graph.sparql.zygote", child, str(path), str(memory_bytes))
+        process = _python("uikg.graph.runner.zygote", child, str(path), str(memory_bytes))
         zygote = cls(generation, process, parent)
         try:
             reply = await asyncio.to_thread(zygote._receive)
@@ -288,7 +289,7 @@ class WorkerPool:
             self.stats.forked += 1
         else:
             parent, child = socket.socketpair()
-            process = _python("uikg.graph.sparql.worker", child, str(self._memory_bytes))
+            process = _python("uikg.graph.runner.worker", child, str(self._memory_bytes))
             self.stats.started += 1
         reader, writer = await asyncio.open_connection(sock=parent, limit=2**20)
         return _Worker(process, reader, writer, zygote)

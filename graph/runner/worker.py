@@ -1,7 +1,7 @@
-"""A query worker process: ``python -m uikg.graph.sparql.worker FD MEMORY_BYTES``.
+"""A query worker process: ``python -m uikg.graph.runner.worker FD MEMORY_BYTES``.
 
-Started by ``graph.sparql.pool.WorkerPool`` over the on-disk snapshots, or forked by a
-``graph.sparql.zygote`` over its in-memory copy; either way it talks to the pool over the socket
+Started by ``graph.runner.pool.WorkerPool`` over the on-disk snapshots, or forked by a
+``graph.runner.zygote`` over its in-memory copy; either way it talks to the pool over the socket
 ``FD`` (messages framed by ``graph.sparql.wire``).
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from uikg.graph.errors import StoreError, UIKGError
-from uikg.graph.sparql import wire
-from uikg.graph.sparql.execute import run_job
+from uikg.graph.runner import wire
+from uikg.graph.runner.job import run_job
 from uikg.graph.store.base import Store
 from uikg.graph.store.embedded import EmbeddedStore
 

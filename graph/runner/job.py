@@ -1,18 +1,18 @@
 """One query, from text to serialised bytes, on any store.
 
-Workers (embedded store) and the inline executor (remote store) both call ``run_job``, so the
-result formats and the row limit behave the same on either backend.
+Both executors call ``run_job`` (the pool's workers on the embedded store, the inline executor's
+thread on a remote one), so the guard, the result formats and the row limit behave the same on
+either backend.
 """
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pyoxigraph import RdfFormat, Variable, parse
 
-from uikg.graph.errors import NotAcceptable
+from uikg.graph.errors import StoreError
 from uikg.graph.sparql import formats, guard
 from uikg.graph.sparql.results import Outcome, write_result
 from uikg.graph.store.base import Store
@@ -25,12 +25,12 @@ class QueryJob:
     """Everything a worker needs; plain data so that it pickles cheaply.
 
     The query is checked (``guard.inspect_query``) where it runs, just before the engine parses
-    it: in a worker process, so the service's event loop spends nothing on it. The format is
-    negotiated for each query form beforehand; the form, known only then, picks one.
+    it: in a worker process, so the service's event loop spends nothing on it. The result format
+    was negotiated in the service's process from the query's form (``guard.sniff_form``).
     """
 
     query: str
-    media_types: tuple[tuple[str, str | None], ...]  # (form, format); None: none acceptable
+    media_type: str
     max_rows: int
     limits: guard.Limits = guard.Limits()
     default_graph: tuple[str, ...] | None = None
@@ -38,17 +38,6 @@ class QueryJob:
     union_default: bool = True  # off when the protocol names a dataset (or the query, FROM)
     substitutions: tuple[tuple[str, str], ...] = ()  # (variable, N-Triples term)
     base_iri: str | None = None
-
-    def media_type(self, form: str) -> str:
-        chosen = dict(self.media_types).get(form)
-        if chosen is None:
-            available = formats.for_form(form)
-            raise NotAcceptable(
-                f"none of the requested types is available for a {form} query's result; "
-                f"available: {', '.join(available)}",
-                available=available,
-            )
-        return chosen
 
 
 class ChunkWriter:
@@ -98,7 +87,9 @@ def run_job(
     can answer it with a Content-Length and exact headers.
     """
     info = guard.inspect_query(job.query, job.limits)
-    media_type = job.media_type(info.form)
+    media_type = job.media_type
+    if media_type not in formats.for_form(info.form):  # the form was sniffed otherwise: a bug
+        raise StoreError(f"{media_type} cannot carry a {info.form} result")
     result = store.query(
         job.query,
         default_graph=job.default_graph,
@@ -106,76 +97,8 @@ def run_job(
         union_default=job.union_default and not info.has_dataset,
         substitutions=decode_substitutions(job.substitutions) or None,
         base_iri=job.base_iri,
+        form=info.form,
     )
     writer = ChunkWriter(lambda chunk: emit(chunk, media_type))
     outcome = write_result(result, media_type, writer, job.max_rows)
     return outcome, media_type, writer.take()
-
-
-class ChunkStream(ABC):
-    """The bytes of one result as they arrive, whatever runs the query.
-
-    ``start`` waits for the first message, so an error before the first byte is raised to the
-    caller while it can still answer with an error status; a short result arrives whole with
-    its end message and is then ``complete``.
-    """
-
-    def __init__(self) -> None:
-        self.media_type = ""  # known with the first message
-        self.rows = 0
-        self.truncated = False
-        self._ready: list[bytes] = []
-        self._finished = False
-
-    @abstractmethod
-    async def _receive(self) -> tuple[str, object]:
-        """The next message: ``("chunk", (bytes, media_type))`` or
-        ``("end", (rows, truncated, tail, media_type))``; raises the query's error."""
-
-    async def _pull(self) -> None:
-        kind, value = await self._receive()
-        if kind == "chunk":
-            chunk, self.media_type = value  # type: ignore[misc]
-            self._ready.append(chunk)
-            return
-        self.rows, self.truncated, tail, self.media_type = value  # type: ignore[misc]
-        if tail:
-            self._ready.append(tail)
-        self._finished = True
-
-    async def start(self) -> None:
-        try:
-            if not self._finished:
-                await self._pull()
-        except BaseException:
-            self.close()
-            raise
-
-    @property
-    def complete(self) -> bool:
-        return self._finished
-
-    def body(self) -> bytes:
-        """The whole result of a ``complete`` stream."""
-        assert self._finished, "the result is still streaming"
-        data = b"".join(self._ready)
-        self._ready.clear()
-        return data
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        try:
-            while True:
-                while self._ready:
-                    yield self._ready.pop(0)
-                if self._finished:
-                    return
-                await self._pull()
-        finally:
-            self.close()
-
-    async def read(self) -> bytes:
-        return b"".join([chunk async for chunk in self])
-
-    @abstractmethod
-    def close(self) -> None:
-        """Abandon the query if it is still running (the client went away)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Hashable
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 
@@ -20,30 +20,6 @@ class CachedResult:
     body: bytes
     rows: int
     truncated: bool
-
-
-class CachedStream:
-    """A cached result, behaving like the live streams the executors return."""
-
-    complete = True
-
-    def __init__(self, result: CachedResult) -> None:
-        self.media_type = result.media_type
-        self.rows = result.rows
-        self.truncated = result.truncated
-        self._body = result.body
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        yield self._body
-
-    async def read(self) -> bytes:
-        return self._body
-
-    def body(self) -> bytes:
-        return self._body
-
-    def close(self) -> None:
-        pass
 
 
 class ResultCache:

@@ -1,4 +1,4 @@
-"""A request-body cap that holds for chunked uploads too, before any router reads the body."""
+"""The service's own ASGI middleware: a body cap, and HEAD wherever GET answers."""
 
 from __future__ import annotations
 
@@ -57,3 +57,28 @@ class BodyLimit:
             return message
 
         await self.app(scope, limited_receive, send)
+
+
+class HeadAsGet:
+    """HEAD is GET without the body (RFC 9110 §9.3.2), for every route that answers GET.
+
+    The request is routed as a GET, so its headers (type, length, validators) are exactly the
+    GET's; the body is dropped here.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if not message.get("more_body", False):
+                    await send({"type": "http.response.body", "body": b""})
+                return
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)

@@ -1,0 +1,18 @@
+"""Read access to the published graph, as the functions that build pages, collections, search
+and statistics need it.
+
+The service's reader (``service.GuardedReader``) runs each query like any other: in a query
+worker, with the time limit, the row limit and the result cache. A ``Store`` has the same two
+methods, so offline tools and tests can hand one in directly.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+
+class Reader(Protocol):
+    def query(self, sparql: str, *, union_default: bool = True) -> Any:
+        """``QuerySolutions`` for SELECT, ``QueryBoolean`` for ASK, triples for CONSTRUCT."""
+
+    def ask(self, sparql: str, *, union_default: bool = True) -> bool: ...

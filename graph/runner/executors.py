@@ -1,0 +1,92 @@
+"""What runs a query: worker processes on the embedded store, a thread on a remote one.
+
+Either way a query gets the same guard, time limit, row limit and result formats
+(``runner.job.run_job``); the pool adds crash isolation, since the engine runs in its process.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from uikg.graph.runner.job import QueryJob
+from uikg.graph.runner.pool import Snapshots, WorkerPool
+from uikg.graph.runner.stream import Stream, ThreadStream
+from uikg.graph.settings import Settings
+from uikg.graph.store.base import Store
+from uikg.graph.store.embedded import EmbeddedStore
+
+
+class Executor(Protocol):
+    @property
+    def query_store(self) -> str:
+        """What queries run on now: "memory", "disk" (a copy is loading) or "remote"."""
+
+    async def start(self) -> None: ...
+    async def run(self, job: QueryJob) -> Stream: ...
+    def refresh(self) -> None: ...
+    async def stop(self) -> None: ...
+
+
+class PoolExecutor:
+    """Embedded store: worker processes over snapshots (see ``runner.pool``)."""
+
+    def __init__(self, store: EmbeddedStore, settings: Settings) -> None:
+        self.snapshots = Snapshots(store.snapshot, settings.snapshots_path)
+        self.pool = WorkerPool(
+            self.snapshots,
+            size=settings.query_workers,
+            max_size=settings.query_workers_max,
+            timeout_s=settings.query_timeout_s,
+            queue_timeout_s=settings.query_queue_timeout_s,
+            nice_after_s=settings.slow_query_nice_after_s,
+            memory_bytes=settings.query_memory_mb * 1024 * 1024,
+            memory=settings.query_in_memory,
+        )
+
+    async def start(self) -> None:
+        await self.pool.start()
+
+    @property
+    def query_store(self) -> str:
+        return "memory" if self.pool.in_memory else "disk"
+
+    async def run(self, job: QueryJob) -> Stream:
+        return await self.pool.run(job)
+
+    def refresh(self) -> None:
+        self.snapshots.publish()
+
+    async def stop(self) -> None:
+        await self.pool.close()
+
+
+class InlineExecutor:
+    """Remote store: the server does the work; here a thread waits for it, with a deadline."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self._store = store
+        self._timeout = settings.query_timeout_s
+
+    @property
+    def query_store(self) -> str:
+        return "remote"
+
+    async def start(self) -> None:
+        pass
+
+    async def run(self, job: QueryJob) -> Stream:
+        stream = ThreadStream(self._store, job, self._timeout)
+        await stream.start()
+        return stream
+
+    def refresh(self) -> None:
+        pass
+
+    async def stop(self) -> None:
+        pass
+
+
+def executor_for(store: Store, settings: Settings) -> Executor:
+    if isinstance(store, EmbeddedStore):
+        return PoolExecutor(store, settings)
+    return InlineExecutor(store, settings)

@@ -1,0 +1,280 @@
+"""The graph service: the one door through which the HTTP layer reads and writes the graph.
+
+Every read (a SPARQL request, a named query, a page, a collection, a search, the dataset's
+statistics, a Graph Store read) runs as a query through one executor, so each has the guard, the
+time limit, the row limit and crash isolation of a query worker, and short results are cached
+per store generation. Writes (SPARQL Update, Graph Store writes, accepted contributions) take
+one lock and publish a new generation.
+
+It knows nothing of HTTP: callers give it query text and the result format they negotiated
+from the query's form (``query_form``), and get a stream of bytes. Functions that build pages
+read through ``reader``, which they may call from any thread but the event loop's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import threading
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from pyoxigraph import (
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    RdfFormat,
+    Triple,
+    parse,
+    parse_query_results,
+)
+
+from uikg.graph.dataset import Dump, Dumps
+from uikg.graph.errors import ResultTooLarge
+from uikg.graph.runner.cache import CachedResult, ResultCache
+from uikg.graph.runner.executors import Executor, executor_for
+from uikg.graph.runner.job import QueryJob
+from uikg.graph.runner.stream import CachedStream, Stream
+from uikg.graph.search import Hit, LabelIndex
+from uikg.graph.settings import Settings
+from uikg.graph.sparql import formats, guard
+from uikg.graph.store import open_store
+from uikg.graph.store.base import Store
+from uikg.graph.store.embedded import EmbeddedStore
+
+# What the reader asks workers for: lossless, and parsed back into terms by pyoxigraph.
+_READ_FORMATS = {
+    "SELECT": formats.TSV,
+    "ASK": formats.SPARQL_JSON,
+    "CONSTRUCT": formats.N_TRIPLES,
+    "DESCRIBE": formats.N_TRIPLES,
+}
+
+
+class GraphService:
+    """Guarded reads for everyone, writes for those the HTTP layer has authorised."""
+
+    def __init__(self, settings: Settings, store: Store, executor: Executor) -> None:
+        self.settings = settings
+        self.store = store  # for graph-side collaborators (contributions); never the HTTP layer
+        self.limits = guard.Limits.from_settings(settings)
+        self._executor = executor
+        self._write_lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.generation = 0  # bumped after every write, so caches know when to refresh
+        self.cache = ResultCache(
+            settings.query_cache_mb * 1024 * 1024, settings.query_cache_entry_kb * 1024
+        )
+        self.reader = GuardedReader(self)
+        self._labels = LabelIndex()
+        self._dumps = Dumps(settings.data_dir / "dumps")
+
+    @classmethod
+    def open(cls, settings: Settings) -> GraphService:
+        store = open_store(settings)
+        if not isinstance(store, EmbeddedStore):
+            # Other processes may write a shared remote store behind our back: no result cache.
+            settings = settings.model_copy(update={"query_cache_mb": 0})
+        return cls(settings, store, executor_for(store, settings))
+
+    async def start(self) -> None:
+        """Start what runs queries, on the event loop that will serve them."""
+        self._loop = asyncio.get_running_loop()
+        await self._executor.start()
+
+    async def stop(self) -> None:
+        """Stop what runs queries (on the same loop); ``close`` then closes the store."""
+        await self._executor.stop()
+
+    @property
+    def query_store(self) -> str:
+        return self._executor.query_store
+
+    def close(self) -> None:
+        self.store.close()
+
+    def _written(self) -> None:
+        self._executor.refresh()
+        self.generation += 1
+
+    # -- queries ----------------------------------------------------------------------------
+    async def query_form(self, query: str) -> str:
+        """The query's form, for the caller to negotiate a result format with.
+
+        The fast path costs a few regular expressions; anything it cannot read is checked in
+        full, in a thread, which raises the error the query deserves (syntax, limits).
+        """
+        form = guard.sniff_form(query, self.limits)
+        if form is None:
+            form = (await asyncio.to_thread(guard.inspect_query, query, self.limits)).form
+        return form
+
+    async def run(
+        self,
+        query: str,
+        media_type: str,
+        *,
+        default_graph: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        substitutions: Sequence[tuple[str, str]] = (),
+        union_default: bool = True,
+        max_rows: int | None = None,
+    ) -> Stream:
+        """Check and start a query; returns once the first bytes (or the error) are known.
+
+        ``media_type`` must suit the query's form (see ``query_form``).
+        """
+        for iri in (*default_graph, *named_graphs):
+            guard.check_iri(iri, "default-graph-uri/named-graph-uri")
+        protocol_dataset = bool(default_graph or named_graphs)
+        job = QueryJob(
+            query=query,
+            media_type=media_type,
+            max_rows=max_rows if max_rows is not None else self.settings.max_result_rows,
+            limits=self.limits,
+            # A protocol dataset replaces the whole dataset: naming only named graphs leaves
+            # an empty default graph, and the other way round (SPARQL 1.1 Protocol 2.1.4).
+            default_graph=tuple(default_graph) if protocol_dataset else None,
+            named_graphs=tuple(named_graphs) if protocol_dataset else None,
+            union_default=union_default and not protocol_dataset,
+            substitutions=tuple(substitutions),
+            base_iri=self.settings.base_iri,
+        )
+        key = (job, self.generation)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return CachedStream(cached)
+        stream = await self._executor.run(job)
+        if not stream.complete:
+            return stream
+        result = CachedResult(stream.media_type, stream.body(), stream.rows, stream.truncated)
+        self.cache.put(key, result)
+        return CachedStream(result)
+
+    def _blocking(self, coroutine: Any) -> Any:
+        """Run a coroutine on the service's loop from a worker thread, and wait for it."""
+        if self._loop is None:
+            raise RuntimeError("the graph service has not been started")
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is self._loop:
+            coroutine.close()
+            raise RuntimeError("blocking read on the event loop: call it from a worker thread")
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+
+    # -- Graph Store reads --------------------------------------------------------------------
+    async def read_graph(self, graph: str | None, media_type: str) -> Stream:
+        """One graph's triples (``None``: the default graph), run as a query like any read."""
+        if graph is not None:
+            guard.check_iri(graph, "graph")
+        query, union = self.store.graph_query(graph)
+        return await self.run(query, media_type, union_default=union)
+
+    def graph_exists(self, graph: str | None) -> bool:
+        if graph is None:
+            return True
+        guard.check_iri(graph, "graph")
+        return self.reader.ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", union_default=False)
+
+    def named_graphs(self) -> list[str]:
+        """The graph names (an index lookup on the embedded store; hidden system graphs left
+        out on a remote one)."""
+        return self.store.named_graphs()
+
+    # -- derived views, rebuilt once per generation ------------------------------------------
+    def search(self, text: str, limit: int) -> list[Hit]:
+        self._labels.refresh(self.reader, self.generation)
+        return self._labels.search(text, limit)
+
+    def dumps(self) -> list[Dump]:
+        """Whole-dataset files for download: an export of every quad, not a query, written
+        once per generation."""
+        return self._dumps.get(self.store, self.generation)
+
+    # -- writes -----------------------------------------------------------------------------
+    def update(
+        self, text: str, *, using: Sequence[str] = (), using_named: Sequence[str] = ()
+    ) -> None:
+        for iri in (*using, *using_named):
+            guard.check_iri(iri, "using-graph-uri/using-named-graph-uri")
+        info = guard.inspect_update(text, self.limits)
+        text = guard.apply_protocol_dataset(text, info, using, using_named)
+        with self._write_lock:
+            self.store.update(text, base_iri=self.settings.base_iri)
+            self._written()
+
+    def apply(self, update: str) -> None:
+        """A trusted update the service built itself (no guards): one transaction, then refresh.
+
+        Used by the contribution workflow, whose updates carry already-parsed terms.
+        """
+        with self._write_lock:
+            self.store.update(update, base_iri=None)
+            self._written()
+
+    def replace_graph(self, graph: str | None, triples: Iterable[Triple]) -> bool:
+        """Graph Store PUT; True when the graph did not exist before."""
+        with self._write_lock:
+            created = graph is not None and not self.store.has_graph(graph)
+            self.store.replace_graph(graph, triples)
+            self._written()
+            return created
+
+    def add_triples(self, graph: str | None, triples: Iterable[Triple]) -> bool:
+        with self._write_lock:
+            created = graph is not None and not self.store.has_graph(graph)
+            self.store.add_triples(graph, triples)
+            self._written()
+            return created
+
+    def drop_graph(self, graph: str | None) -> bool:
+        """Graph Store DELETE; False when there was no such graph."""
+        with self._write_lock:
+            if graph is not None and not self.store.has_graph(graph):
+                return False
+            self.store.drop_graph(graph)
+            self._written()
+            return True
+
+
+class GuardedReader:
+    """The ``Reader`` pages, collections and statistics use: each query through the service.
+
+    Results come back from the worker in a lossless format and are parsed into pyoxigraph
+    terms here, so the functions that read see the same objects a ``Store`` would give them.
+    A result longer than ``max_read_rows`` is an error, never a silently shorter page.
+    """
+
+    def __init__(self, service: GraphService) -> None:
+        self._service = service
+
+    def query(self, sparql: str, *, union_default: bool = True) -> Any:
+        form, body = self._service._blocking(self._read(sparql, union_default))
+        return _parse(form, body)  # here: pyoxigraph's results may not cross threads
+
+    def ask(self, sparql: str, *, union_default: bool = True) -> bool:
+        return bool(self.query(sparql, union_default=union_default))
+
+    async def _read(self, sparql: str, union_default: bool) -> tuple[str, bytes]:
+        service = self._service
+        form = await service.query_form(sparql)
+        limit = service.settings.max_read_rows
+        stream = await service.run(
+            sparql, _READ_FORMATS[form], union_default=union_default, max_rows=limit
+        )
+        body = await stream.read()
+        if stream.truncated:
+            raise ResultTooLarge(
+                f"a read for this page has more than {limit} rows (the limit is UIKG_MAX_READ_ROWS)"
+            )
+        return form, body
+
+
+def _parse(form: str, body: bytes) -> QuerySolutions | QueryBoolean | list[Triple]:
+    if form == "SELECT":
+        return parse_query_results(io.BytesIO(body), QueryResultsFormat.TSV)  # type: ignore[return-value]
+    if form == "ASK":
+        return parse_query_results(io.BytesIO(body), QueryResultsFormat.JSON)  # type: ignore[return-value]
+    return [quad.triple for quad in parse(body, RdfFormat.N_TRIPLES)]

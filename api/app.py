@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from uikg.api import errors
 from uikg.api.middleware import BodyLimit, HeadAsGet
 from uikg.api.routers import (
+    contribute,
     contributions,
     dataset,
     graph_store,
@@ -69,4 +70,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(sparql.QueryLane)
     app.add_middleware(HeadAsGet)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    contribute.install(app)  # the router, and the rate limit in front of the dry runs
     return app

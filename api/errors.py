@@ -27,6 +27,7 @@ STATUS: list[tuple[type[errors.UIKGError], int]] = [
     (errors.Conflict, 409),
     (errors.Unauthorized, 401),
     (errors.Forbidden, 403),
+    (errors.RateLimited, 429),
     (errors.QueryTimeout, 503),
     (errors.ResultTooLarge, 503),
     (errors.Overloaded, 503),

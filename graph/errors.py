@@ -92,6 +92,10 @@ class NotFound(UIKGError):
     pass
 
 
+class RateLimited(UIKGError):
+    """The client sent more requests than the rate limit allows; ``retry_after`` in seconds."""
+
+
 class Conflict(UIKGError):
     """The thing is not in a state that allows this action (accepting a contribution twice)."""
 

@@ -310,7 +310,7 @@ class Catalogue:
         from uikg.graph.contributions.check import Rules
 
         rules = Rules.load()
-        return cls(rules.shapes, rules.ontology)
+        return cls(rules.shapes.graph, rules.ontology)
 
     # -- building --------------------------------------------------------------------------
     def _property_shapes(self, kind: Kind) -> Iterable[Any]:

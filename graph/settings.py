@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     )
     record_max_bytes: int = 1_048_576
     record_max_triples: int = 10_000
+    record_max_nesting: int = Field(
+        default=64, description="Depth of nested arrays and objects in a JSON-LD record."
+    )
     record_closure_max_triples: int = 20_000
     accept_pause_s: float = Field(
         default=0.0, description="Testing only: pause inside an accept (crash tests)."

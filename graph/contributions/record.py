@@ -149,8 +149,32 @@ def _walk_jsonld(node: Any, path: str) -> Iterator[str]:
         yield from _walk_jsonld(value, where)
 
 
-def _precheck(data: bytes, text: str, format: RdfFormat) -> None:
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _check_nesting(text: str, limit: int) -> None:
+    """Refuse JSON nested deeper than ``limit`` before any parser recurses into it (Python's
+    JSON reader and the checks after it would run out of stack on a few thousand levels)."""
+    depth = 0
+    for found in _JSON_TOKENS.finditer(text):
+        token = found.group()
+        if token in "[{":
+            depth += 1
+            if depth > limit:
+                line, column = _line_column(text, found.start())
+                raise RecordRefused(
+                    f"the JSON-LD record nests arrays and objects deeper than {limit} levels "
+                    f"(line {line}, column {column}); the limit is UIKG_RECORD_MAX_NESTING",
+                    line=line,
+                    column=column,
+                )
+        elif token in "]}":
+            depth -= 1
+
+
+def _precheck(data: bytes, text: str, format: RdfFormat, max_nesting: int) -> None:
     if format is RdfFormat.JSON_LD:
+        _check_nesting(text, max_nesting)
         try:
             document = json.loads(text)
         except json.JSONDecodeError as error:
@@ -243,6 +267,7 @@ def read_record(
     record_id: str,
     max_bytes: int = 1_048_576,
     max_triples: int = 10_000,
+    max_nesting: int = 64,
 ) -> Record:
     """Parse and check a record; every refusal names what is wrong and, when known, where."""
     if len(data) > max_bytes:
@@ -253,7 +278,7 @@ def read_record(
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise BadRequest(f"the record is not valid UTF-8 (byte {error.start})") from None
-    _precheck(data, text, format)
+    _precheck(data, text, format, max_nesting)
     skolemise = _Skolemiser(skolem_prefix(base_iri, record_id))
     triples: list[Triple] = []
     problems: list[str] = []

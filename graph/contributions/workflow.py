@@ -206,6 +206,7 @@ class Contributions:
             record_id=record_id,
             max_bytes=self.settings.record_max_bytes,
             max_triples=self.settings.record_max_triples,
+            max_nesting=self.settings.record_max_nesting,
         )
 
     def check(

@@ -157,8 +157,8 @@ def _check_nesting(text: str, limit: int) -> None:
     JSON reader and the checks after it would run out of stack on a few thousand levels)."""
     depth = 0
     for found in _JSON_TOKENS.finditer(text):
-        token = found.group()
-        if token in "[{":
+        piece = found.group()
+        if piece in ("[", "{"):
             depth += 1
             if depth > limit:
                 line, column = _line_column(text, found.start())
@@ -168,7 +168,7 @@ def _check_nesting(text: str, limit: int) -> None:
                     line=line,
                     column=column,
                 )
-        elif token in "]}":
+        elif piece in ("]", "}"):
             depth -= 1
 
 

@@ -88,12 +88,20 @@ def build(
             help="A folder laid out like the repository (ontology/, shapes/, graph/data/)."
         ),
     ] = None,
+    sources: Annotated[
+        Path | None,
+        typer.Option(
+            "--sources",
+            help="The folder of source texts (default: $UIKG_SOURCES_DIR); every quote is "
+            "checked against them.",
+        ),
+    ] = None,
 ) -> None:
     """Load the ontology, shapes and curated records into the store, after checking them."""
     from uikg.graph.build import build as run_build
     from uikg.graph.paths import DataPaths
 
-    settings = settings_from(data_dir, base_iri=base_iri)
+    settings = settings_from(data_dir, base_iri=base_iri, sources_dir=sources)
     paths = DataPaths.locate(source.resolve()) if source else None
     try:
         with _open(settings) as store, _progress() as progress:
@@ -116,6 +124,14 @@ def build(
         f"({report.inferred} inferred), {len(report.warnings)} warnings, "
         f"{len(report.dropped)} stale graphs dropped"
     )
+    if report.quotes_verified:
+        out.print(f"{report.quotes} quotes verified against the source texts")
+    else:
+        err.print(
+            f"[yellow]{report.quotes} quotes were NOT verified: no source texts given "
+            "(--sources DIR or UIKG_SOURCES_DIR)[/]",
+            highlight=False,
+        )
 
 
 _QUERY_FORMATS = ("table", "csv", "json", "turtle")

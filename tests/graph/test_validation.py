@@ -27,6 +27,7 @@ PREFIXES = """
 @prefix id: <https://w3id.org/uikg/id/> .
 @prefix c: <https://w3id.org/uikg/id/concept/> .
 @prefix ev: <https://w3id.org/uikg/graph/evidence/article/> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
 """
 
 GOOD = (
@@ -58,14 +59,18 @@ GOOD = (
     uikg:publicationYear "2016"^^xsd:gYear ; uikg:author <https://w3id.org/uikg/id/person/a-b> ; uikg:url "https://example.org/"^^xsd:anyURI .
 <https://w3id.org/uikg/id/citation/article-fn1> a uikg:Footnote ; uikg:footnoteNumber 1 ; uikg:citingWork <https://w3id.org/uikg/id/work/w> ;
     uikg:citedWork <https://w3id.org/uikg/id/work/w> ; uikg:sourceLocation "A:fn1" .
-ev:fn1 a uikg:EvidenceUnit ; uikg:evidenceFrom <https://w3id.org/uikg/id/work/w> ; uikg:locator "fn1" ; uikg:citation <https://w3id.org/uikg/id/citation/article-fn1> .
+ev:fn1 a uikg:EvidenceUnit ; uikg:evidenceFrom <https://w3id.org/uikg/id/work/w> ; uikg:locator "fn1" ; uikg:citation <https://w3id.org/uikg/id/citation/article-fn1> ;
+    uikg:assertionKind uikg:Stated ; oa:hasSelector [ a oa:TextQuoteSelector ; oa:prefix "As " ; oa:exact "cities matter to integration" ; oa:suffix ".1 " ] .
 ev:fn2 a uikg:EvidenceUnit ; uikg:evidenceFrom <https://w3id.org/uikg/id/work/w> ; uikg:locator "fn2" .
+<https://w3id.org/uikg/graph/evidence/reading/r> a uikg:EvidenceUnit ; uikg:assertionKind uikg:CuratorReading ;
+    uikg:readFrom ev:fn1, ev:fn2 ; uikg:readingNote "Both passages speak of the same team."@en .
 <https://w3id.org/uikg/id/claim/c01> a uikg:Claim ; uikg:statement "Cities matter."@en ; uikg:attributedTo <https://w3id.org/uikg/id/person/a-b> ;
     uikg:reportedIn <https://w3id.org/uikg/id/work/w> ; uikg:evidence ev:fn1 ; uikg:about <https://w3id.org/uikg/id/city/gdansk> ;
     uikg:citation <https://w3id.org/uikg/id/citation/article-fn1> ; uikg:claimKind <https://w3id.org/uikg/id/concept/claim-kind/attributed-finding> ;
     uikg:contested <https://w3id.org/uikg/id/concept/contested/yes> ; uikg:disputedBy <https://w3id.org/uikg/id/work/w> .
 <https://w3id.org/uikg/id/discrepancy/x> a uikg:Discrepancy ; uikg:concerns <https://w3id.org/uikg/id/document/d> ;
-    uikg:conflictingEvidence ev:fn1, ev:fn2 ; uikg:resolution "Both kept."@en .
+    uikg:conflictingEvidence ev:fn1, ev:fn2 ; uikg:resolution "Both kept."@en ;
+    uikg:preferredEvidence ev:fn1 ; uikg:rankReason "First-hand."@en .
 """
 )
 
@@ -205,6 +210,26 @@ CASES = {
         '<https://w3id.org/uikg/graph/evidence/p1> a uikg:EvidenceUnit ; uikg:evidenceFrom <https://w3id.org/uikg/id/work/w> ; uikg:locator "p1" .',
         "Violation",
         "evidence unit is named",
+    ),
+    "StatedUnit": (
+        '<https://w3id.org/uikg/graph/evidence/article/l9> a uikg:EvidenceUnit ; uikg:assertionKind uikg:Stated ; uikg:locator "L9" .',
+        "Violation",
+        "names the work it quotes",
+    ),
+    "CuratorReading": (
+        '<https://w3id.org/uikg/graph/evidence/reading/s> a uikg:EvidenceUnit ; uikg:assertionKind uikg:CuratorReading ; uikg:readFrom ev:fn1 ; oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "cities matter to integration" ] .',
+        "Violation",
+        "curators' reading names the stated units",
+    ),
+    "QuoteSelector": (
+        '<https://w3id.org/uikg/graph/evidence/article/fn3> a uikg:EvidenceUnit ; uikg:evidenceFrom <https://w3id.org/uikg/id/work/w> ; uikg:locator "fn3" ; uikg:assertionKind uikg:Stated ; oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "cities"@en ] .',
+        "Violation",
+        "Quote the passage exactly",
+    ),
+    "Rank": (
+        '<https://w3id.org/uikg/id/discrepancy/z> a uikg:Discrepancy ; uikg:concerns <https://w3id.org/uikg/id/document/d> ; uikg:conflictingEvidence ev:fn1, ev:fn2 ; uikg:resolution "x"@en ; uikg:preferredEvidence <https://w3id.org/uikg/graph/evidence/reading/r> ; uikg:rankReason "r"@en .',
+        "Violation",
+        "preferred evidence must be one of",
     ),
     "Discrepancy": (
         '<https://w3id.org/uikg/id/discrepancy/y> a uikg:Discrepancy ; uikg:concerns <https://w3id.org/uikg/id/document/d> ; uikg:conflictingEvidence ev:fn1 ; uikg:resolution "x"@en .',

@@ -48,7 +48,9 @@ GOOD = (
     uikg:documentKind <https://w3id.org/uikg/id/concept/document-kind/model> ; uikg:status <https://w3id.org/uikg/id/concept/document-status/adopted> ; uikg:governanceLevel <https://w3id.org/uikg/id/concept/governance-level/local> ;
     uikg:jurisdiction <https://w3id.org/uikg/id/city/gdansk> ; uikg:adoptedBy <https://w3id.org/uikg/id/organisation/m> ;
     uikg:adoptionDate "2016-06"^^xsd:gYearMonth ; uikg:followsModel <https://w3id.org/uikg/id/concept/integration-model/two-way-integration> ;
-    uikg:coversArea <https://w3id.org/uikg/id/concept/policy-area/health> ; uikg:signatoryCount 11 ; uikg:evidence ev:fn1 .
+    uikg:coversArea <https://w3id.org/uikg/id/concept/policy-area/health> ; uikg:signatoryCount 11 ; uikg:evidence ev:fn1 ;
+    uikg:stance <https://w3id.org/uikg/id/concept/policy-stance/inclusive> ; uikg:outcome <https://w3id.org/uikg/id/concept/policy-outcome/inclusion-achieved> ;
+    uikg:outcomeText "brought residents into the process"@en .
 <https://w3id.org/uikg/id/programme/p> a uikg:Programme ; rdfs:label "Programme"@en ; uikg:sourceLocation "A:fn31" ;
     uikg:jurisdiction <https://w3id.org/uikg/id/city/gdansk> ; uikg:startDate "2008"^^xsd:gYear ; uikg:endDate "2013"^^xsd:gYear .
 <https://w3id.org/uikg/id/involvement/i> a uikg:Participation ; uikg:member <https://w3id.org/uikg/id/organisation/m> ;
@@ -140,6 +142,11 @@ CASES = {
         "<https://w3id.org/uikg/id/document/d> uikg:coversArea <https://w3id.org/uikg/id/concept/integration-model/separation> .",
         "Violation",
         "policy-area scheme",
+    ),
+    "PolicyFinding": (
+        "<https://w3id.org/uikg/id/document/d> uikg:stance <https://w3id.org/uikg/id/concept/policy-outcome/inclusion-achieved> .",
+        "Violation",
+        "policy-stance scheme",
     ),
     "AdoptedHasDate": (
         '<https://w3id.org/uikg/id/document/e> a uikg:PolicyDocument ; rdfs:label "E"@en ; uikg:sourceLocation "A:L1" ; uikg:documentKind <https://w3id.org/uikg/id/concept/document-kind/policy> ; uikg:status <https://w3id.org/uikg/id/concept/document-status/adopted> ; uikg:governanceLevel <https://w3id.org/uikg/id/concept/governance-level/local> ; uikg:jurisdiction <https://w3id.org/uikg/id/city/gdansk> ; uikg:evidence ev:fn1 .',

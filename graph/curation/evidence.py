@@ -23,7 +23,7 @@ import argparse
 import re
 from pathlib import Path
 
-from rdflib import DCTERMS, RDF, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import DCTERMS, PROV, RDF, Dataset, Graph, Literal, Namespace, URIRef
 
 from uikg.graph.quotes import Selector, SourceText, check_locator, normalise
 
@@ -161,6 +161,7 @@ def footnotes(sources: Path) -> str:
             f"    uikg:citation <{note}> ;\n    uikg:assertionKind uikg:Stated ;\n" + turtle(sel)
         )
         statements = Graph()
+        statements.add((note, PROV.wasDerivedFrom, URIRef(EVIDENCE + unit)))
         for predicate in _COPIED:
             for value in literature.objects(note, predicate):
                 statements.add((note, predicate, value))
@@ -177,7 +178,7 @@ def footnotes(sources: Path) -> str:
         "# graph/data/reference/literature.ttl and the source texts; do not edit by hand.\n"
         "# One evidence unit per footnote, quoting the footnote's own text, holding what the\n"
         "# literature records say of it (cited work, pages, and a work cited in full: title,\n"
-        "# authors, year).\n"
+        "# authors, year); the footnote record names the unit (prov:wasDerivedFrom).\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
         "@prefix oa: <http://www.w3.org/ns/oa#> .\n"
         "@prefix uikg: <https://w3id.org/uikg/ontology#> .\n\n"

@@ -97,3 +97,5 @@ def test_rdf_descriptions_carry_the_selector(web: httpx.Client, extension: str):
     assert graph.value(reading, UIKG.assertionKind) == UIKG.CuratorReading
     assert "Neither text names the other's document" in str(graph.value(reading, UIKG.readingNote))
     assert graph.value(reading, OA.hasSelector) is None
+    assert graph.value(reading, UIKG.evidenceFrom) is None  # read from units, not a work of its own
+    assert rdflib.URIRef(EV + "essay/l33") in set(graph.objects(reading, UIKG.readFrom))

@@ -199,3 +199,13 @@ def test_truthy_values_give_the_preferred_version_and_conflicts_keep_both(graph_
         subject=ID + "organisation/gdansk-team-immigrant-integration-model",
     )
     assert {(r["value"], r["rank"]) for r in team} == {("2015", "normal"), ("2015-04", "normal")}
+
+
+def test_timelines_say_which_dates_are_curators_readings(graph_store):
+    rows = run(graph_store, "document_timeline")
+    kinds = {r["document"].rsplit("/", 1)[1]: (r["date"], r["dateKind"]) for r in rows}
+    # "June 30, this year": the year is the curators' reading; the article states 2017 itself
+    assert kinds["pomeranian-regional-declaration-2017"] == ("2017-06-30", "curators' reading")
+    assert kinds["ump-mayors-declaration-2017"] == ("2017", "stated")
+    timeline = run(graph_store, "policy_timeline")
+    assert {r["dateKind"] for r in timeline} == {"stated", "curators' reading"}

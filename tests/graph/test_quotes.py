@@ -184,3 +184,13 @@ def test_uikg_build_sources_checks_quotes(tmp_path: Path, quote: str, code: int,
     unchecked = _uikg(*common)
     assert unchecked.returncode == 0
     assert "1 quotes were NOT verified" in unchecked.stderr
+
+
+def test_the_generated_footnote_units_are_up_to_date(sources: Path, monkeypatch):
+    from uikg.graph.curation.evidence import footnotes
+
+    monkeypatch.chdir(REPO)  # the generator reads graph/data/reference/literature.ttl
+    committed = (REPO / "graph" / "data" / "curated" / "footnotes.trig").read_text(encoding="utf-8")
+    assert footnotes(sources) == committed, (
+        "regenerate: python -m uikg.graph.curation.evidence footnotes"
+    )

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
 
 from uikg.graph.forms import KINDS, UIKG, Catalogue, FieldSpec
+from uikg.graph.namespaces import PREFIXES
 from uikg.graph.search import fold
 from uikg.graph.validation import ValidationResult
 
@@ -150,6 +151,9 @@ def build(entry: Entry, base_iri: str, catalogue: Catalogue | None = None) -> Bu
     return Built(subject, out.triples, out.origins, secondary)
 
 
+OA = PREFIXES["oa"]
+
+
 def _source(
     entry: Entry, base_iri: str, specs: dict[str, FieldSpec], subject: str, out: _Writer
 ) -> dict[str, str]:
@@ -188,10 +192,11 @@ def _source(
         out.add(unit, NamedNode(UIKG.locator), Literal(locator), "source.locator")
     else:
         out.origins[(unit, str(UIKG.locator))] = "source.locator"
-    if quote:
-        out.add(
-            unit, NamedNode(UIKG.quotation), Literal(quote, language=language), "source.quotation"
-        )
+    if quote:  # the passage, as curated units carry theirs (a W3C Web Annotation selector)
+        selector = f"{unit}#passage"
+        out.add(unit, NamedNode(OA + "hasSelector"), NamedNode(selector), "source.quotation")
+        out.add(selector, RDF_TYPE, NamedNode(OA + "TextQuoteSelector"), "source.quotation")
+        out.add(selector, NamedNode(OA + "exact"), Literal(quote), "source.quotation")
     out.add(subject, NamedNode(UIKG.evidence), NamedNode(unit), "source.title")
     out.origins[(subject, str(UIKG.evidence))] = "evidence"
     return {work: "source.title", unit: "source.locator"}

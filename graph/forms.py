@@ -406,7 +406,7 @@ class Catalogue:
 
         quote = FieldSpec(
             "source.quotation",
-            str(UIKG.quotation),
+            "http://www.w3.org/ns/oa#exact",  # the unit's selector, as curated units quote
             "evidence",
             14.0,
             {"en": "Quoted passage", "pl": "Cytowany fragment"},

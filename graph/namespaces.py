@@ -11,5 +11,6 @@ PREFIXES: dict[str, str] = {
     "prov": "http://www.w3.org/ns/prov#",
     "foaf": "http://xmlns.com/foaf/0.1/",
     "org": "http://www.w3.org/ns/org#",
+    "oa": "http://www.w3.org/ns/oa#",
     "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
 }

@@ -46,6 +46,12 @@ class Settings(BaseSettings):
         '"http://localuriqaserver/"]).',
     )
 
+    sources_dir: Path | None = Field(
+        default=None,
+        description="The folder holding the source texts (../shared/sources); when set, the build "
+        "checks every evidence unit's quote against its text and fails on one it cannot find.",
+    )
+
     # HTTP
     host: str = "127.0.0.1"
     port: int = 8000

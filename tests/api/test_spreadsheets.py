@@ -271,7 +271,12 @@ def test_five_rows_two_with_errors_three_queued(app: TestClient) -> None:
     record = app.get(
         f"/contributions/{first}/record", headers={**CONTRIBUTOR, "Accept": "application/n-triples"}
     ).text
-    assert '"Rada Miasta przyjęła strategię w maju 2023 roku."@pl' in record
+    # the quote is the new evidence unit's passage, as curated units carry theirs
+    assert (
+        '<http://www.w3.org/ns/oa#exact> "Rada Miasta przyjęła strategię w maju 2023 roku."'
+        in record
+    )
+    assert "<http://www.w3.org/ns/oa#TextQuoteSelector>" in record
     assert (
         "<https://w3id.org/uikg/ontology#evidence> <https://w3id.org/uikg/graph/evidence/" in record
     )

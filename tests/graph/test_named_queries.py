@@ -94,7 +94,13 @@ def test_gdansk_model_rejects_assimilation_and_separation(graph_store):
         "separation",
     }
     assert {r["modelLabel"] for r in rows if r["stance"] == "follows"} == {"two-way integration"}
-    assert {r["locator"] for r in rows} == {"fn33"}
+    # "the decision to reject the model" (lines 347-350) "of 'assimilation' and 'separation'"
+    # (after the page break, the passage footnote 33 marks): the rejection rests on both.
+    assert {(r["stance"], r["locator"]) for r in rows} == {
+        ("rejects", "L347-362"),
+        ("rejects", "fn33"),
+        ("follows", "fn33"),
+    }
 
 
 def test_gdansk_model_coordination_and_adoption(graph_store):

@@ -299,6 +299,18 @@ def data_store(*parts: Graph | Iterable[pyoxigraph.Triple]) -> pyoxigraph.Store:
     return store
 
 
+def _in_language(messages: Iterable[Node], languages: tuple[str, ...]) -> list[str]:
+    """The messages in the reader's language first (shapes speak English and Polish), then
+    English, then any; the same order every time."""
+    order = {language: rank for rank, language in enumerate((*languages, "en"))}
+
+    def rank(message: Node) -> tuple[int, str]:
+        language = getattr(message, "language", None) or "en"
+        return (order.get(language, len(order)), str(message))
+
+    return [str(m) for m in sorted(messages, key=rank)]
+
+
 def validate(
     data: Graph | Iterable[pyoxigraph.Triple] | pyoxigraph.Store,
     shapes: Shapes | Graph,
@@ -330,7 +342,7 @@ def validate(
     for node in report_graph.subjects(RDF.type, SH.ValidationResult):
         level = report_graph.value(node, SH.resultSeverity)
         severity = _SEVERITY.get(level, "Violation") if isinstance(level, URIRef) else "Violation"
-        messages = sorted(str(m) for m in report_graph.objects(node, SH.resultMessage))
+        messages = _in_language(report_graph.objects(node, SH.resultMessage), languages)
         shape = report_graph.value(node, SH.sourceShape)
         value = report_graph.value(node, SH.value)
         raw = ValidationResult(

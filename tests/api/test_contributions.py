@@ -132,9 +132,9 @@ def test_an_ill_typed_date_is_a_finding_in_the_report(server: Server) -> None:
     by_path = {r["path"]: r for r in body["results"] if r["severity"] == "Violation"}
     date = by_path["https://w3id.org/uikg/ontology#adoptionDate"]
     assert date["focus_node"] == DOCUMENT and date["value"] == "2025-13-45"
-    assert date["field"] == "adoption date" and date["focus_label"] == "Lublin integration strategy"
+    assert date["field"] == "Date adopted" and date["focus_label"] == "Lublin integration strategy"
     assert date["expected"].startswith("a date (YYYY-MM-DD)")
-    assert "Lublin integration strategy — adoption date:" in date["text"]
+    assert "Lublin integration strategy — Date adopted:" in date["text"]
     assert "uikg:" not in date["text"] and "xsd:" not in date["expected"]
     assert "https://w3id.org/uikg/ontology#governanceLevel" in by_path  # the rest is reported
     submitted = submit(server, record)
@@ -143,7 +143,7 @@ def test_an_ill_typed_date_is_a_finding_in_the_report(server: Server) -> None:
     )
     polish = httpx.post(url, content=record, headers={**TURTLE, "Accept-Language": "pl, en;q=0.5"})
     fields = {r["path"]: r["field"] for r in polish.json()["results"]}
-    assert fields["https://w3id.org/uikg/ontology#adoptionDate"] == "data przyjęcia"
+    assert fields["https://w3id.org/uikg/ontology#adoptionDate"] == "Data przyjęcia"
 
 
 # -- bad input: precise answers, nothing changes ---------------------------------------------

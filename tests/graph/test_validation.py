@@ -181,7 +181,7 @@ CASES = {
     "Publication": (
         '<https://w3id.org/uikg/id/work/w> uikg:publicationYear "2016" .',
         "Violation",
-        "xsd:gYear",
+        "one year, e.g. 2016",
     ),
     "PublicationYearWanted": (
         '<https://w3id.org/uikg/id/work/v> a uikg:Book ; rdfs:label "V"@en ; dct:title "V"@en ; uikg:sourceLocation "A:fn2" .',
@@ -229,7 +229,7 @@ CASES = {
         "curators' reading names the stated units",
     ),
     "QuoteSelector": (
-        '<https://w3id.org/uikg/graph/evidence/article/fn3> a uikg:EvidenceUnit ; uikg:evidenceFrom <https://w3id.org/uikg/id/work/w> ; uikg:locator "fn3" ; uikg:assertionKind uikg:Stated ; oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "cities"@en ] .',
+        '<https://w3id.org/uikg/graph/evidence/article/fn3> a uikg:EvidenceUnit ; uikg:evidenceFrom <https://w3id.org/uikg/id/work/w> ; uikg:locator "fn3" ; uikg:assertionKind uikg:Stated ; oa:hasSelector <https://w3id.org/uikg/graph/evidence/article/fn3#passage> . <https://w3id.org/uikg/graph/evidence/article/fn3#passage> a oa:TextQuoteSelector ; oa:exact "cities"@en .',
         "Violation",
         "Quote the passage exactly",
     ),

@@ -19,8 +19,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from uikg.api.deps import ServiceDep, SettingsDep
-from uikg.api.pages import reader_language, templates
+from uikg.api.pages import Links, reader_language, templates
 from uikg.graph import __version__
+from uikg.graph.coverage import coverage
+from uikg.graph.describe import labels
 from uikg.graph.errors import NotFound
 from uikg.graph.forms import KINDS, form_for, load_shapes
 from uikg.graph.namespaces import PREFIXES
@@ -192,6 +194,27 @@ def api_docs(request: Request) -> Response:
         swagger_css_url=f"{vendor}/swagger-ui.css",
         swagger_favicon_url=f"{vendor}/favicon-32x32.png",
         swagger_ui_parameters={"validatorUrl": None},
+    )
+
+
+@router.get("/coverage", response_class=HTMLResponse)
+def coverage_page(request: Request, service: ServiceDep, settings: SettingsDep) -> Response:
+    """What of the source texts the graph covers (``uikg coverage`` as a page, for curators)."""
+    folder = settings.sources_dir
+    report = (
+        coverage(service.reader.query, Path(folder)) if folder and Path(folder).is_dir() else []
+    )
+    works = [item.work for item in report]
+    titles = {t.subject.value: t.object.value for t in labels(service.reader, works)}  # type: ignore[union-attr]
+    sources = {}
+    for work in works:  # the segment of the work's units: …/graph/evidence/{segment}/{passage}
+        rows = service.reader.query(
+            f"SELECT ?unit WHERE {{ ?unit <{PREFIXES['uikg']}evidenceFrom> <{work}> }} LIMIT 1"
+        )
+        sources[work] = next((r["unit"].value.rsplit("/", 2)[1] for r in rows), "")
+    links = Links(settings.base_iri, str(request.base_url))
+    return _page(
+        request, "coverage.html", report=report, titles=titles, sources=sources, links=links
     )
 
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import html5lib
 from fastapi.testclient import TestClient
+
+from tests.conftest import copy_data_dir, make_settings
+from uikg.api.app import create_app
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
@@ -62,3 +66,22 @@ def test_not_found_is_a_page_for_browsers_and_a_problem_for_programs(
         problem = built_client.get(path)
         assert problem.status_code == 404
         assert problem.headers["content-type"] == "application/problem+json"
+
+
+def test_coverage_page_lists_passages_and_what_nothing_cites(
+    built_dir: Path, tmp_path: Path, shared_dir: Path
+) -> None:
+    settings = make_settings(copy_data_dir(built_dir, tmp_path), sources_dir=shared_dir / "sources")
+    with TestClient(create_app(settings)) as client:
+        page = client.get("/coverage", headers=BROWSER)
+        assert page.status_code == 200
+        html5lib.HTMLParser(strict=True).parse(page.text)
+        text = _text(page.text)
+        assert "The role of cities" in text or "role of cities" in text.lower()
+        assert "not cited yet" in text  # the article's abstract, aims and one conclusion
+        assert "fn33" in text
+        unit = re.search(r'href="([^"]*/doc/graph/evidence/article/[^"]+)"', page.text)
+        assert unit and client.get(unit.group(1), headers=BROWSER).status_code == 200
+    without = make_settings(copy_data_dir(built_dir, tmp_path / "plain"))
+    with TestClient(create_app(without)) as client:
+        assert "UIKG_SOURCES_DIR" in client.get("/coverage", headers=BROWSER).text

@@ -3,21 +3,11 @@ concepts and literature, and ranks: each answered by a named query, with its quo
 
 from __future__ import annotations
 
-from pathlib import Path
+from tests.support.queries import run
 
-from uikg.graph.queries import load_catalogue
-
-CATALOGUE = load_catalogue(Path(__file__).resolve().parents[2] / "queries")
 ID = "https://w3id.org/uikg/id/"
 UIKG = "https://w3id.org/uikg/ontology#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-
-
-def run(store, name: str, **params: str) -> list[dict[str, str | None]]:
-    query = CATALOGUE[name]
-    solutions = store.query(query.text, substitutions=query.bind(params))
-    names = [v.value for v in solutions.variables]
-    return [{n: (None if s[n] is None else str(s[n].value)) for n in names} for s in solutions]
 
 
 def findings(store, place: str) -> list[dict[str, str | None]]:

@@ -23,15 +23,13 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, RdfFormat, Triple, pars
 
 from uikg.graph import quotes
 from uikg.graph.errors import DataError, UIKGError, ValidationFailed
+from uikg.graph.namespaces import PROV, UIKG, XSD
 from uikg.graph.paths import DataPaths
 from uikg.graph.settings import DEFAULT_BASE_IRI, Settings
 from uikg.graph.store.base import Store
 
 Progress = Callable[[str], None]
 
-PROV = "http://www.w3.org/ns/prov#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-UIKG = "https://w3id.org/uikg/ontology#"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 NO_JAVA = (

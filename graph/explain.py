@@ -24,13 +24,12 @@ from rdflib import RDF, RDFS, SKOS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from uikg.graph.namespaces import PREFIXES
+from uikg.graph.namespaces import PREFIXES, XSD
 
 if TYPE_CHECKING:
     from uikg.graph.validation import ValidationResult
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
-XSD = "http://www.w3.org/2001/XMLSchema#"
 LABEL_PROPERTIES = (
     str(RDFS.label),
     str(SKOS.prefLabel),

@@ -34,6 +34,7 @@ from uikg.graph.build import from_rdflib, to_rdflib
 from uikg.graph.contributions.publish import held_elsewhere
 from uikg.graph.contributions.record import Record, ill_typed
 from uikg.graph.explain import DATATYPES
+from uikg.graph.namespaces import DCT, PROV, UIKG
 from uikg.graph.paths import DataPaths
 from uikg.graph.store.base import Store
 from uikg.graph.validation import (
@@ -46,11 +47,8 @@ from uikg.graph.validation import (
     validate,
 )
 
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SKOS_IN_SCHEME = "http://www.w3.org/2004/02/skos/core#inScheme"
-UIKG = "https://w3id.org/uikg/ontology#"
 RDFS_SUBCLASS_OF = str(RDFS.subClassOf)
 
 POLICY_SHAPE = "https://w3id.org/uikg/shapes#ContributionPolicy"

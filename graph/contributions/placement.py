@@ -26,7 +26,8 @@ from collections.abc import Iterable
 
 from pyoxigraph import NamedNode, Quad, Triple
 
-UIKG = "https://w3id.org/uikg/ontology#"
+from uikg.graph.namespaces import UIKG
+
 EVIDENCE = UIKG + "evidence"
 EVIDENCE_FROM = UIKG + "evidenceFrom"
 EVIDENCE_UNIT = UIKG + "EvidenceUnit"

@@ -23,14 +23,10 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
+from uikg.graph.namespaces import DCT, PROV, RDFS, UIKG, XSD
 from uikg.graph.reader import Reader
 from uikg.graph.store.base import Store
 
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-UIKG = "https://w3id.org/uikg/ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 

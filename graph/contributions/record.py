@@ -31,9 +31,8 @@ from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
 from uikg.graph.errors import BadRequest, PayloadTooLarge, RDFSyntaxError, UnsupportedMediaType
 from uikg.graph.explain import DATATYPES
+from uikg.graph.namespaces import XSD
 from uikg.graph.rdf_input import rdf_syntax_error
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 MEDIA_TYPES: dict[str, RdfFormat] = {
     "text/turtle": RdfFormat.TURTLE,

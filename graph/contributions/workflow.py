@@ -61,14 +61,10 @@ from uikg.graph.contributions.publish import (
 )
 from uikg.graph.contributions.record import Record, read_record
 from uikg.graph.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
+from uikg.graph.namespaces import DCT, PROV, RDFS, UIKG, XSD
 from uikg.graph.settings import Settings
 from uikg.graph.store.base import Store
 
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-UIKG = "https://w3id.org/uikg/ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _FORMAT_TYPES = {
     RdfFormat.TURTLE: "text/turtle",

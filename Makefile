@@ -42,8 +42,11 @@ test-deps: $(COMUNICA)
 
 install: $(STAMP) assets
 
+# The source texts, when they are beside the checkout: the build then verifies every quote.
+SOURCES ?= ../shared/sources
+
 build: install
-	$(BIN)/uikg build
+	$(BIN)/uikg build $(if $(wildcard $(SOURCES)),--sources $(SOURCES))
 
 serve: install
 	$(BIN)/uikg serve --host $(HOST) --port $(PORT)

@@ -16,6 +16,7 @@ from uikg.api.crossorigin import CrossOrigin
 from uikg.api.httpcache import ConditionalGet
 from uikg.api.middleware import BodyLimit, HeadAsGet
 from uikg.api.routers import (
+    contribute,
     contributions,
     dataset,
     feed,
@@ -56,6 +57,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="How European cities integrate immigrants, as linked data: SPARQL, REST, pages.",
         lifespan=lifespan,
+        docs_url=None,  # served by api/routers/web.py from the npm package: no CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     errors.install(app)
@@ -82,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(ConditionalGet, max_age=settings.cache_max_age_s)
     app.add_middleware(HeadAsGet)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    contribute.install(app)  # the router, and the rate limit in front of the dry runs
     if settings.cors:
-        app.add_middleware(CrossOrigin)
+        app.add_middleware(CrossOrigin)  # outermost: 304s, 429s and errors carry it too
     return app

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 from pyoxigraph import BlankNode, Literal, NamedNode
 
-from uikg.graph.describe import RDF, Description, Statement
+from uikg.graph.describe import RDF, UIKG, Description, Evidence, Statement
 
 TEMPLATES = Path(__file__).parent / "templates"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -26,6 +29,11 @@ FIRST = (
     "http://www.w3.org/2004/02/skos/core#definition",
     "http://purl.org/dc/terms/description",
 )
+# Notes among curators ("do not guess", "needs a source"): kept in the data, never on a page.
+INTERNAL = (
+    UIKG + "curationNote",
+    "http://www.w3.org/2004/02/skos/core#editorialNote",
+)
 SUMMARY = (
     "http://www.w3.org/2004/02/skos/core#definition",
     "http://purl.org/dc/terms/description",
@@ -36,7 +44,39 @@ SUMMARY = (
 @functools.cache
 def templates() -> Jinja2Templates:
     """One environment for the process, so each template is compiled once."""
-    return Jinja2Templates(directory=str(TEMPLATES))
+    environment = Jinja2Templates(directory=str(TEMPLATES))
+    environment.env.filters["passage"] = passage
+    return environment
+
+
+_SUPERSCRIPT = re.compile(r"&lt;sup&gt;(\w{1,3})&lt;/sup&gt;")
+
+
+def passage(text: str | None) -> Markup:
+    """A quoted passage as HTML: escaped, with the essay's footnote marks as superscripts.
+
+    >>> str(passage("action plans, which<sup>2</sup> have <b>become</b>"))
+    'action plans, which<sup>2</sup> have &lt;b&gt;become&lt;/b&gt;'
+    """
+    escaped = str(escape(text or ""))  # everything escaped; only <sup>word</sup> comes back
+    return Markup(_SUPERSCRIPT.sub(r"<sup>\1</sup>", escaped))  # noqa: S704
+
+
+def reader_language(request: Request) -> str:
+    """``pl`` when the reader prefers Polish to English, else ``en``."""
+    best, best_q = "en", 0.0
+    for part in request.headers.get("accept-language", "").split(","):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                continue
+        primary = tag.strip().lower().split("-")[0]
+        if primary in ("en", "pl") and q > best_q:
+            best, best_q = primary, q
+    return best
 
 
 class Links:
@@ -68,7 +108,7 @@ class Value:
     text: str
     href: str | None = None
     lang: str | None = None
-    evidence: list[dict[str, str | None]] = field(default_factory=list)
+    evidence: list[dict[str, object]] = field(default_factory=list)
 
 
 @dataclass
@@ -80,24 +120,38 @@ class Group:
 
 def _evidence(
     description: Description, statement: Statement, links: Links
-) -> list[dict[str, str | None]]:
+) -> list[dict[str, object]]:
     out = []
     for graph in statement.graphs:
         item = description.evidence.get(graph)
         if item is None:
             continue
-        out.append(
-            {
-                "href": links.href(graph),
-                "label": item.label or local_name(graph),
-                "work_href": links.href(item.work) if item.work else None,
-                "work_label": (description.label(item.work) or local_name(item.work))
-                if item.work
-                else None,
-                "locator": item.locator,
-            }
-        )
+        out.append(_source(description, item, links))
     return out
+
+
+def _source(description: Description, item: Evidence, links: Links) -> dict[str, object]:
+    """What a reader sees of one evidence unit: the quote (or the curators' reasoning), the
+    passage and the work."""
+    return {
+        "href": links.href(item.graph),
+        "label": item.label or local_name(item.graph),
+        "work_href": links.href(item.work) if item.work else None,
+        "work_label": (description.label(item.work) or local_name(item.work))
+        if item.work
+        else None,
+        "locator": item.locator,
+        "quote": item.exact,
+        "prefix": item.prefix,
+        "suffix": item.suffix,
+        "verified": item.found_at,
+        "reading": item.is_reading,
+        "note": item.reading_note,
+        "read_from": [
+            {"href": links.href(unit), "label": item.labels.get(unit) or local_name(unit)}
+            for unit in item.read_from
+        ],
+    }
 
 
 def _value(description: Description, term: object, links: Links) -> Value:
@@ -127,6 +181,8 @@ def _groups(
     groups: OrderedDict[str, Group] = OrderedDict()
     for statement in statements:
         predicate = statement.predicate.value
+        if predicate in INTERNAL:
+            continue
         group = groups.setdefault(
             predicate, Group(_label(description, predicate), links.href(predicate), [])
         )
@@ -162,7 +218,9 @@ def resource_context(
         for s in description.statements
         if s.predicate.value in LINKS_OUT and isinstance(s.object, NamedNode)
     ]
+    unit = description.evidence.get(description.iri)
     return {
+        "unit": _unit(description, unit, links) if unit else None,
         "title": description.label(description.iri, (*languages, ""))
         or local_name(description.iri),
         "iri": description.iri,
@@ -175,6 +233,24 @@ def resource_context(
         "inverse_total": description.inverse_total,
         "links_out": links_out,
     }
+
+
+def _unit(description: Description, unit: Evidence, links: Links) -> dict[str, object]:
+    """An evidence unit's own page: its passage and every statement it supports."""
+
+    def term(node: object) -> Value:
+        if isinstance(node, NamedNode):
+            return Value(
+                unit.labels.get(node.value) or local_name(node.value), links.href(node.value)
+            )
+        return _value(description, node, links)
+
+    rows = [
+        {"subject": term(t.subject), "predicate": term(t.predicate), "object": term(t.object)}
+        for t in unit.statements
+        if t.predicate.value not in INTERNAL
+    ]
+    return {**_source(description, unit, links), "statements": rows}
 
 
 def _link_name(iri: str) -> str:

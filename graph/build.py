@@ -2,8 +2,10 @@
 
 Each source file becomes one named graph (TriG files keep their own graphs), so a rebuild
 replaces graphs instead of adding duplicates, and every triple keeps the file it came from.
-Before anything is written, the records are checked against the SHACL shapes and, with the
-ontology, for OWL consistency; the inferences queries rely on go into their own graph.
+Before anything is written, every evidence unit's quote is looked up in its source text (when
+the texts are given: ``Settings.sources_dir``), and the records are checked against the SHACL
+shapes and, with the ontology, for OWL consistency; the inferences queries rely on go into their
+own graph.
 """
 
 from __future__ import annotations
@@ -19,15 +21,15 @@ from pathlib import Path
 import rdflib
 from pyoxigraph import DefaultGraph, Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
-from uikg.graph.errors import DataError, ValidationFailed
+from uikg.graph import quotes
+from uikg.graph.errors import DataError, UIKGError, ValidationFailed
+from uikg.graph.namespaces import PROV, UIKG, XSD
 from uikg.graph.paths import DataPaths
 from uikg.graph.settings import DEFAULT_BASE_IRI, Settings
 from uikg.graph.store.base import Store
 
 Progress = Callable[[str], None]
 
-PROV = "http://www.w3.org/ns/prov#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 NO_JAVA = (
@@ -57,6 +59,8 @@ class BuildReport:
     inferred: int = 0
     dropped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    quotes: int = 0
+    quotes_verified: bool = False
 
 
 ONTOLOGY_NAMESPACE = DEFAULT_BASE_IRI + "ontology"
@@ -221,11 +225,14 @@ def build(
     for source in sources:
         for name, triples in source.graphs.items():
             graphs.setdefault(name, []).extend(triples)
+    verified = check_quotes(sources, settings, progress)
+    report.quotes = sum(1 for u in quotes.units_from(_triples_of(sources, "data")) if u.selector)
+    report.quotes_verified = verified is not None
     if checks:
         inferred, report.warnings = check(sources, progress)
         graphs[base + INFERRED] = from_rdflib(inferred)
         report.inferred = len(inferred)
-    graphs[base + BUILD_META] = _build_activity(base, sources)
+    graphs[base + BUILD_META] = _build_activity(base, sources) + _verified_quotes(base, verified)
 
     progress(f"writing {len(graphs)} graphs")
     for name, triples in graphs.items():
@@ -237,6 +244,47 @@ def build(
             report.dropped.append(name)
     report.graphs = len(graphs)
     return report
+
+
+def check_quotes(
+    sources: list[SourceFile], settings: Settings, progress: Progress
+) -> list[quotes.Verified] | None:
+    """Every unit's quote looked up in its source text, or ``None`` without the texts."""
+    if settings.sources_dir is None:
+        return None
+    folder = Path(settings.sources_dir)
+    if not folder.is_dir():
+        raise UIKGError(f"the source texts folder {folder} does not exist (--sources)")
+    units = quotes.units_from(_triples_of(sources, "data"))
+    quotations = [
+        (name, triple.object.value)
+        for source in sources
+        if source.kind == "data"
+        for name, triples in source.graphs.items()
+        for triple in triples
+        if triple.predicate.value == UIKG + "quotation" and isinstance(triple.object, Literal)
+    ]
+    progress(f"checking {len(units)} quotes against the source texts in {folder}")
+    try:
+        return quotes.verify(units, folder, quotations)
+    except quotes.QuoteErrors as error:
+        raise DataError(
+            f"{len(error.problems)} quote(s) do not match their source text:\n" + str(error)
+        ) from None
+
+
+def _verified_quotes(base: str, verified: list[quotes.Verified] | None) -> list[Triple]:
+    """Where each quote was found (lines), recorded beside the build: the mark of a check."""
+    activity = NamedNode(f"{base}graph/build#activity")
+    flag = Literal("true" if verified is not None else "false", datatype=NamedNode(XSD + "boolean"))
+    triples = [Triple(activity, NamedNode(UIKG + "quotesVerified"), flag)]
+    for item in verified or []:
+        first, last = item.lines
+        where = f"L{first}" if first == last else f"L{first}-{last}"
+        triples.append(
+            Triple(NamedNode(item.iri), NamedNode(UIKG + "quoteFoundAt"), Literal(where))
+        )
+    return triples
 
 
 def _build_activity(base: str, sources: list[SourceFile]) -> list[Triple]:

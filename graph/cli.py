@@ -88,12 +88,20 @@ def build(
             help="A folder laid out like the repository (ontology/, shapes/, graph/data/)."
         ),
     ] = None,
+    sources: Annotated[
+        Path | None,
+        typer.Option(
+            "--sources",
+            help="The folder of source texts (default: $UIKG_SOURCES_DIR); every quote is "
+            "checked against them.",
+        ),
+    ] = None,
 ) -> None:
     """Load the ontology, shapes and curated records into the store, after checking them."""
     from uikg.graph.build import build as run_build
     from uikg.graph.paths import DataPaths
 
-    settings = settings_from(data_dir, base_iri=base_iri)
+    settings = settings_from(data_dir, base_iri=base_iri, sources_dir=sources)
     paths = DataPaths.locate(source.resolve()) if source else None
     try:
         with _open(settings) as store, _progress() as progress:
@@ -116,6 +124,14 @@ def build(
         f"({report.inferred} inferred), {len(report.warnings)} warnings, "
         f"{len(report.dropped)} stale graphs dropped"
     )
+    if report.quotes_verified:
+        out.print(f"{report.quotes} quotes verified against the source texts")
+    else:
+        err.print(
+            f"[yellow]{report.quotes} quotes were NOT verified: no source texts given "
+            "(--sources DIR or UIKG_SOURCES_DIR)[/]",
+            highlight=False,
+        )
 
 
 _QUERY_FORMATS = ("table", "csv", "json", "turtle")
@@ -268,6 +284,106 @@ def stats(data_dir: DataDir = None) -> None:
             out.print(table)
     except UIKGError as error:
         fail(error)
+
+
+@app.command()
+def coverage(
+    sources: Annotated[
+        Path | None,
+        typer.Option("--sources", help="The folder of source texts (default: $UIKG_SOURCES_DIR)."),
+    ] = None,
+    format: Annotated[str, typer.Option("--format", help="table, markdown or json.")] = "table",
+    data_dir: DataDir = None,
+) -> None:
+    """Each source's paragraphs and footnotes with the units quoting them, and what nothing cites."""
+    from uikg.graph.coverage import coverage as measure
+
+    settings = settings_from(data_dir, sources_dir=sources)
+    if settings.sources_dir is None or not Path(settings.sources_dir).is_dir():
+        err.print("give the source texts: --sources DIR or UIKG_SOURCES_DIR")
+        raise typer.Exit(2)
+    if format not in ("table", "markdown", "json"):
+        err.print(f"unknown format {format!r}; use table, markdown or json")
+        raise typer.Exit(2)
+    try:
+        with _open(settings) as store:
+            report = measure(store.query, Path(settings.sources_dir))
+    except UIKGError as error:
+        fail(error)
+    if format == "json":
+        json.dump(
+            [_coverage_json(item) for item in report], sys.stdout, ensure_ascii=False, indent=2
+        )
+        sys.stdout.write("\n")
+        return
+    for item in report:
+        if format == "markdown":
+            _coverage_markdown(item)
+            continue
+        table = Table(
+            "passage", "lines", "units quoting it", "statements", "begins", title=item.work
+        )
+        for passage in item.passages:
+            table.add_row(
+                passage.id,
+                passage.span,
+                ", ".join(passage.units) or "[yellow]not cited[/]",
+                str(passage.statements),
+                passage.text[:48],
+            )
+        out.print(table)
+        out.print(_coverage_summary(item), highlight=False)
+
+
+def _coverage_summary(item: Any) -> str:
+    paragraphs = [p for p in item.passages if p.kind == "paragraph"]
+    notes = [p for p in item.passages if p.kind == "footnote"]
+    uncited = item.uncited
+    share = sum(p.quoted for p in paragraphs) / len(paragraphs) if paragraphs else 0.0
+    return (
+        f"{item.text_file}: {item.units} evidence units, {item.quoted} quoted, {item.found} found "
+        f"in the text, {item.readings} curators' readings read from it; "
+        f"{len(paragraphs)} paragraphs ({sum(1 for p in paragraphs if p.units)} cited) and "
+        f"{len(notes)} footnotes ({sum(1 for p in notes if p.units)} cited); "
+        f"{share:.0%} of the paragraphs' text quoted on average; "
+        f"not cited: {', '.join(p.id for p in uncited) or 'none'}"
+    )
+
+
+def _coverage_markdown(item: Any) -> None:
+    print(f"### {item.work}\n")
+    print("| passage | lines | units quoting it | statements | quoted |")
+    print("| --- | --- | --- | ---: | ---: |")
+    for passage in item.passages:
+        print(
+            f"| {passage.id} | {passage.span} | {', '.join(passage.units) or '**not cited**'} "
+            f"| {passage.statements} | {passage.quoted:.0%} |"
+        )
+    print(f"\n{_coverage_summary(item)}\n")
+
+
+def _coverage_json(item: Any) -> dict[str, Any]:
+    return {
+        "work": item.work,
+        "textFile": item.text_file,
+        "units": item.units,
+        "quoted": item.quoted,
+        "found": item.found,
+        "readings": item.readings,
+        "passages": [
+            {
+                "id": p.id,
+                "kind": p.kind,
+                "lines": p.span,
+                "units": p.units,
+                "statements": p.statements,
+                "quoted": round(p.quoted, 3),
+                "begins": p.text[:80],
+            }
+            for p in item.passages
+        ],
+        "uncited": [p.id for p in item.uncited],
+    }
 
 
 @app.command("backup")

@@ -82,6 +82,7 @@ def validate(
                     record_id="validate",
                     max_bytes=settings.record_max_bytes,
                     max_triples=settings.record_max_triples,
+                    max_nesting=settings.record_max_nesting,
                 )
                 checked = check_record(
                     store,

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, Any, cast
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
@@ -223,3 +223,34 @@ def void(
     if home is not None:
         triples += citation.void_triples(dataset, citation.citation(reader, base), endpoint, home)
     return triples
+
+
+def facts(triples: list[Triple], base: str) -> dict[str, Any]:
+    """What a person reads first about the dataset, taken from its own VoID description."""
+    dataset = NamedNode(base + "dataset")
+
+    def value(predicate: str) -> str | None:
+        found = [
+            t.object for t in triples if t.subject == dataset and t.predicate.value == predicate
+        ]
+        return str(found[0].value) if found else None  # type: ignore[union-attr]
+
+    classes = {
+        t.subject: t.object.value  # type: ignore[union-attr]
+        for t in triples
+        if t.predicate.value == VOID + "class"
+    }
+    counts = {
+        t.subject: int(t.object.value)  # type: ignore[union-attr]
+        for t in triples
+        if t.predicate.value == VOID + "entities" and t.subject in classes
+    }
+    return {
+        "title": value(DCT + "title"),
+        "description": value(DCT + "description"),
+        "license": value(DCT + "license"),
+        "version": value(DCAT + "version"),
+        "triples": int(value(VOID + "triples") or 0),
+        "entities": int(value(VOID + "entities") or 0),
+        "classes": sorted(((classes[p], n) for p, n in counts.items()), key=lambda item: -item[1]),
+    }

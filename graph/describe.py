@@ -23,6 +23,7 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 PROV = "http://www.w3.org/ns/prov#"
 FOAF = "http://xmlns.com/foaf/0.1/"
 UIKG = "https://w3id.org/uikg/ontology#"
+OA = "http://www.w3.org/ns/oa#"
 LABEL_PROPERTIES = (
     RDFS + "label",
     "http://www.w3.org/2004/02/skos/core#prefLabel",
@@ -43,11 +44,34 @@ class Statement:
 
 @dataclass
 class Evidence:
+    """An evidence unit as a reader sees it: where, the quoted passage, or the curators' reasoning.
+
+    ``kind`` is the unit's ``uikg:assertionKind`` IRI; a stated unit carries ``exact`` (with
+    ``prefix``/``suffix`` for context, ``found_at`` when the build verified it against the text),
+    a curators' reading carries ``reading_note`` and the units it was ``read_from`` instead.
+    ``statements`` are what the unit's graph holds, and ``labels`` name the things in them and
+    the units read from, so the unit's own page can list everything it supports.
+    """
+
     graph: str
     label: str | None = None
     work: str | None = None
     locator: str | None = None
     quotation: str | None = None
+    kind: str | None = None
+    exact: str | None = None
+    prefix: str | None = None
+    suffix: str | None = None
+    found_at: str | None = None
+    citation: str | None = None
+    reading_note: str | None = None
+    read_from: list[str] = field(default_factory=list)
+    statements: list[Triple] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_reading(self) -> bool:
+        return self.kind == UIKG + "CuratorReading"
 
 
 @dataclass
@@ -175,17 +199,66 @@ def _evidence(reader: Reader, graphs: list[str]) -> dict[str, Evidence]:
     if not graphs:
         return out
     for row in reader.query(
-        f"PREFIX uikg: <{UIKG}> PREFIX rdfs: <{RDFS}> PREFIX prov: <{PROV}> "
-        f"SELECT ?g ?label ?work ?locator ?quote WHERE {{ VALUES ?g {{ {_values(graphs)} }} "
+        f"PREFIX uikg: <{UIKG}> PREFIX rdfs: <{RDFS}> PREFIX prov: <{PROV}> PREFIX oa: <{OA}> "
+        "SELECT ?g ?label ?work ?locator ?quote ?kind ?exact ?prefix ?suffix ?found ?citation "
+        f"?note ?from WHERE {{ VALUES ?g {{ {_values(graphs)} }} "
         "OPTIONAL { ?g rdfs:label ?label } "
-        "OPTIONAL { ?g uikg:evidenceFrom|prov:wasDerivedFrom ?work FILTER(isIRI(?work)) } "
-        "OPTIONAL { ?g uikg:locator ?locator } OPTIONAL { ?g uikg:quotation ?quote } }"
+        "OPTIONAL { ?g uikg:evidenceFrom|prov:wasDerivedFrom ?work FILTER(isIRI(?work)) "
+        "  FILTER NOT EXISTS { ?work a uikg:EvidenceUnit } } "
+        "OPTIONAL { ?g uikg:locator ?locator } OPTIONAL { ?g uikg:quotation ?quote } "
+        "OPTIONAL { ?g uikg:assertionKind ?kind } "
+        "OPTIONAL { ?g oa:hasSelector ?selector . ?selector oa:exact ?exact "
+        "  OPTIONAL { ?selector oa:prefix ?prefix } OPTIONAL { ?selector oa:suffix ?suffix } } "
+        "OPTIONAL { ?g uikg:quoteFoundAt ?found } OPTIONAL { ?g uikg:citation ?citation } "
+        "OPTIONAL { ?g uikg:readingNote ?note } OPTIONAL { ?g uikg:readFrom ?from } }"
     ):
         item = out[row["g"].value]
-        item.label = item.label or (row["label"].value if row["label"] else None)
-        item.work = item.work or (row["work"].value if row["work"] else None)
-        item.locator = item.locator or (row["locator"].value if row["locator"] else None)
-        item.quotation = item.quotation or (row["quote"].value if row["quote"] else None)
+        for name, column in (
+            ("label", "label"),
+            ("work", "work"),
+            ("locator", "locator"),
+            ("quotation", "quote"),
+            ("kind", "kind"),
+            ("exact", "exact"),
+            ("prefix", "prefix"),
+            ("suffix", "suffix"),
+            ("found_at", "found"),
+            ("citation", "citation"),
+            ("reading_note", "note"),
+        ):
+            if getattr(item, name) is None and row[column] is not None:
+                setattr(item, name, row[column].value)
+        if row["from"] is not None and row["from"].value not in item.read_from:
+            item.read_from.append(row["from"].value)
+    # A unit's own page lists what the unit holds; a thing drawing on many units (a city) does
+    # not need that, and fetching it would double the page's cost.
+    units = [g for g, item in out.items() if item.kind or item.locator]
+    if not 0 < len(units) <= 3:
+        return out
+    for row in reader.query(
+        f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {_values(units)} }} "
+        "GRAPH ?g { ?s ?p ?o } } ORDER BY ?g ?s ?p ?o LIMIT 2000"
+    ):
+        out[row["g"].value].statements.append(Triple(row["s"], row["p"], row["o"]))
+    named = {
+        term.value
+        for item in out.values()
+        for triple in item.statements
+        for term in (triple.subject, triple.predicate, triple.object)
+        if isinstance(term, NamedNode)
+    } | {unit for item in out.values() for unit in item.read_from}
+    found: dict[str, dict[str, str]] = defaultdict(dict)
+    for triple in labels(reader, sorted(named)):
+        found[triple.subject.value][triple.object.language or ""] = triple.object.value  # type: ignore[union-attr]
+    best = {iri: names.get("en") or next(iter(names.values())) for iri, names in found.items()}
+    for item in out.values():
+        for triple in item.statements:
+            for term in (triple.subject, triple.predicate, triple.object):
+                if isinstance(term, NamedNode) and term.value in best:
+                    item.labels[term.value] = best[term.value]
+        for unit in item.read_from:
+            if unit in best:
+                item.labels[unit] = best[unit]
     return out
 
 
@@ -207,11 +280,32 @@ def to_triples(description: Description, document: str | None = None) -> list[Tr
         )
     triples += description.label_triples
     for item in description.evidence.values():
-        unit = NamedNode(item.graph)
+        here = NamedNode(item.graph)
         if item.work:
-            triples.append(Triple(unit, NamedNode(UIKG + "evidenceFrom"), NamedNode(item.work)))
+            triples.append(Triple(here, NamedNode(UIKG + "evidenceFrom"), NamedNode(item.work)))
         if item.locator:
-            triples.append(Triple(unit, NamedNode(UIKG + "locator"), Literal(item.locator)))
+            triples.append(Triple(here, NamedNode(UIKG + "locator"), Literal(item.locator)))
+        if item.kind:
+            triples.append(Triple(here, NamedNode(UIKG + "assertionKind"), NamedNode(item.kind)))
+        if item.citation:
+            triples.append(Triple(here, NamedNode(UIKG + "citation"), NamedNode(item.citation)))
+        if item.exact:
+            selector = BlankNode()
+            triples += [
+                Triple(here, NamedNode(OA + "hasSelector"), selector),
+                Triple(selector, rdf_type, NamedNode(OA + "TextQuoteSelector")),
+                Triple(selector, NamedNode(OA + "exact"), Literal(item.exact)),
+            ]
+            for name, value in (("prefix", item.prefix), ("suffix", item.suffix)):
+                if value:
+                    triples.append(Triple(selector, NamedNode(OA + name), Literal(value)))
+        if item.found_at:
+            triples.append(Triple(here, NamedNode(UIKG + "quoteFoundAt"), Literal(item.found_at)))
+        if item.reading_note:
+            note = Literal(item.reading_note, language="en")
+            triples.append(Triple(here, NamedNode(UIKG + "readingNote"), note))
+        for source in item.read_from:
+            triples.append(Triple(here, NamedNode(UIKG + "readFrom"), NamedNode(source)))
     for statement in statements:
         for graph in statement.graphs:
             node = BlankNode()

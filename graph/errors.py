@@ -53,6 +53,14 @@ class QueryRejected(BadRequest):
 class QueryTimeout(UIKGError):
     """The query ran past the time limit and was stopped."""
 
+    @classmethod
+    def after(cls, seconds: float) -> QueryTimeout:
+        return cls(
+            f"the query ran past the time limit of {seconds:g} s and was stopped; add a LIMIT, "
+            "or look for patterns that share no variable (each pair multiplies the rows)",
+            limit_s=seconds,
+        )
+
 
 class ResultTooLarge(UIKGError):
     """A read the service runs for a page or a view has more rows than its limit allows."""
@@ -82,6 +90,10 @@ class PayloadTooLarge(UIKGError):
 
 class NotFound(UIKGError):
     pass
+
+
+class RateLimited(UIKGError):
+    """The client sent more requests than the rate limit allows; ``retry_after`` in seconds."""
 
 
 class Conflict(UIKGError):

@@ -11,5 +11,20 @@ PREFIXES: dict[str, str] = {
     "prov": "http://www.w3.org/ns/prov#",
     "foaf": "http://xmlns.com/foaf/0.1/",
     "org": "http://www.w3.org/ns/org#",
+    "oa": "http://www.w3.org/ns/oa#",
     "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
 }
+
+# The same namespaces as constants, for code that builds IRIs (``PROV + "wasDerivedFrom"``).
+UIKG = PREFIXES["uikg"]
+RDF = PREFIXES["rdf"]
+RDFS = PREFIXES["rdfs"]
+SKOS = PREFIXES["skos"]
+XSD = PREFIXES["xsd"]
+OWL = PREFIXES["owl"]
+DCT = PREFIXES["dct"]
+PROV = PREFIXES["prov"]
+FOAF = PREFIXES["foaf"]
+ORG = PREFIXES["org"]
+OA = PREFIXES["oa"]
+GEO = PREFIXES["geo"]

@@ -21,9 +21,9 @@ import pyoxigraph
 import yaml
 
 from uikg.graph.errors import BadRequest
+from uikg.graph.namespaces import XSD
 from uikg.graph.settings import DEFAULT_BASE_IRI
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _TYPES = {"iri", "string", "integer", "date", "gYear"}
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _PATTERNS = {

@@ -18,13 +18,10 @@ import rdflib
 from pyoxigraph import Literal, NamedNode
 
 from uikg.graph.errors import BadRequest
+from uikg.graph.namespaces import RDFS, SKOS, UIKG, XSD
 from uikg.graph.queries import QueryParam, convert, resolve
 from uikg.graph.reader import Reader
 
-UIKG = "https://w3id.org/uikg/ontology#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 PREFIXES = (
     f"PREFIX uikg: <{UIKG}>\nPREFIX skos: <{SKOS}>\nPREFIX rdfs: <{RDFS}>\nPREFIX xsd: <{XSD}>\n"
 )

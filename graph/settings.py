@@ -46,6 +46,12 @@ class Settings(BaseSettings):
         '"http://localuriqaserver/"]).',
     )
 
+    sources_dir: Path | None = Field(
+        default=None,
+        description="The folder holding the source texts (../shared/sources); when set, the build "
+        "checks every evidence unit's quote against its text and fails on one it cannot find.",
+    )
+
     # HTTP
     host: str = "127.0.0.1"
     port: int = 8000
@@ -127,11 +133,44 @@ class Settings(BaseSettings):
     )
     record_max_bytes: int = 1_048_576
     record_max_triples: int = 10_000
+    record_max_nesting: int = Field(
+        default=64, description="Depth of nested arrays and objects in a JSON-LD record."
+    )
     record_closure_max_triples: int = 20_000
     accept_pause_s: float = Field(
         default=0.0, description="Testing only: pause inside an accept (crash tests)."
     )
     accept_pause_at: Literal["before-publish", "after-publish"] = "before-publish"
+    # Spreadsheet uploads (graph/spreadsheets/): hostile input, so every dimension has a limit.
+    spreadsheet_max_bytes: int = Field(
+        default=1_048_576, description="Bytes of an uploaded .xlsx or .csv file."
+    )
+    spreadsheet_max_unzipped_bytes: int = Field(
+        default=16_777_216, description="Bytes an .xlsx may expand to (all its parts together)."
+    )
+    spreadsheet_max_zip_ratio: int = Field(
+        default=100, description="How many times larger than the upload an .xlsx may expand."
+    )
+    spreadsheet_max_parts: int = Field(default=200, description="Files inside an .xlsx.")
+    spreadsheet_max_sheets: int = 10
+    spreadsheet_max_rows: int = Field(
+        default=200,
+        description="Rows of records per upload; each row is one validation (see the "
+        "validation cost in docs/contributions.md), so this bounds the CPU one upload takes.",
+    )
+    spreadsheet_max_columns: int = 60
+    spreadsheet_max_cell_chars: int = 10_000
+
+    # Per-client rate limit on the public, CPU-heavy dry runs and uploads (api/ratelimit.py).
+    rate_limit: str = Field(
+        default="30/minute;300/hour",
+        description="Requests per client address to the rate-limited paths, in the 'limits' "
+        "notation (N/second|minute|hour|day, several separated by ';'); empty turns it off.",
+    )
+    rate_limited_paths: list[str] = Field(
+        default_factory=lambda: ["/validate", "/contributions/spreadsheet"],
+        description="POSTs to these paths (and below them) count against the rate limit.",
+    )
     assets_dir: Path | None = Field(
         default=None,
         description="The node_modules folder holding the web interface's JavaScript packages "
@@ -158,4 +197,11 @@ class Settings(BaseSettings):
                 raise ValueError("UIKG_ADMIN_TOKEN is too weak for production (24+ characters)")
         if self.query_workers < 1 or self.query_workers_max < self.query_workers:
             raise ValueError("need 1 <= query_workers <= query_workers_max")
+        if self.rate_limit.strip():
+            from limits import parse_many
+
+            try:
+                parse_many(self.rate_limit)
+            except ValueError as error:
+                raise ValueError(f"rate_limit {self.rate_limit!r}: {error}") from None
         return self

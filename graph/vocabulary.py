@@ -155,3 +155,23 @@ def shapes_doc(reader: Reader, graphs: list[str]) -> list[ShapeDoc]:
     for iri, found in targets.items():
         shapes[iri].targets = sorted(set(found))
     return list(shapes.values())
+
+
+def completions(reader: Reader) -> dict[str, list[str]]:
+    """Classes and properties a query writer may want, for the workbench's autocomplete: what
+    the ontology declares and what the shapes use (reused vocabularies included), so that
+    completion needs nothing but this server."""
+    rows = reader.query(
+        PREFIXES + "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> "
+        "SELECT DISTINCT ?t ?kind WHERE { "
+        '{ VALUES ?type { owl:Class rdfs:Class } ?t a ?type BIND("class" AS ?kind) } UNION '
+        "{ VALUES ?type { owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty "
+        'rdf:Property } ?t a ?type BIND("property" AS ?kind) } UNION '
+        '{ [] sh:path ?t BIND("property" AS ?kind) } UNION '
+        '{ [] sh:class|sh:targetClass ?t BIND("class" AS ?kind) } '
+        "FILTER(isIRI(?t)) } ORDER BY ?t"
+    )
+    found: dict[str, list[str]] = {"class": [], "property": []}
+    for row in rows:
+        found[row["kind"].value].append(row["t"].value)
+    return found

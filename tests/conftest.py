@@ -29,6 +29,7 @@ from uikg.graph.store.remote import RemoteStore
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+SOURCES = SHARED / "sources"
 ADMIN_TOKEN = "test-admin-token-0123456789abcdef"
 
 
@@ -65,9 +66,10 @@ def shared_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def built_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data dir whose store holds the full build (ontology, shapes, records, inferences)."""
+    """A data dir whose store holds the full build (ontology, shapes, records, inferences),
+    with every quote checked against the source texts when ../shared/sources is there."""
     data_dir = tmp_path_factory.mktemp("built")
-    settings = Settings(data_dir=data_dir)
+    settings = Settings(data_dir=data_dir, sources_dir=SOURCES if SOURCES.is_dir() else None)
     with EmbeddedStore(settings.store_path) as store:
         build(store, settings)
     return data_dir
@@ -233,6 +235,7 @@ __all__ = [
     "ADMIN_TOKEN",
     "REPO",
     "SHARED",
+    "SOURCES",
     "Site",
     "copy_data_dir",
     "make_settings",

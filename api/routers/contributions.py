@@ -64,6 +64,21 @@ def report_response(request: Request, report: ValidationReport, status: int = 20
     return JSONResponse(report_json(report), status, headers=headers)
 
 
+def languages(request: Request) -> tuple[str, ...]:
+    """The reader's languages from ``Accept-Language``, best first (the report's words)."""
+    ranked = []
+    for index, item in enumerate((request.headers.get("accept-language") or "").split(",")):
+        tag, _, params = item.strip().partition(";")
+        q = params.strip().removeprefix("q=") if params.strip().startswith("q=") else "1"
+        try:
+            weight = float(q)
+        except ValueError:
+            continue
+        if tag and tag != "*" and weight > 0:
+            ranked.append((-weight, index, tag.split("-")[0].lower()))
+    return tuple(dict.fromkeys(tag for *_, tag in sorted(ranked))) or ("en",)
+
+
 async def _body(request: Request) -> tuple[bytes, Any]:
     format = format_for_media_type(request.headers.get("content-type"))
     return await request.body(), format
@@ -83,9 +98,16 @@ async def _body(request: Request) -> tuple[bytes, Any]:
     },
 )
 async def validate(request: Request, contributions: ContributionsDep) -> Response:
-    """Nothing is stored. `conforms` is false only for violations; warnings are advice."""
+    """Nothing is stored. `conforms` is false only for violations; warnings are advice.
+
+    Each result has machine fields (`focus_node`, `path`, `value`, `constraint`) and the same
+    in words (`field`, `focus_label`, `expected`, `text`), labelled in the `Accept-Language`.
+    An ill-typed literal is a result, not an error; only a body that does not parse is a 400.
+    """
     data, format = await _body(request)
-    checked: Checked = await run_in_threadpool(contributions.validate, data, format)
+    checked: Checked = await run_in_threadpool(
+        contributions.validate, data, format, languages(request)
+    )
     return report_response(request, checked.report)
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
-from pyoxigraph import Triple, serialize
+from pyoxigraph import Literal, Triple, serialize
 
 from uikg.api.deps import ServiceDep, SettingsDep
 from uikg.api.negotiation import choose, requested
 from uikg.api.pages import Links, templates
 from uikg.graph import dataset
+from uikg.graph.describe import labels
 from uikg.graph.errors import NotFound
 from uikg.graph.sparql import formats
 from uikg.graph.vocabulary import ontology_doc, shapes_doc
@@ -52,6 +53,14 @@ def _rdf(media_type: str, triples: list[Triple]) -> Response:
     return Response(body, media_type=formats.charset(media_type), headers={"Vary": "Accept"})
 
 
+def _english_labels(service: ServiceDep, iris: list[str]) -> dict[str, str]:
+    return {
+        str(t.subject)[1:-1]: t.object.value
+        for t in labels(service.reader, iris)
+        if isinstance(t.object, Literal) and t.object.language in ("en", None)
+    }
+
+
 def _void(request: Request, service: ServiceDep, settings: SettingsDep) -> Response:
     root = str(request.base_url).rstrip("/")
     dumps = service.dumps()
@@ -65,7 +74,25 @@ def _void(request: Request, service: ServiceDep, settings: SettingsDep) -> Respo
         home=f"{root}/",
         feed=f"{root}/feed" if settings.change_feed else None,
     )
-    return _rdf(_choose(request, list(formats.GRAPH)), triples)
+    media_type = _choose(request, [*formats.GRAPH, HTML])
+    if media_type != HTML:
+        return _rdf(media_type, triples)
+    alternates = _alternates(request)
+    facts = dataset.facts(triples, settings.base_iri)
+    context = {
+        "root": root,
+        "endpoint": f"{root}/sparql",
+        "facts": facts,
+        "names": _english_labels(service, [iri for iri, _ in facts["classes"]]),
+        "dumps": [{"url": urls[d.name], "dump": d} for d in dumps],
+        "alternates": alternates,
+    }
+    return templates().TemplateResponse(
+        request,
+        "dataset.html",
+        context,
+        headers={"Vary": "Accept", "Link": _link_header(alternates)},
+    )
 
 
 @router.get(

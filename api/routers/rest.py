@@ -20,6 +20,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pyoxigraph import Literal, NamedNode, serialize
 
 from uikg.api.negotiation import choose, choose_result, requested
+from uikg.api.pages import Links, local_name, reader_language, templates
 from uikg.api.params import with_params
 from uikg.api.streams import respond
 from uikg.graph import rest
@@ -31,6 +32,7 @@ from uikg.graph.sparql import formats
 
 JSONLD = formats.JSON_LD
 JSON = "application/json"
+HTML = "text/html"
 PREFIX = "/api/v1"
 SH = "http://www.w3.org/ns/shacl#"
 DCT = "http://purl.org/dc/terms/"
@@ -100,6 +102,70 @@ def _csv(graph: rdflib.Graph, items: list[str], context: dict[str, object]) -> s
     return out.getvalue()
 
 
+def _html_list(
+    request: Request,
+    collection: rest.Collection,
+    graph: rdflib.Graph,
+    page: rest.Page,
+    values: dict[str, str],
+    sort: str,
+    limit: int,
+) -> Response:
+    """A collection page for people: labels in the reader's language, linked to their pages."""
+    settings = request.app.state.settings
+    links = Links(settings.base_iri, str(request.base_url))
+    language = reader_language(request)
+    other = "pl" if language == "en" else "en"
+    items = []
+    for iri in page.items:
+        labels = {
+            literal.language or "": str(literal)
+            for predicate in (rdflib.RDFS.label, rdflib.SKOS.prefLabel)
+            for literal in graph.objects(rdflib.URIRef(iri), predicate)
+            if isinstance(literal, rdflib.Literal)
+        }
+        label = labels.get(language) or labels.get("") or labels.get(other) or local_name(iri)
+        shown = next(lang for lang in (language, "", other, None) if lang is None or lang in labels)
+        second = labels.get(other) if labels.get(other) not in (None, label) else None
+        items.append(
+            {"href": links.doc(iri), "label": label, "lang": shown or None,
+             "other": second, "other_lang": other}
+        )  # fmt: skip
+    here = request.url.path
+    previous = None
+    if page.offset:
+        back = rest.encode_cursor(max(page.offset - limit, 0), sort)
+        previous = f"{here}?{urlencode({**values, 'sort': sort, 'limit': limit, 'cursor': back})}"
+    following = None
+    if page.next_cursor:
+        query = urlencode({**values, "sort": sort, "limit": limit, "cursor": page.next_cursor})
+        following = f"{here}?{query}"
+    data = {**values, "sort": sort, "limit": limit}
+    alternates = [
+        {
+            "href": f"{here}?{urlencode({**data, 'format': short})}",
+            "media_type": media,
+            "name": name,
+        }
+        for short, media, name in (("jsonld", JSONLD, "JSON-LD"), ("csv", formats.CSV, "CSV"))
+    ]
+    context = {
+        "request": request,
+        "root": links.root,
+        "lang": language,
+        "title": collection.title,
+        "items": items,
+        "offset": page.offset,
+        "filters": [{"name": k, "value": v} for k, v in values.items()],
+        "previous": previous,
+        "next": following,
+        "alternates": alternates,
+    }
+    return templates().TemplateResponse(
+        request, "collection.html", context, headers={"Vary": "Accept, Accept-Language"}
+    )
+
+
 def _collection_routes(
     router: APIRouter, collection: rest.Collection, max_limit: int, base: str
 ) -> None:
@@ -129,7 +195,9 @@ def _collection_routes(
             headers["Link"] = f'<{request.url.path}?{query}>; rel="next"'
             headers["UIKG-Next-Cursor"] = page.next_cursor
         accept = requested(request.headers.get("accept"), format)
-        media_type = choose(accept, [JSONLD, JSON, formats.CSV])
+        media_type = choose(accept, [JSONLD, JSON, formats.CSV, HTML])
+        if media_type == HTML:
+            return _html_list(request, collection, graph, page, values, sort, limit)
         if media_type == formats.CSV:
             return Response(
                 _csv(graph, page.items, _context(request)),
@@ -169,7 +237,7 @@ def _collection_routes(
         description=f"{collection.title} as JSON-LD (each item with all its triples) or CSV. "
         "Follow the `Link: rel=next` header (or pass `cursor`) for the next page.",
         tags=["REST"],
-        responses={200: {"content": {JSONLD: {}, JSON: {}, formats.CSV: {}}}},
+        responses={200: {"content": {JSONLD: {}, JSON: {}, formats.CSV: {}, HTML: {}}}},
     )
 
     def get_item(request: Request, slug: str) -> Response:

@@ -110,7 +110,7 @@ def _base(request: Request) -> str:
 def _service_description(request: Request, service: GraphService) -> Response:
     media_type = choose(request.headers.get("accept"), [*formats.GRAPH, HTML])
     if media_type == HTML:  # a browser: the workbench; programs get the description
-        return web.workbench(request)
+        return web.workbench(request, service)
     triples = service_description(
         _base(request) + "/sparql",
         _base(request) + "/sparql/update",

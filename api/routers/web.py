@@ -13,20 +13,24 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from uikg.api.deps import ServiceDep, SettingsDep
-from uikg.api.pages import templates
+from uikg.api.pages import Links, reader_language, templates
 from uikg.graph import __version__
 from uikg.graph.citation import CODE_LICENSE, DATA_LICENSE, citation
+from uikg.graph.coverage import coverage
+from uikg.graph.describe import labels
 from uikg.graph.errors import NotFound
 from uikg.graph.forms import KINDS, form_for, load_shapes
 from uikg.graph.namespaces import PREFIXES
 from uikg.graph.paths import DataPaths
 from uikg.graph.service import GraphService
 from uikg.graph.settings import Settings
+from uikg.graph.vocabulary import completions
 
 router = APIRouter(tags=["Web"], include_in_schema=False)
 SOURCE_MODULES = Path(__file__).resolve().parents[2] / "web" / "node_modules"
@@ -39,6 +43,7 @@ VENDOR = {
     "leaflet": "leaflet/dist",
     "world-atlas": "world-atlas",
     "topojson-client": "topojson-client/dist",
+    "swagger-ui": "swagger-ui-dist",
 }
 
 
@@ -103,28 +108,12 @@ def mount_assets(app: FastAPI, settings: Settings) -> None:
             app.mount(f"/assets/vendor/{name}", StaticFiles(directory=folder / sub), name=name)
 
 
-def _language(request: Request) -> str:
-    """``pl`` when the reader prefers Polish to English, else ``en``."""
-    best, best_q = "en", 0.0
-    for part in request.headers.get("accept-language", "").split(","):
-        tag, _, params = part.strip().partition(";")
-        q = 1.0
-        if params.strip().startswith("q="):
-            try:
-                q = float(params.strip()[2:])
-            except ValueError:
-                continue
-        primary = tag.strip().lower().split("-")[0]
-        if primary in ("en", "pl") and q > best_q:
-            best, best_q = primary, q
-    return best
-
-
 def _context(request: Request, **extra: Any) -> dict[str, Any]:
     return {
         "request": request,
         "root": str(request.base_url).rstrip("/"),
-        "lang": _language(request),
+        "lang": reader_language(request),
+        "base": request.app.state.settings.base_iri,
         "assets": getattr(request.app.state, "assets_installed", False),
         "pictures": list(PICTURES.values()),
         **extra,
@@ -184,13 +173,59 @@ def home(request: Request, service: ServiceDep, settings: SettingsDep) -> Respon
     )
 
 
-def workbench(request: Request) -> HTMLResponse:
-    """The YASGUI page, served at ``/sparql`` when a browser asks for HTML."""
+def workbench(request: Request, service: GraphService) -> HTMLResponse:
+    """The YASGUI page, served at ``/sparql`` when a browser asks for HTML (in a worker
+    thread: the autocomplete's terms are read through the service)."""
     catalogue = request.app.state.catalogue
     examples = [
         {"name": q.name, "title": q.title, "query": q.text.strip()} for q in catalogue.values()
     ]
-    return _page(request, "workbench.html", examples=examples, prefixes=PREFIXES)
+    config = {
+        "endpoint": str(request.base_url).rstrip("/") + "/sparql",
+        "prefixes": PREFIXES,
+        "examples": examples,
+        "terms": completions(service.reader),
+        "base": service.settings.base_iri,
+    }
+    return _page(request, "workbench.html", examples=examples, config=config)
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> Response:
+    """Swagger UI from the pinned npm package (no CDN, no validator badge calling out)."""
+    if not getattr(request.app.state, "assets_installed", False):
+        return _page(request, "missing-assets.html", what="the interactive API documentation")
+    root = str(request.base_url).rstrip("/")
+    vendor = f"{root}/assets/vendor/swagger-ui"
+    return get_swagger_ui_html(
+        openapi_url=f"{root}{request.app.openapi_url}",
+        title=f"{request.app.title} — API",
+        swagger_js_url=f"{vendor}/swagger-ui-bundle.js",
+        swagger_css_url=f"{vendor}/swagger-ui.css",
+        swagger_favicon_url=f"{vendor}/favicon-32x32.png",
+        swagger_ui_parameters={"validatorUrl": None},
+    )
+
+
+@router.get("/coverage", response_class=HTMLResponse)
+def coverage_page(request: Request, service: ServiceDep, settings: SettingsDep) -> Response:
+    """What of the source texts the graph covers (``uikg coverage`` as a page, for curators)."""
+    folder = settings.sources_dir
+    report = (
+        coverage(service.reader.query, Path(folder)) if folder and Path(folder).is_dir() else []
+    )
+    works = [item.work for item in report]
+    titles = {t.subject.value: t.object.value for t in labels(service.reader, works)}  # type: ignore[union-attr]
+    sources = {}
+    for work in works:  # the segment of the work's units: …/graph/evidence/{segment}/{passage}
+        rows = service.reader.query(
+            f"SELECT ?unit WHERE {{ ?unit <{PREFIXES['uikg']}evidenceFrom> <{work}> }} LIMIT 1"
+        )
+        sources[work] = next((r["unit"].value.rsplit("/", 2)[1] for r in rows), "")
+    links = Links(settings.base_iri, str(request.base_url))
+    return _page(
+        request, "coverage.html", report=report, titles=titles, sources=sources, links=links
+    )
 
 
 @router.get("/pictures", response_class=HTMLResponse)

@@ -6,10 +6,28 @@
   const root = box.dataset.root;
   const queryUrl = box.dataset.query;
   const lang = document.documentElement.lang || "en";
-  const PALETTE = ["#1b6ca8", "#d1495b", "#2e8540", "#8e44ad", "#e67e22", "#00798c", "#6b4226", "#c2185b", "#455a64"];
+  const PALETTE = ["#1b6ca8", "#d1495b", "#2e8540", "#8e44ad", "#e67e22", "#00798c", "#6b4226",
+    "#c2185b", "#455a64", "#b8860b", "#5c6bc0", "#7cb342", "#f06292", "#26a69a", "#8d6e63",
+    "#ab47bc", "#ef6c00", "#0277bd", "#9e9d24", "#d84315"];
+  const GREY = "#9e9e9e";
 
+  // A model's colour follows from its concept IRI alone (a hash into the palette), so adding
+  // data never recolours the map; models that collide take the next free colour, in IRI order.
+  function colours(models) {
+    const hash = (text) => [...text].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+    const taken = new Map();
+    const used = new Set();
+    for (const iri of [...models].sort()) {
+      let index = hash(iri.slice(iri.lastIndexOf("/") + 1)) % PALETTE.length;
+      for (let tries = 0; used.has(index) && tries < PALETTE.length; tries += 1) index = (index + 1) % PALETTE.length;
+      used.add(index);
+      taken.set(iri, PALETTE[index]);
+    }
+    return taken;
+  }
+
+  const base = box.dataset.base; // the graph's base IRI: its things open this server's pages
   function localHref(iri) {
-    const base = "https://w3id.org/uikg/";
     return iri.startsWith(base) ? `${root}/${iri.slice(base.length)}` : iri;
   }
   async function fetchJson() {
@@ -45,13 +63,14 @@
 
   async function map(rows) {
     const cities = new Map();
+    const names = new Map();
     for (const r of rows) {
       const c = cities.get(r.city) || { ...r, models: [] };
-      if (r.modelLabel && !c.models.includes(r.modelLabel)) c.models.push(r.modelLabel);
+      if (r.model && !c.models.includes(r.model)) c.models.push(r.model);
+      if (r.model) names.set(r.model, r.modelLabel || r.model);
       cities.set(r.city, c);
     }
-    const models = [...new Set(rows.map((r) => r.modelLabel).filter(Boolean))].sort();
-    const colour = (m) => (m ? PALETTE[models.indexOf(m) % PALETTE.length] : "#9e9e9e");
+    const colour = colours(names.keys());
     const world = await (await fetch(`${root}/assets/vendor/world-atlas/countries-50m.json`)).json();
     const leafletMap = L.map(box, { attributionControl: true, worldCopyJump: false }).setView([51, 12], 4);
     L.geoJSON(topojson.feature(world, world.objects.countries), {
@@ -61,35 +80,43 @@
     box.style.background = "#cfe3f0";
     for (const c of cities.values()) {
       const name = lang === "pl" && c.labelPl ? c.labelPl : c.label;
-      const marker = L.circleMarker([Number(c.lat), Number(c.long)], {
-        radius: 7, weight: 1.5, color: "#222", fillColor: colour(c.models[0]), fillOpacity: 0.9,
+      const fills = c.models.length ? c.models.map((m) => colour.get(m)) : [GREY];
+      // One slice per model: a city following several models shows every colour.
+      const step = 100 / fills.length;
+      const ring = fills.map((f, i) => `${f} ${i * step}% ${(i + 1) * step}%`).join(", ");
+      const dot = document.createElement("span");
+      dot.className = "city-marker";
+      dot.style.background = `conic-gradient(${ring})`;
+      dot.dataset.models = String(c.models.length);
+      const marker = L.marker([Number(c.lat), Number(c.long)], {
+        icon: L.divIcon({ className: "city-icon", html: dot.outerHTML, iconSize: [16, 16] }),
+        keyboard: true, title: name, alt: name,
       }).addTo(leafletMap);
       const popup = document.createElement("div");
       const a = document.createElement("a");
       a.href = localHref(c.city); a.textContent = name; a.className = "city-link";
       const strong = document.createElement("strong"); strong.appendChild(a); popup.appendChild(strong);
       const p = document.createElement("p");
-      p.textContent = `${c.countryLabel || ""} · ${c.models.length ? c.models.join(", ") : "no model recorded"}`;
+      p.textContent = `${c.countryLabel || ""} · ${c.models.length ? c.models.map((m) => names.get(m)).join(", ")
+        : "grey: the sources name no integration model for this city's policies, programmes or bodies"}`;
       popup.appendChild(p);
       marker.bindPopup(popup);
       marker.bindTooltip(name);
-      marker.on("add", () => {});
       const el = marker.getElement();
-      if (el) {
-        el.setAttribute("tabindex", "0"); el.setAttribute("role", "button");
-        el.setAttribute("aria-label", name); el.dataset.city = c.city;
-        el.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); marker.openPopup(); } });
-      }
+      if (el) { el.dataset.city = c.city; el.setAttribute("aria-label", name); }
     }
     const legend = document.createElement("ul");
     legend.className = "legend";
     legend.setAttribute("aria-label", "Integration models");
-    [...models, null].forEach((m) => {
+    const entries = [...names.entries()].sort((x, y) => x[1].localeCompare(y[1]));
+    for (const [iri, label] of [...entries, [null, "no model recorded in the sources"]]) {
       const li = document.createElement("li");
-      li.innerHTML = `<span class="swatch" style="background:${colour(m)}"></span>`;
-      li.append(m || "no model recorded");
+      const swatch = document.createElement("span");
+      swatch.className = "swatch";
+      swatch.style.background = iri ? colour.get(iri) : GREY;
+      li.append(swatch, label);
       legend.appendChild(li);
-    });
+    }
     box.after(legend);
   }
 

@@ -8,39 +8,48 @@ its existing subjects point to. With the ontology's class hierarchy added, ``sh:
 outside the scheme fails. Only results about the record's own subjects are reported; existing
 things were validated when they were built or accepted.
 
-Two policy rules run beside SHACL and are reported the same way: a record must state its
-source, and it may not describe the ontology, the concept schemes, the project's graphs or
-provenance records.
+Policy rules run beside SHACL and are reported the same way: a record must state its source;
+it may not describe the ontology, the concept schemes, the project's graphs or provenance
+records; and a literal of a common XSD datatype must be well typed where no shape already says
+so (``sh:datatype`` does for the properties the shapes constrain).
+
+The data graph holds the record, its closure, and of the ontology only the superclasses of the
+classes they use: that is all ``sh:class`` and ``sh:targetClass`` need, and it keeps the cost
+of a validation independent of the size of the ontology.
 """
 
 from __future__ import annotations
 
 import functools
-import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import rdflib
 import rdflib.collection
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import Literal, NamedNode, Quad, Triple
 from rdflib import OWL, RDF, RDFS, URIRef
 
 from uikg.graph.build import from_rdflib, to_rdflib
-from uikg.graph.contributions.record import Record
+from uikg.graph.contributions.publish import held_elsewhere
+from uikg.graph.contributions.record import Record, ill_typed
+from uikg.graph.explain import DATATYPES
+from uikg.graph.namespaces import DCT, PROV, UIKG
 from uikg.graph.paths import DataPaths
 from uikg.graph.store.base import Store
-from uikg.graph.validation import SH, ValidationReport, ValidationResult, load_shapes, validate
+from uikg.graph.validation import (
+    SH,
+    Shapes,
+    ValidationReport,
+    ValidationResult,
+    data_store,
+    load_shapes,
+    validate,
+)
 
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SKOS_IN_SCHEME = "http://www.w3.org/2004/02/skos/core#inScheme"
-UIKG = "https://w3id.org/uikg/ontology#"
-
-# rdflib's SPARQL parser (pyparsing), which pySHACL uses for sh:sparql constraints, is not
-# thread-safe: two validations at once fail at random. One at a time per process.
-_SHACL = threading.Lock()
+RDFS_SUBCLASS_OF = str(RDFS.subClassOf)
 
 POLICY_SHAPE = "https://w3id.org/uikg/shapes#ContributionPolicy"
 SOURCE_PREDICATES = (
@@ -95,16 +104,17 @@ _TBOX_TYPES = {
 class Rules:
     """What records are checked with, loaded once per process from the data folders."""
 
-    shapes: rdflib.Graph
+    shapes: Shapes  # compiled once; ``shapes.graph`` is the rdflib graph
     ontology: rdflib.Graph  # the whole TBox and schemes, for inferences
-    hierarchy: rdflib.Graph  # only the class hierarchy, unioned into every validation
+    hierarchy: rdflib.Graph  # only the class hierarchy
     functional: frozenset[str]  # predicates with at most one value per subject
+    superclasses: Mapping[str, frozenset[tuple[str, str]]]  # class → subClassOf edges above it
 
     @classmethod
     @functools.cache
     def load(cls, shapes_dir: Path | None = None, ontology_dir: Path | None = None) -> Rules:
         paths = DataPaths.locate()
-        shapes = load_shapes([shapes_dir or paths.shapes])
+        shapes_graph = load_shapes([shapes_dir or paths.shapes])
         ontology_root = ontology_dir or paths.ontology
         folders = [ontology_root, *(p for p in sorted(ontology_root.rglob("*")) if p.is_dir())]
         ontology = load_shapes(folders)
@@ -120,11 +130,46 @@ class Rules:
                     if isinstance(part, URIRef):
                         hierarchy.add((c, RDFS.subClassOf, part))
         functional = {str(p) for p in ontology.subjects(RDF.type, OWL.FunctionalProperty)}
-        for shape in shapes.subjects(SH.maxCount, rdflib.Literal(1)):
-            path = shapes.value(shape, SH.path)
+        for shape in shapes_graph.subjects(SH.maxCount, rdflib.Literal(1)):
+            path = shapes_graph.value(shape, SH.path)
             if isinstance(path, URIRef):
                 functional.add(str(path))
-        return cls(shapes, ontology, hierarchy, frozenset(functional))
+        return cls(
+            Shapes(shapes_graph, ontology),
+            ontology,
+            hierarchy,
+            frozenset(functional),
+            _superclasses(hierarchy),
+        )
+
+    def hierarchy_for(self, triples: Iterable[Triple]) -> list[Triple]:
+        """The ``rdfs:subClassOf`` edges above every class that ``triples`` give a thing."""
+        edges: set[tuple[str, str]] = set()
+        for triple in triples:
+            if triple.predicate.value == RDF_TYPE and isinstance(triple.object, NamedNode):
+                edges |= self.superclasses.get(triple.object.value, frozenset())
+        subclass_of = NamedNode(RDFS_SUBCLASS_OF)
+        return [Triple(NamedNode(s), subclass_of, NamedNode(o)) for s, o in sorted(edges)]
+
+
+def _superclasses(hierarchy: rdflib.Graph) -> dict[str, frozenset[tuple[str, str]]]:
+    """For each class, the subclass edges on every path up from it."""
+    up: dict[str, set[str]] = {}
+    for s, o in hierarchy.subject_objects(RDFS.subClassOf):
+        up.setdefault(str(s), set()).add(str(o))
+    found: dict[str, frozenset[tuple[str, str]]] = {}
+    for start in up:
+        edges: set[tuple[str, str]] = set()
+        todo, seen = [start], {start}
+        while todo:
+            current = todo.pop()
+            for parent in up.get(current, ()):
+                edges.add((current, parent))
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        found[start] = frozenset(edges)
+    return found
 
 
 def _values(iris: Iterable[str]) -> str:
@@ -132,11 +177,16 @@ def _values(iris: Iterable[str]) -> str:
 
 
 def closure(
-    store: Store, record: Record, limit: int, exclude: Iterable[str] = ()
+    store: Store,
+    record: Record,
+    limit: int,
+    exclude: Iterable[str] = (),
+    retract: Iterable[Quad] = (),
 ) -> tuple[list[Triple], bool]:
     """The published triples a record's validation needs; True when the limit cut them short.
 
-    ``exclude`` names graphs to leave out (those of a contribution the record supersedes).
+    ``exclude`` names graphs and ``retract`` quads to leave out: what a contribution the
+    record supersedes published (its graphs, and its ledger in the evidence units).
     """
     terms = record.terms - record.minted
     subjects = record.subjects - record.minted
@@ -168,7 +218,33 @@ def closure(
                 **dataset,  # type: ignore[arg-type]
             )
         )
+    retracted = set(retract)
+    if retracted:
+        gone = {q.triple for q in retracted} & set(found)
+        if gone:
+            kept = held_elsewhere(store, sorted(gone, key=str), retracted)
+            found = [t for t in found if t not in gone or t in kept]
     return found[:limit], len(found) > limit
+
+
+def _ill_typed(record: Record) -> list[ValidationResult]:
+    """A finding per literal whose lexical form its XSD datatype does not allow."""
+    findings = []
+    for triple in record.triples:
+        if isinstance(triple.object, Literal) and (problem := ill_typed(triple.object)):
+            findings.append(
+                ValidationResult(
+                    focus_node=triple.subject.value,  # type: ignore[union-attr]
+                    path=triple.predicate.value,
+                    value=triple.object.value,
+                    severity="Violation",
+                    message=problem,
+                    source_shape=POLICY_SHAPE,
+                    constraint=str(SH.DatatypeConstraintComponent),
+                    expected=DATATYPES.get(triple.object.datatype.value),
+                )
+            )
+    return findings
 
 
 def _policy(record: Record, base_iri: str) -> list[ValidationResult]:
@@ -273,20 +349,28 @@ def check_record(
     base_iri: str,
     closure_limit: int = 20_000,
     exclude: Iterable[str] = (),
+    retract: Iterable[Quad] = (),
+    languages: tuple[str, ...] = ("en",),
 ) -> Checked:
-    """SHACL plus policy for one record; ``store=None`` checks the record alone."""
+    """SHACL plus policy for one record; ``store=None`` checks the record alone.
+
+    ``languages`` orders the labels of the report's words (the reader's, then English).
+    """
     context, truncated = (
-        closure(store, record, closure_limit, exclude) if store is not None else ([], False)
+        closure(store, record, closure_limit, exclude, retract)
+        if store is not None
+        else ([], False)
     )
-    data = to_rdflib(record.triples)
-    to_rdflib(context, into=data)
-    with _SHACL:
-        report = validate(data, rules.shapes, rules.hierarchy)
+    data = data_store(record.triples, context, rules.hierarchy_for([*record.triples, *context]))
+    report = validate(data, rules.shapes, languages=languages, focus=record.subjects)
     subjects = record.subjects
     results = [r for r in report.results if r.focus_node in subjects]
-    results += _policy(record, base_iri)
+    said = {(r.focus_node, r.path, r.value) for r in results}
+    policy = [
+        r for r in _ill_typed(record) if (r.focus_node, r.path, r.value) not in said
+    ] + _policy(record, base_iri)
     if truncated:
-        results.append(
+        policy.append(
             ValidationResult(
                 focus_node=None,
                 path=None,
@@ -297,11 +381,12 @@ def check_record(
                 "that many were used to check it.",
             )
         )
-    order = {"Violation": 0, "Warning": 1, "Info": 2}
-    results.sort(key=lambda r: (order[r.severity], r.focus_node or "", r.path or "", r.message))
-    kept = _report_graph(report.graph, results)
+    labels = rules.shapes.words.data_labels(data, languages)
+    results += [rules.shapes.words.explain(r, None, labels, languages) for r in policy]
+    results.sort(key=lambda r: r.sort_key)
     conforms = not any(r.severity == "Violation" for r in results)
-    return Checked(ValidationReport(conforms, results, kept), context, truncated)
+    kept = ValidationReport(conforms, results, lambda: _report_graph(report.graph, results))
+    return Checked(kept, context, truncated)
 
 
 def _report_graph(source: rdflib.Graph, results: list[ValidationResult]) -> rdflib.Graph:

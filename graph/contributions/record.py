@@ -3,8 +3,9 @@
 A record is a graph (Turtle, JSON-LD, RDF/XML or N-Triples; never a dataset). Everything that
 could make the parser fetch or expand something is refused *before* the parser sees the bytes:
 a JSON-LD ``@context`` (or ``@import``) that names a URL, and any ``<!DOCTYPE``/``<!ENTITY``
-in RDF/XML. After parsing, every IRI must be free of spaces and control characters, and every
-literal of a common XSD datatype must be well typed (Oxigraph keeps ``"abc"^^xsd:date`` as is).
+in RDF/XML. After parsing, every IRI must be free of spaces and control characters. An ill-typed literal
+(``"2025-13-45"^^xsd:date``; Oxigraph keeps it as is) is not a reason to refuse the body: it is
+a finding of the report, beside the others (:func:`ill_typed`, used by ``check``).
 
 Blank nodes become IRIs under ``{base}.well-known/genid/{record id}/`` (RDF 1.1 §3.5), numbered
 in order of appearance, so the same bytes give the same triples.
@@ -29,9 +30,9 @@ from typing import Any
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
 from uikg.graph.errors import BadRequest, PayloadTooLarge, RDFSyntaxError, UnsupportedMediaType
+from uikg.graph.explain import DATATYPES
+from uikg.graph.namespaces import XSD
 from uikg.graph.rdf_input import rdf_syntax_error
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 MEDIA_TYPES: dict[str, RdfFormat] = {
     "text/turtle": RdfFormat.TURTLE,
@@ -147,8 +148,32 @@ def _walk_jsonld(node: Any, path: str) -> Iterator[str]:
         yield from _walk_jsonld(value, where)
 
 
-def _precheck(data: bytes, text: str, format: RdfFormat) -> None:
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _check_nesting(text: str, limit: int) -> None:
+    """Refuse JSON nested deeper than ``limit`` before any parser recurses into it (Python's
+    JSON reader and the checks after it would run out of stack on a few thousand levels)."""
+    depth = 0
+    for found in _JSON_TOKENS.finditer(text):
+        piece = found.group()
+        if piece in ("[", "{"):
+            depth += 1
+            if depth > limit:
+                line, column = _line_column(text, found.start())
+                raise RecordRefused(
+                    f"the JSON-LD record nests arrays and objects deeper than {limit} levels "
+                    f"(line {line}, column {column}); the limit is UIKG_RECORD_MAX_NESTING",
+                    line=line,
+                    column=column,
+                )
+        elif piece in ("]", "}"):
+            depth -= 1
+
+
+def _precheck(data: bytes, text: str, format: RdfFormat, max_nesting: int) -> None:
     if format is RdfFormat.JSON_LD:
+        _check_nesting(text, max_nesting)
         try:
             document = json.loads(text)
         except json.JSONDecodeError as error:
@@ -195,16 +220,19 @@ _LEXICAL = {
 _LEXICAL_RE = {XSD + name: re.compile(pattern) for name, pattern in _LEXICAL.items()}
 
 
-def _check_literal(literal: Literal) -> str | None:
+def ill_typed(literal: Literal) -> str | None:
+    """Why a literal of a common XSD datatype is not well typed, in words; None when it is."""
     pattern = _LEXICAL_RE.get(literal.datatype.value)
-    if pattern is None or pattern.fullmatch(literal.value):
-        if literal.datatype.value == XSD + "date" and pattern is not None:
-            year, month, day = literal.value.lstrip("-")[:10].split("-")[:3]
-            if int(day) > calendar.monthrange(max(int(year), 1) % 400 + 2000, int(month))[1]:
-                return f"{literal} is not a valid xsd:date (no such day)"
+    if pattern is None:
         return None
-    name = literal.datatype.value[len(XSD) :]
-    return f"{literal} is ill-typed: {literal.value!r} is not a valid xsd:{name}"
+    expected = DATATYPES.get(literal.datatype.value, f"a valid {literal.datatype.value}")
+    if not pattern.fullmatch(literal.value):
+        return f"“{literal.value}” is not {expected}."
+    if literal.datatype.value == XSD + "date":
+        year, month, day = literal.value.lstrip("-")[:10].split("-")[:3]
+        if int(day) > calendar.monthrange(max(int(year), 1) % 400 + 2000, int(month))[1]:
+            return f"“{literal.value}” is not {expected}: there is no such day."
+    return None
 
 
 def _check_iri(node: NamedNode) -> str | None:
@@ -238,6 +266,7 @@ def read_record(
     record_id: str,
     max_bytes: int = 1_048_576,
     max_triples: int = 10_000,
+    max_nesting: int = 64,
 ) -> Record:
     """Parse and check a record; every refusal names what is wrong and, when known, where."""
     if len(data) > max_bytes:
@@ -248,7 +277,7 @@ def read_record(
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise BadRequest(f"the record is not valid UTF-8 (byte {error.start})") from None
-    _precheck(data, text, format)
+    _precheck(data, text, format, max_nesting)
     skolemise = _Skolemiser(skolem_prefix(base_iri, record_id))
     triples: list[Triple] = []
     problems: list[str] = []
@@ -265,8 +294,6 @@ def read_record(
             for term in terms:
                 if isinstance(term, NamedNode):
                     problems.append(_check_iri(term) or "")
-                elif isinstance(term, Literal):
-                    problems.append(_check_literal(term) or "")
             triples.append(Triple(*(skolemise(t) for t in terms)))
     except (SyntaxError, ValueError) as error:
         raise rdf_syntax_error(error, format, "record") from None

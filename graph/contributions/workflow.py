@@ -10,10 +10,12 @@ Where things live (``{base}`` is the configured base IRI):
   the queue is visible to ``/sparql`` or the Graph Store: the public endpoint queries the union
   of *every* graph of the published store, so a pending record must not be in it at all.
 - **The published store** gets, when a curator accepts, in one SPARQL Update (one
-  transaction): the record in ``{base}graph/published/contribution/{id}``, its new inferences in
+  transaction; see ``publish``): the record's statements in the evidence units it names (so
+  each keeps the evidence the contributor chose), the rest in
+  ``{base}graph/published/contribution/{id}``, its new inferences in
   ``{base}graph/inferred/contribution/{id}``, and in ``{base}graph/contributions`` the PROV
-  of the contribution, of the acceptance activity and of the published graph. Queries see all
-  of it at once or none of it. ``uikg build`` leaves these graphs alone.
+  of the contribution, its submission and its acceptance. Queries see all of it at once or
+  none of it. ``uikg build`` leaves the contribution graphs alone.
 
 The published store is the authority on what was accepted: if the process dies after the
 update committed but before the queue said so, :meth:`Contributions.reconcile` (run when the
@@ -28,13 +30,12 @@ import json
 import secrets
 import threading
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol, cast
 
-from pyoxigraph import Literal, NamedNode, QuerySolutions, RdfFormat, Triple
+from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, Triple
 from pyoxigraph import Store as OxStore
 
 from uikg.graph.auth import Principal, Role
@@ -48,17 +49,22 @@ from uikg.graph.contributions.check import (
     inferences,
     sources_of,
 )
+from uikg.graph.contributions.placement import place, quads
+from uikg.graph.contributions.publish import (
+    Acceptance,
+    block,
+    history_of,
+    ledger_quads,
+    ledger_text,
+    lit,
+    published_among,
+)
 from uikg.graph.contributions.record import Record, read_record
 from uikg.graph.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
-from uikg.graph.reader import Reader
+from uikg.graph.namespaces import DCT, PROV, RDFS, UIKG, XSD
 from uikg.graph.settings import Settings
 from uikg.graph.store.base import Store
 
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-UIKG = "https://w3id.org/uikg/ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _FORMAT_TYPES = {
     RdfFormat.TURTLE: "text/turtle",
@@ -139,16 +145,6 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-def _lit(value: object, datatype: str | None = None) -> str:
-    if datatype:
-        return str(Literal(str(value), datatype=NamedNode(datatype)))
-    return str(Literal(str(value)))
-
-
-def _block(triples: Iterable[Triple]) -> str:
-    return "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
-
-
 def new_id() -> str:
     """Sortable by time, unguessable: ``20261123T071614-1f2e3d4c5b6a``."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
@@ -206,12 +202,19 @@ class Contributions:
             record_id=record_id,
             max_bytes=self.settings.record_max_bytes,
             max_triples=self.settings.record_max_triples,
+            max_nesting=self.settings.record_max_nesting,
         )
 
-    def check(self, record: Record, supersedes: str | None = None) -> Checked:
-        exclude = []
-        if supersedes is not None:  # the record replaces these published graphs
+    def check(
+        self,
+        record: Record,
+        supersedes: str | None = None,
+        languages: tuple[str, ...] = ("en",),
+    ) -> Checked:
+        exclude, retract = [], []
+        if supersedes is not None:  # the record replaces what that one published
             exclude = [self.published_graph(supersedes), self.inferred_graph(supersedes)]
+            retract = self.ledger(supersedes)
         return check_record(
             self.publisher.store,
             record,
@@ -219,11 +222,15 @@ class Contributions:
             base_iri=self.base,
             closure_limit=self.settings.record_closure_max_triples,
             exclude=exclude,
+            retract=retract,
+            languages=languages,
         )
 
-    def validate(self, data: bytes, format: RdfFormat) -> Checked:
-        """The dry run: parse and check, store nothing."""
-        return self.check(self.read(data, format, "validate"))
+    def validate(
+        self, data: bytes, format: RdfFormat, languages: tuple[str, ...] = ("en",)
+    ) -> Checked:
+        """The dry run: parse and check, store nothing; the report's words in ``languages``."""
+        return self.check(self.read(data, format, "validate"), languages=languages)
 
     # -- submission ----------------------------------------------------------------------------
     def submit(
@@ -247,24 +254,24 @@ class Contributions:
             )
         iri, agent, now = self.iri(cid), who.agent_iri(self.base), _now()
         meta = [
-            f"<{iri}> <{RDF_TYPE}> <{PROV}Entity> ; <{UIKG}reviewStatus> {_lit('pending')} ;",
-            f"  <{PROV}wasAttributedTo> <{agent}> ; <{UIKG}contributor> {_lit(who.name)} ;",
-            f"  <{PROV}generatedAtTime> {_lit(now, XSD + 'dateTime')} ;",
-            f"  <{UIKG}recordHash> {_lit(record.digest)} ;",
-            f"  <{DCT}format> {_lit(_FORMAT_TYPES[record.format])} ;",
-            f"  <{UIKG}tripleCount> {_lit(len(record.triples), XSD + 'integer')} ;",
-            f"  <{UIKG}validationReport> {_lit(json.dumps(checked.report.to_json()))} ;",
+            f"<{iri}> <{RDF_TYPE}> <{PROV}Entity> ; <{UIKG}reviewStatus> {lit('pending')} ;",
+            f"  <{PROV}wasAttributedTo> <{agent}> ; <{UIKG}contributor> {lit(who.name)} ;",
+            f"  <{PROV}generatedAtTime> {lit(now, XSD + 'dateTime')} ;",
+            f"  <{UIKG}recordHash> {lit(record.digest)} ;",
+            f"  <{DCT}format> {lit(_FORMAT_TYPES[record.format])} ;",
+            f"  <{UIKG}tripleCount> {lit(len(record.triples), XSD + 'integer')} ;",
+            f"  <{UIKG}validationReport> {lit(json.dumps(checked.report.to_json()))} ;",
             f"  <{UIKG}recordGraph> <{self.record_graph(cid)}> .",
         ]
         for source in sources_of(record):
-            node = f"<{source}>" if ":" in source and " " not in source else _lit(source)
+            node = f"<{source}>" if ":" in source and " " not in source else lit(source)
             meta.append(f"<{iri}> <{PROV}hadPrimarySource> {node} .")
         if supersedes is not None:
             meta.append(f"<{iri}> <{PROV}wasRevisionOf> <{self.iri(supersedes)}> .")
         meta.append(self._event(cid, 1, "submitted", who, now, None))
         with self._lock:
             self.queue.update(
-                f"INSERT DATA {{ GRAPH <{self.record_graph(cid)}> {{ {_block(record.triples)} }}"
+                f"INSERT DATA {{ GRAPH <{self.record_graph(cid)}> {{ {block(record.triples)} }}"
                 f" GRAPH <{self.meta}> {{ {chr(10).join(meta)} }} }}"
             )
         return self._load(cid)
@@ -282,12 +289,12 @@ class Contributions:
         agent = who.agent_iri(self.base) if isinstance(who, Principal) else who
         lines = [
             f"<{event}> <{RDF_TYPE}> <{PROV}Activity> ; <{PROV}used> <{self.iri(cid)}> ;",
-            f"  <{UIKG}action> {_lit(action)} ; <{UIKG}sequence> {_lit(number, XSD + 'integer')} ;",
+            f"  <{UIKG}action> {lit(action)} ; <{UIKG}sequence> {lit(number, XSD + 'integer')} ;",
             f"  <{PROV}wasAssociatedWith> <{agent}> ; <{PROV}endedAtTime> "
-            f"{_lit(when, XSD + 'dateTime')} .",
+            f"{lit(when, XSD + 'dateTime')} .",
         ]
         if reason:
-            lines.append(f"<{event}> <{RDFS}comment> {_lit(reason)} .")
+            lines.append(f"<{event}> <{RDFS}comment> {lit(reason)} .")
         return "\n".join(lines)
 
     # -- reading -------------------------------------------------------------------------------
@@ -349,9 +356,9 @@ class Contributions:
         """Curators see every contribution, contributors their own; oldest first."""
         filters = []
         if status is not None:
-            filters.append(f"?c <{UIKG}reviewStatus> {_lit(status.value)} .")
+            filters.append(f"?c <{UIKG}reviewStatus> {lit(status.value)} .")
         if not who.role.allows(Role.curator):
-            filters.append(f"?c <{UIKG}contributor> {_lit(who.name)} .")
+            filters.append(f"?c <{UIKG}contributor> {lit(who.name)} .")
         rows = self._query(f"""
             SELECT ?c WHERE {{ GRAPH <{self.meta}> {{
               ?c <{UIKG}recordGraph> ?g ; <{PROV}generatedAtTime> ?t . {" ".join(filters)} }} }}
@@ -401,7 +408,7 @@ class Contributions:
         iri = self.iri(cid)
         self.queue.update(f"""
             DELETE {{ GRAPH <{self.meta}> {{ <{iri}> <{UIKG}reviewStatus> ?s }} }}
-            INSERT {{ GRAPH <{self.meta}> {{ <{iri}> <{UIKG}reviewStatus> {_lit(status.value)} .
+            INSERT {{ GRAPH <{self.meta}> {{ <{iri}> <{UIKG}reviewStatus> {lit(status.value)} .
               {self._event(cid, self._next_event(cid), action, who, when or _now(), reason)} }} }}
             WHERE {{ GRAPH <{self.meta}> {{ <{iri}> <{UIKG}reviewStatus> ?s }} }}""")
 
@@ -430,16 +437,59 @@ class Contributions:
                 )
             inferred = inferences(record, checked.closure, self.rules)
             previous = self._load(contribution.supersedes) if contribution.supersedes else None
-            now = _now()
-            self._pause("before-publish")
-            self.publisher.apply(
-                self._publish_update(
-                    contribution, record.triples, inferred, who, now, reason, previous
-                )
+            retiring = previous is not None and previous.status is Status.accepted
+            retract = self.ledger(previous.id) if previous is not None and retiring else []
+            placed = place(record.triples, self.published_graph(cid))
+            everything = quads(placed)
+            before = published_among(self.publisher.store, everything) - set(retract)
+            self._set_ledger(cid, [q for q in everything if q not in before])
+            acceptance = Acceptance(
+                base=self.base,
+                meta=self.meta,
+                contribution=contribution.iri,
+                own_graph=self.published_graph(cid),
+                inferred_graph=self.inferred_graph(cid),
+                contributor=f"{self.base}id/contributor/{contribution.contributor}",
+                curator=who.agent_iri(self.base),
+                submitted=contribution.submitted,
+                accepted=_now(),
+                digest=contribution.digest,
+                sources=contribution.sources,
+                placed=placed,
+                inferred=inferred,
+                reason=reason,
+                revises=previous.iri if previous is not None else None,
+                retract_graphs=(
+                    (self.published_graph(previous.id), self.inferred_graph(previous.id))
+                    if previous is not None and retiring
+                    else ()
+                ),
+                retract=tuple(retract),
             )
+            self._pause("before-publish")
+            self.publisher.apply(acceptance.update())
             self._pause("after-publish")
-            self._mark_accepted(contribution, who, now, reason)
+            self._mark_accepted(contribution, who, acceptance.accepted, reason)
         return self._load(cid)
+
+    def ledger(self, cid: str) -> list[Quad]:
+        """The quads accepting ``cid`` added to the published store (what revising it retracts)."""
+        rows = list(
+            self._query(
+                f"SELECT ?q WHERE {{ GRAPH <{self.meta}> {{ <{self.iri(cid)}> "
+                f"<{UIKG}publishedQuads> ?q }} }}"
+            )
+        )
+        return ledger_quads(rows[0]["q"].value) if rows else []
+
+    def _set_ledger(self, cid: str, added: list[Quad]) -> None:
+        """Kept before publishing: a crash after it leaves it beside a still pending record."""
+        iri = self.iri(cid)
+        self.queue.update(
+            f"DELETE WHERE {{ GRAPH <{self.meta}> {{ <{iri}> <{UIKG}publishedQuads> ?q }} }} ;\n"
+            f"INSERT DATA {{ GRAPH <{self.meta}> {{ <{iri}> <{UIKG}publishedQuads> "
+            f"{lit(ledger_text(added))} }} }}"
+        )
 
     def _mark_accepted(
         self, contribution: Contribution, who: Principal | str, when: str, reason: str | None
@@ -460,56 +510,6 @@ class Contributions:
     def _pause(self, where: str) -> None:
         if self.settings.accept_pause_s > 0 and self.settings.accept_pause_at == where:
             time.sleep(self.settings.accept_pause_s)
-
-    def _publish_update(
-        self,
-        contribution: Contribution,
-        triples: list[Triple],
-        inferred: list[Triple],
-        who: Principal,
-        when: str,
-        reason: str | None,
-        previous: Contribution | None,
-    ) -> str:
-        cid = contribution.id
-        iri, graph = self.iri(cid), self.published_graph(cid)
-        activity = f"{iri}/acceptance"
-        contributor = f"{self.base}id/contributor/{contribution.contributor}"
-        prov = [
-            f"<{iri}> <{RDF_TYPE}> <{PROV}Entity> ; <{PROV}wasAttributedTo> <{contributor}> ;",
-            f"  <{PROV}generatedAtTime> {_lit(contribution.submitted, XSD + 'dateTime')} ;",
-            f"  <{UIKG}recordHash> {_lit(contribution.digest)} ; <{UIKG}recordGraph> <{graph}> .",
-            f"<{activity}> <{RDF_TYPE}> <{PROV}Activity> ; <{PROV}used> <{iri}> ;",
-            f"  <{PROV}generated> <{graph}> ; <{PROV}wasAssociatedWith> "
-            f"<{who.agent_iri(self.base)}> ;",
-            f"  <{PROV}endedAtTime> {_lit(when, XSD + 'dateTime')} .",
-            f"<{graph}> <{RDF_TYPE}> <{PROV}Entity> ; <{PROV}wasGeneratedBy> <{activity}> ;",
-            f"  <{PROV}wasDerivedFrom> <{iri}> ; <{PROV}wasAttributedTo> <{contributor}> .",
-            f"<{contributor}> <{RDF_TYPE}> <{PROV}Agent> .",
-            f"<{who.agent_iri(self.base)}> <{RDF_TYPE}> <{PROV}Agent> .",
-        ]
-        for source in contribution.sources:
-            node = f"<{source}>" if ":" in source and " " not in source else _lit(source)
-            prov.append(f"<{iri}> <{PROV}hadPrimarySource> {node} .")
-        if reason:
-            prov.append(f"<{activity}> <{RDFS}comment> {_lit(reason)} .")
-        operations = []
-        if previous is not None:
-            prov.append(f"<{iri}> <{PROV}wasRevisionOf> <{previous.iri}> .")
-            if previous.status is Status.accepted:
-                operations += [
-                    f"DROP SILENT GRAPH <{self.published_graph(previous.id)}>",
-                    f"DROP SILENT GRAPH <{self.inferred_graph(previous.id)}>",
-                ]
-                prov.append(
-                    f"<{self.published_graph(previous.id)}> <{PROV}wasInvalidatedBy> <{activity}> ."
-                )
-        data = [f"GRAPH <{graph}> {{ {_block(triples)} }}"]
-        if inferred:
-            data.append(f"GRAPH <{self.inferred_graph(cid)}> {{ {_block(inferred)} }}")
-        data.append(f"GRAPH <{self.meta}> {{ {chr(10).join(prov)} }}")
-        operations.append("INSERT DATA { " + "\n".join(data) + " }")
-        return " ;\n".join(operations)
 
     # -- recovery and history ------------------------------------------------------------------
     def reconcile(self) -> list[str]:
@@ -540,34 +540,6 @@ class Contributions:
                     )
                     fixed.append(cid)
         return fixed
-
-
-def history_of(store: Reader, base_iri: str, resource: str) -> list[dict[str, str]]:
-    """The accepted contributions whose published graph says something about ``resource``."""
-    from uikg.graph.sparql.guard import check_iri
-
-    check_iri(resource, "resource")
-    meta = f"{base_iri}graph/contributions"
-    rows = store.query(
-        f"""
-        SELECT ?contribution ?graph ?contributor ?curator ?time WHERE {{
-          GRAPH <{meta}> {{
-            ?activity <{PROV}generated> ?graph ; <{PROV}used> ?contribution ;
-              <{PROV}wasAssociatedWith> ?curator ; <{PROV}endedAtTime> ?time .
-            ?contribution <{PROV}wasAttributedTo> ?contributor .
-          }}
-          FILTER EXISTS {{ GRAPH ?graph {{
-            {{ <{resource}> ?p ?o }} UNION {{ ?s ?q <{resource}> }} }} }}
-        }} ORDER BY ?time""",
-        union_default=False,
-    )
-    return [
-        {
-            name: row[name].value
-            for name in ("contribution", "graph", "contributor", "curator", "time")
-        }
-        for row in rows
-    ]
 
 
 __all__ = ["Conflict", "Contribution", "Contributions", "Event", "Status", "closure", "history_of"]

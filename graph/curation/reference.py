@@ -465,7 +465,7 @@ def literature(
         if row["id"] in TEXT_OF:
             g.add((node, UIKG.textOf, ID[f"document/{TEXT_OF[row['id']]}"]))
         if row["note"]:
-            g.add((node, SKOS.note, Literal(row["note"], lang="en")))
+            g.add((node, UIKG.curationNote, Literal(row["note"], lang="en")))
         where = (
             "A:(whole file)"
             if node == ARTICLE

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pyoxigraph import RdfFormat, Variable, parse
 
-from uikg.graph.errors import StoreError
+from uikg.graph.errors import QuerySyntaxError, StoreError
 from uikg.graph.sparql import formats, guard
 from uikg.graph.sparql.results import Outcome, write_result
 from uikg.graph.store.base import Store
@@ -90,15 +90,18 @@ def run_job(
     media_type = job.media_type
     if media_type not in formats.for_form(info.form):  # the form was sniffed otherwise: a bug
         raise StoreError(f"{media_type} cannot carry a {info.form} result")
-    result = store.query(
-        job.query,
-        default_graph=job.default_graph,
-        named_graphs=job.named_graphs,
-        union_default=job.union_default and not info.has_dataset,
-        substitutions=decode_substitutions(job.substitutions) or None,
-        base_iri=job.base_iri,
-        form=info.form,
-    )
+    try:
+        result = store.query(
+            job.query,
+            default_graph=job.default_graph,
+            named_graphs=job.named_graphs,
+            union_default=job.union_default and not info.has_dataset,
+            substitutions=decode_substitutions(job.substitutions) or None,
+            base_iri=job.base_iri,
+            form=info.form,
+        )
+    except QuerySyntaxError as error:
+        raise guard.explain(job.query, error) from None
     writer = ChunkWriter(lambda chunk: emit(chunk, media_type))
     outcome = write_result(result, media_type, writer, job.max_rows)
     return outcome, media_type, writer.take()

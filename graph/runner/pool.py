@@ -410,9 +410,7 @@ class WorkerPool:
         except TimeoutError:
             self.stats.killed_timeout += 1
             self._discard(worker)
-            raise QueryTimeout(
-                f"the query ran past the time limit of {self._timeout:g} s and was stopped"
-            ) from None
+            raise QueryTimeout.after(self._timeout) from None
         except (asyncio.IncompleteReadError, OSError):
             self.stats.crashed += 1
             self._busy.discard(worker)

@@ -150,9 +150,7 @@ class ThreadStream(ChunkStream):
                 kind, value = await self._queue.get()
         except TimeoutError:
             self.close()
-            raise QueryTimeout(
-                f"the query ran past the time limit of {self._timeout:g} s and was stopped"
-            ) from None
+            raise QueryTimeout.after(self._timeout) from None
         self._room.release()
         if kind == "error":
             self.close()

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from uikg.graph.errors import BadRequest, QueryRejected, QuerySyntaxError
+from uikg.graph.namespaces import PREFIXES
 from uikg.graph.sparql.lexer import (
     COMMENT,
     IRI,
@@ -300,3 +301,41 @@ def check_iri(value: str, where: str) -> str:
     if ":" not in value or any(c in value for c in '<>"{}|^`\\ \t\r\n'):
         raise BadRequest(f"{where}: {value!r} is not a valid absolute IRI")
     return value
+
+
+def explain(text: str, error: QuerySyntaxError) -> QuerySyntaxError:
+    """The engine's syntax error in the words a query writer needs, where it can say more.
+
+    An undeclared prefix is the commonest slip; the engine lists the characters it expected
+    instead of naming it, so the prefix and the ``PREFIX`` line to add are named here.
+
+    >>> explain("SELECT * { ?s foaf:name ?o }", QuerySyntaxError("error at 1:19: expected "
+    ...     "one of Prefix not found, ['%']", line=1, column=19)).detail
+    'error at 1:15: the prefix foaf: is not declared; add PREFIX foaf: <http://xmlns.com/foaf/0.1/>'
+    """
+    if "Prefix not found" not in error.detail:
+        return error
+    try:
+        tokens = list(tokenize(text))
+    except LexError:
+        return error
+    declared = {
+        tokens[i + 1].text.split(":", 1)[0]
+        for i, token in enumerate(tokens[:-1])
+        if token.upper == "PREFIX"
+    }
+    for token in tokens:
+        if token.kind is not Kind.PNAME or ":" not in token.text:
+            continue
+        prefix = token.text.split(":", 1)[0]
+        if prefix in declared or prefix == "_":  # declared, or a blank node label
+            continue
+        line, column = line_column(text, token.start)
+        known = PREFIXES.get(prefix)
+        fix = f"add PREFIX {prefix}: <{known}>" if known else f"add PREFIX {prefix}: <…>"
+        return QuerySyntaxError(
+            f"error at {line}:{column}: the prefix {prefix}: is not declared; {fix}",
+            line=line,
+            column=column,
+        )
+    return error

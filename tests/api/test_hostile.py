@@ -410,6 +410,11 @@ def _nested_jsonld(depth: int) -> bytes:
     return inner.encode()
 
 
+def _nested_jsonld_arrays(depth: int) -> bytes:
+    inner = '{"@id": "https://x.example/a", "http://purl.org/dc/terms/source": ' + "[" * depth
+    return (inner + '"x"' + "]" * depth + "}").encode()
+
+
 def _nested_turtle(depth: int) -> bytes:
     return (
         b"<https://w3id.org/uikg/id/city/x> <http://purl.org/dc/terms/hasPart> "
@@ -476,6 +481,9 @@ def _record_cases(path: str, token: str | None) -> list[Case]:
             says="context",
         ),
         case("jsonld-deep-nesting", JSONLD, _nested_jsonld(3000), status=(400, 413)),
+        # ~1,000 levels: deep enough to exhaust a recursive walk, small enough to be read
+        case("jsonld-1000-objects", JSONLD, _nested_jsonld(1000), says="deeper than 64 levels"),
+        case("jsonld-1000-arrays", JSONLD, _nested_jsonld_arrays(1000), says="deeper than 64"),
         case(
             "rdfxml-external-entity",
             RDFXML,

@@ -133,12 +133,17 @@ def test_responses_vary_on_accept(
 def test_406_lists_what_is_available(
     client: TestClient, path: str, params: dict[str, str], available: list[str]
 ) -> None:
-    response = client.get(path, params=params, headers={"Accept": "text/html"})
+    response = client.get(path, params=params, headers={"Accept": "image/png"})
     assert response.status_code == 406, response.text
     assert response.headers["content-type"] == "application/problem+json"
     body = response.json()
     assert body["available"] == available
-    assert "text/html" in body["detail"]
+    assert "image/png" in body["detail"]
+    # a browser asking for a page gets one, naming the formats there are
+    page = client.get(path, params=params, headers={"Accept": "text/html"})
+    assert page.status_code == 406
+    assert page.headers["content-type"].startswith("text/html")
+    assert all(media_type in page.text for media_type in available)
 
 
 def test_sparql_without_query_gives_browsers_the_workbench(client: TestClient) -> None:

@@ -62,9 +62,29 @@ def test_workbench_shows_the_servers_syntax_error(web_server, page):
     page.evaluate("window.uikgYasgui.getTab().getYasqe().setValue('SELECT * WHERE { ?s ?p }')")
     page.locator(".yasqe .CodeMirror").click()
     page.keyboard.press("Control+Enter")
-    page.wait_for_selector(".yasr .errorResult")
-    assert re.search(r"line 1|column", page.locator(".yasr .errorResult").inner_text())
-    console.errors[:] = [e for e in console.errors if "400" not in e]  # the failed request
+    page.wait_for_selector(".yasr .query-error")
+    assert "Line 1, column" in page.locator(".yasr .query-error").inner_text()
+    assert page.locator(".yasqe .query-error-line").count() == 1  # the line is marked
+    console.allowed.append("status of 400")  # the refused query
+
+
+def test_an_undeclared_prefix_is_named_and_added_with_one_click(web_server, page):
+    page, console = page
+    page.goto(web_server.url + "/sparql", wait_until="networkidle")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    query = "SELECT ?name WHERE { ?p foaf:name ?name } LIMIT 3"
+    page.evaluate("q => window.uikgYasgui.getTab().getYasqe().setValue(q)", query)
+    page.locator(".yasqe .CodeMirror").click()
+    page.keyboard.press("Control+Enter")
+    error = page.locator(".yasr .query-error")
+    error.wait_for()
+    assert "the prefix foaf: is not declared" in error.inner_text()
+    shot(page, "workbench-error", full=False)
+    error.get_by_role("button", name="Add PREFIX foaf: <http://xmlns.com/foaf/0.1/>").click()
+    page.locator(".yasqe .CodeMirror").click()
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector(".yasr table.dataTable tbody tr")
+    console.allowed.append("status of 400")  # the refused query
 
 
 def test_named_query_examples_fill_the_editor(web_server, page):
@@ -161,3 +181,17 @@ def test_contribution_through_the_form_is_accepted_by_a_curator(web_server, page
         headers={"Accept": "application/sparql-results+json"},
     )
     assert answer.json()["boolean"] is True
+
+
+def test_map_shows_every_model_of_a_city_and_explains_grey(web_server, page):
+    page, _ = page
+    page.goto(web_server.url + "/pictures/map", wait_until="networkidle")
+    page.wait_for_selector("#picture[data-rendered=true]")
+    several = page.locator('.city-marker:not([data-models="0"]):not([data-models="1"])')
+    assert several.count() >= 1  # a city following several models
+    ring = several.first.evaluate("e => e.style.background")
+    legend = page.locator(".legend .swatch")
+    colours = set(legend.evaluate_all("els => els.map(e => getComputedStyle(e).backgroundColor)"))
+    assert len(colours) == legend.count()  # one colour per model, none shared
+    assert ring.count("rgb(") >= 2 or ring.count("#") >= 2
+    assert "no model recorded in the sources" in page.locator(".legend").inner_text()

@@ -24,6 +24,7 @@ from uikg.graph.contributions import (
     history_of,
     read_record,
 )
+from uikg.graph.contributions.check import POLICY_SHAPE
 from uikg.graph.contributions.record import RecordRefused
 from uikg.graph.errors import (
     BadRequest,
@@ -120,15 +121,38 @@ def test_rdfxml_entities_are_refused_and_never_fetched() -> None:
         read(records.BILLION_LAUGHS, RdfFormat.RDF_XML)
 
 
-def test_ill_typed_literal() -> None:
-    with pytest.raises(BadRequest, match="abc.*xsd:date"):
-        read(records.ILL_TYPED, RdfFormat.N_TRIPLES)
-    with pytest.raises(BadRequest, match="no such day"):
-        read(
-            b'<http://e.org/a> <http://e.org/p> "2023-02-30"^^'
-            b"<http://www.w3.org/2001/XMLSchema#date> .",
-            RdfFormat.N_TRIPLES,
-        )
+def test_ill_typed_literal_is_a_finding_not_a_refusal(rules: Rules) -> None:
+    record = read(records.ILL_TYPED, RdfFormat.N_TRIPLES)  # parses: a report, not a 400
+    report = check_record(None, record, rules, base_iri=BASE).report
+    assert not report.conforms
+    [finding] = [r for r in report.violations if r.path == "http://purl.org/dc/terms/date"]
+    assert (finding.focus_node, finding.value) == (f"{BASE}id/city/x", "abc")
+    assert finding.expected == "a date (YYYY-MM-DD)"
+    assert finding.field == "date" and "“abc” is not a date" in (finding.text or "")
+    no_such_day = read(
+        b'<http://e.org/a> <http://e.org/p> "2023-02-30"^^'
+        b"<http://www.w3.org/2001/XMLSchema#date> .",
+        RdfFormat.N_TRIPLES,
+    )
+    report = check_record(None, no_such_day, rules, base_iri=BASE).report
+    assert any("no such day" in r.message for r in report.violations), report.to_text()
+
+
+def test_an_ill_typed_value_a_shape_constrains_is_reported_once(
+    built_store: EmbeddedStore, rules: Rules
+) -> None:
+    data = records.city() + (
+        b"<https://w3id.org/uikg/id/city/poznan> <http://www.w3.org/2003/01/geo/wgs84_pos#lat> "
+        b'"north"^^<http://www.w3.org/2001/XMLSchema#decimal> .'
+    )
+    report = check(built_store, data, rules).report
+    lat = [r for r in report.violations if r.path and r.path.endswith("wgs84_pos#lat")]
+    assert lat and {r.value for r in lat} == {"north"}, report.to_text()
+    assert all(r.source_shape != POLICY_SHAPE for r in lat)  # SHACL said it; policy is quiet
+    [datatype] = [
+        r for r in lat if r.constraint and r.constraint.endswith("#DatatypeConstraintComponent")
+    ]
+    assert datatype.expected == "a decimal number" and datatype.field == "latitude"
 
 
 @pytest.mark.parametrize(

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from tests.support.queries import CATALOGUE, run
 from uikg.graph.errors import BadRequest
-from uikg.graph.queries import load_catalogue
 from uikg.graph.settings import DEFAULT_BASE_IRI
 
-QUERIES = Path(__file__).resolve().parents[2] / "queries"
-CATALOGUE = load_catalogue(QUERIES)
 ID = DEFAULT_BASE_IRI + "id/"
-
-
-def run(store, name: str, **params: str) -> list[dict[str, str | None]]:
-    query = CATALOGUE[name]
-    solutions = store.query(
-        query.text, substitutions=query.bind(params, DEFAULT_BASE_IRI), base_iri=DEFAULT_BASE_IRI
-    )
-    names = [v.value for v in solutions.variables]
-    return [{n: (None if s[n] is None else str(s[n].value)) for n in names} for s in solutions]
 
 
 def test_catalogue_has_at_least_twenty_documented_queries():
@@ -94,7 +81,13 @@ def test_gdansk_model_rejects_assimilation_and_separation(graph_store):
         "separation",
     }
     assert {r["modelLabel"] for r in rows if r["stance"] == "follows"} == {"two-way integration"}
-    assert {r["locator"] for r in rows} == {"fn33"}
+    # "the decision to reject the model" (lines 347-350) "of 'assimilation' and 'separation'"
+    # (after the page break, the passage footnote 33 marks): the rejection rests on both.
+    assert {(r["stance"], r["locator"]) for r in rows} == {
+        ("rejects", "L347-362"),
+        ("rejects", "fn33"),
+        ("follows", "fn33"),
+    }
 
 
 def test_gdansk_model_coordination_and_adoption(graph_store):

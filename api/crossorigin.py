@@ -9,6 +9,8 @@ answer ever allows credentials, so a browser never sends a token cross-origin on
 
 from __future__ import annotations
 
+import json
+
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -87,8 +89,8 @@ class CrossOrigin:
                 if refused and is_public_read(method, path)
                 else f"{method} {path} is not a public read; writes are not allowed cross-origin"
             )
-            body = (
-                '{"type":"about:blank","title":"Forbidden","status":403,"detail":"' + why + '"}'
+            body = json.dumps(
+                {"type": "about:blank", "title": "Forbidden", "status": 403, "detail": why}
             ).encode()
             await send(
                 {

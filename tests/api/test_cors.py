@@ -107,3 +107,9 @@ def test_the_same_answer_for_every_origin(built_server: Server) -> None:
     plain = httpx.get(built_server.url + "/doc/id/city/gdansk.ttl", timeout=30)
     assert plain.headers["access-control-allow-origin"] == "*"
     assert "origin" not in plain.headers.get("vary", "").lower()
+
+
+def test_a_refused_preflight_is_a_problem_document_whatever_the_path(built_server: Server) -> None:
+    response = preflight(built_server, '/contributions/"quoted"', "DELETE")
+    assert response.status_code == 403
+    assert '"quoted"' in response.json()["detail"]

@@ -36,12 +36,13 @@ from uikg.graph.feed import DEFAULT, Feed, graphs_in
 from uikg.graph.runner.cache import CachedResult, ResultCache
 from uikg.graph.runner.executors import Executor, executor_for
 from uikg.graph.runner.job import QueryJob
+from uikg.graph.runner.pool import Change
 from uikg.graph.runner.stream import CachedStream, Stream
 from uikg.graph.search import Hit, LabelIndex
 from uikg.graph.settings import Settings
 from uikg.graph.sparql import formats, guard
 from uikg.graph.store import open_store
-from uikg.graph.store.base import Store
+from uikg.graph.store.base import Store, data_block, graph_ref
 from uikg.graph.store.embedded import EmbeddedStore
 from uikg.graph.version import StoreVersion, Versions, build_time
 
@@ -124,15 +125,16 @@ class GraphService:
     def close(self) -> None:
         self.store.close()
 
-    def _written(self, graphs: set[str] | None, kind: str) -> None:
+    def _written(self, graphs: set[str] | None, kind: str, change: Change | None) -> None:
         """After a write (under the write lock): the change feed's page for the graphs it
-        changed (``None``: any), the version every process sees, the workers' refresh."""
+        changed (``None``: any), the version every process sees, the workers' refresh (with
+        the write as an update the in-memory copy can apply)."""
         if self.settings.change_feed:
             self._feed(self.feed.record, self.store, graphs, kind)
         # The version every process sees (graph/version.py), right after the write, under the
         # same lock (a crash between the two leaves the old version until the next write).
         self._versions.written(self.store)
-        self._executor.refresh()
+        self._executor.refresh(change)
         self.generation += 1
 
     async def version(self) -> StoreVersion:
@@ -249,7 +251,7 @@ class GraphService:
         text = guard.apply_protocol_dataset(text, info, using, using_named)
         with self._write_lock:
             self.store.update(text, base_iri=self.settings.base_iri)
-            self._written(None, "update")
+            self._written(None, "update", Change(text, self.settings.base_iri))
 
     def apply(self, update: str) -> None:
         """A trusted update the service built itself (no guards): one transaction, then refresh.
@@ -258,21 +260,27 @@ class GraphService:
         """
         with self._write_lock:
             self.store.update(update, base_iri=None)
-            self._written(graphs_in(update), "contribution")
+            self._written(graphs_in(update), "contribution", Change(update))
 
     def replace_graph(self, graph: str | None, triples: Iterable[Triple]) -> bool:
         """Graph Store PUT; True when the graph did not exist before."""
+        triples = list(triples)
         with self._write_lock:
             created = graph is not None and not self.store.has_graph(graph)
             self.store.replace_graph(graph, triples)
-            self._written({graph or DEFAULT}, "graph-store")
+            change = (
+                f"DROP SILENT {graph_ref(graph)} ; INSERT DATA {{ {data_block(triples, graph)} }}"
+            )
+            self._written({graph or DEFAULT}, "graph-store", Change(change))
             return created
 
     def add_triples(self, graph: str | None, triples: Iterable[Triple]) -> bool:
+        triples = list(triples)
         with self._write_lock:
             created = graph is not None and not self.store.has_graph(graph)
             self.store.add_triples(graph, triples)
-            self._written({graph or DEFAULT}, "graph-store")
+            change = f"INSERT DATA {{ {data_block(triples, graph)} }}"
+            self._written({graph or DEFAULT}, "graph-store", Change(change))
             return created
 
     def drop_graph(self, graph: str | None) -> bool:
@@ -281,7 +289,9 @@ class GraphService:
             if graph is not None and not self.store.has_graph(graph):
                 return False
             self.store.drop_graph(graph)
-            self._written({graph or DEFAULT}, "graph-store")
+            self._written(
+                {graph or DEFAULT}, "graph-store", Change(f"DROP SILENT {graph_ref(graph)}")
+            )
             return True
 
 

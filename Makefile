@@ -84,6 +84,7 @@ bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
 	$(BIN)/python -m bench.validate_latency
 	$(BIN)/python -m bench.conditional
+	$(BIN)/python -m bench.freshness
 
 clean:
 	rm -rf var build dist .pytest_cache test-output

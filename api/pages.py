@@ -6,10 +6,15 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
+from typing import Any
+
+from babel.numbers import format_decimal
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 from markupsafe import Markup, escape
+
 from uikg.api import i18n
 from uikg.api.wording import local_name
 
@@ -20,7 +25,14 @@ def templates() -> Jinja2Templates:
     environment = Jinja2Templates(directory=str(TEMPLATES), context_processors=[i18n.context])
     i18n.install(environment.env)
     environment.env.filters["passage"] = passage
+    environment.env.filters["number"] = number
     return environment
+
+
+@pass_context
+def number(context: Any, value: object) -> str:
+    """A count as the page's language writes it (12,345 / 12 345)."""
+    return format_decimal(value, locale=context.get("lang") or "en")  # type: ignore[arg-type]
 
 
 _SUPERSCRIPT = re.compile(r"&lt;sup&gt;(\w{1,3})&lt;/sup&gt;")

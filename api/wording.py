@@ -201,3 +201,21 @@ def date_text(value: str, language: str) -> str:
     if len(value) == 10 and value[4] == "-":
         return literal_text(Literal(value, datatype=NamedNode(XSD + "date")), language)
     return value
+
+
+# Strings other modules hand to templates, which show them through the catalogue: the REST
+# collections' titles (graph/rest.py) and the error pages' headings (api/errors.py).
+ELSEWHERE = (
+    N_("Cities"),
+    N_("Organisations"),
+    N_("Policy documents"),
+    N_("Integration models"),
+    N_("Policy areas"),
+    N_("Works of the literature"),
+    N_("Attributed claims"),
+    N_("Not found"),
+    N_("Not allowed"),
+    N_("Not available in this format"),
+    N_("Something is wrong with this request"),
+    N_("The server could not answer"),
+)

@@ -97,7 +97,9 @@ class Group:
 def value(words: Words, term: object, links: Links) -> Value:
     if isinstance(term, NamedNode):
         text, language = words.label(term.value)
-        return Value(text or local_name(term.value), links.href(term.value), words.foreign(language))
+        return Value(
+            text or local_name(term.value), links.href(term.value), words.foreign(language)
+        )
     if isinstance(term, Literal):
         if term.language:
             return Value(term.value, lang=words.foreign(term.language))
@@ -155,7 +157,9 @@ def _groups(
             label = property_label(predicate, text, words.language)
             if inverse:
                 other = inverses.get(predicate)
-                backward = property_label(other, words.label(other)[0], words.language) if other else None
+                backward = (
+                    property_label(other, words.label(other)[0], words.language) if other else None
+                )
                 label = inverse_label(predicate, label, backward, words.language)
                 language = None
             groups[predicate] = Group(label, links.href(predicate), [], words.foreign(language))
@@ -224,7 +228,11 @@ def resource_context(
         "title_lang": words.foreign(title_lang),
         "iri": description.iri,
         "types": [
-            {"label": words.text(t), "href": links.href(t), "lang": words.foreign(words.label(t)[1])}
+            {
+                "label": words.text(t),
+                "href": links.href(t),
+                "lang": words.foreign(words.label(t)[1]),
+            }
             for t in sorted(set(types), key=words.text)
         ],
         "summary": summary_text.value if summary_text else None,
@@ -255,7 +263,9 @@ def _where(description: Description) -> dict[str, str] | None:
         if s.predicate.value.startswith("http://www.w3.org/2003/01/geo/wgs84_pos#")
         and isinstance(s.object, Literal)
     }
-    return {"lat": found["lat"], "long": found["long"]} if "lat" in found and "long" in found else None
+    return (
+        {"lat": found["lat"], "long": found["long"]} if "lat" in found and "long" in found else None
+    )
 
 
 def _unit(description: Description, unit: Evidence, words: Words, links: Links) -> dict[str, Any]:
@@ -272,7 +282,9 @@ def _unit(description: Description, unit: Evidence, words: Words, links: Links) 
         if t.predicate.value in INTERNAL:
             continue
         predicate = t.predicate.value
-        label = property_label(predicate, words.label(predicate)[0] or unit.labels.get(predicate), words.language)
+        label = property_label(
+            predicate, words.label(predicate)[0] or unit.labels.get(predicate), words.language
+        )
         rows.append(
             {
                 "subject": term(t.subject),

@@ -150,5 +150,3 @@ def context(request: Request) -> dict[str, Any]:
         "ngettext": _ngettext,
         "languages": switch,
     }
-
-

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from babel.numbers import format_decimal
-
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
@@ -19,6 +18,8 @@ from uikg.api import i18n
 from uikg.api.wording import local_name
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+
 @functools.cache
 def templates() -> Jinja2Templates:
     """One environment for the process, so each template is compiled once."""

@@ -15,8 +15,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pyoxigraph import Literal, NamedNode, RdfFormat, serialize
 
 from uikg.api.deps import ServiceDep, SettingsDep
-from uikg.api.negotiation import choose
 from uikg.api.entity import resource_context
+from uikg.api.negotiation import choose
 from uikg.api.pages import Links, reader_language, templates
 from uikg.graph.build import INFERRED
 from uikg.graph.describe import Description, describe, labels, to_quads, to_triples

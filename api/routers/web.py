@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -19,8 +19,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from uikg.api.deps import ServiceDep, SettingsDep
 from uikg.api import i18n
+from uikg.api.deps import ServiceDep, SettingsDep
 from uikg.api.i18n import N_
 from uikg.api.pages import Links, reader_language, templates
 from uikg.graph import __version__

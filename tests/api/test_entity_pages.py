@@ -13,7 +13,9 @@ BROWSER = {"Accept": "text/html"}
 
 def _section(page: str, name: str) -> str:
     """The text of one summary card (``s-models``, ``s-documents``…)."""
-    match = re.search(rf'<section class="card[^"]*" aria-labelledby="s-{name}">(.*?)</section>', page, re.S)
+    match = re.search(
+        rf'<section class="card[^"]*" aria-labelledby="s-{name}">(.*?)</section>', page, re.S
+    )
     assert match, f"no {name} section"
     return match.group(1)
 

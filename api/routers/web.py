@@ -23,6 +23,7 @@ from uikg.api import i18n
 from uikg.api.deps import ServiceDep, SettingsDep
 from uikg.api.i18n import N_
 from uikg.api.pages import Links, reader_language, templates
+from uikg.api.questions import questions
 from uikg.graph import __version__
 from uikg.graph.coverage import coverage
 from uikg.graph.describe import labels
@@ -206,14 +207,17 @@ def workbench(request: Request, service: GraphService) -> HTMLResponse:
     examples = [
         {"name": q.name, "title": q.title, "query": q.text.strip()} for q in catalogue.values()
     ]
+    language = reader_language(request)
+    asked = questions(service.reader, catalogue, service.settings.base_iri, language)
     config = {
         "endpoint": str(request.base_url).rstrip("/") + "/sparql",
+        "queries": str(request.base_url).rstrip("/") + "/api/v1/queries/",
         "prefixes": PREFIXES,
         "examples": examples,
         "terms": completions(service.reader),
         "base": service.settings.base_iri,
     }
-    return _page(request, "workbench.html", examples=examples, config=config)
+    return _page(request, "workbench.html", examples=examples, config=config, questions=asked)
 
 
 @router.get("/docs", response_class=HTMLResponse)

@@ -51,8 +51,10 @@ def test_query_typed_into_yasgui_returns_rows(web_server, page):
     page.locator(".yasqe .CodeMirror").click()
     page.keyboard.press("Control+Enter")
     page.wait_for_selector(".yasr table.dataTable tbody tr")
-    assert "https://w3id.org/uikg/id/city/gdansk" in page.locator(".yasr").inner_text()
-    shot(page, "sparql-workbench")
+    page.wait_for_selector(".yasr a[data-labelled]")
+    assert "Gdańsk" in page.locator(".yasr").inner_text()  # the label, not the IRI
+    gdansk = page.get_by_role("link", name="Gdańsk").first
+    assert gdansk.get_attribute("href") == "https://w3id.org/uikg/id/city/gdansk"
 
 
 def test_workbench_shows_the_servers_syntax_error(web_server, page):

@@ -170,6 +170,21 @@
     yasr: { pluginOrder: ["table", "chart", "response"], defaultPlugin: "table", prefixes: config.prefixes },
   });
   window.uikgYasgui = yasgui;
+
+  // Accessible names and keyboard access for the parts of YASGUI that lack them.
+  function accessible() {
+    const root = document.getElementById("yasgui");
+    const editor = yasgui.getTab().getYasqe();
+    editor.getInputField().setAttribute("aria-label", words.editor);
+    for (const input of root.querySelectorAll("input.autocomplete")) input.setAttribute("aria-label", words.endpoint);
+    for (const scroll of root.querySelectorAll(".CodeMirror-scroll")) {
+      if (scroll.tabIndex === 0) continue;
+      scroll.tabIndex = 0; // a scrollable region is reachable by keyboard, and lands in the editor
+      scroll.addEventListener("focus", () => editor.focus());
+    }
+  }
+  accessible();
+  yasgui.on("tabChange", () => setTimeout(accessible));
   const watch = (tab) => tab.getYasr().on("drawn", (yasr) => { label(yasr).catch(() => {}); });
   watch(yasgui.getTab());
   yasgui.on("tabAdd", (_, id) => watch(yasgui.getTab(id)));

@@ -337,8 +337,8 @@
   }
 
   const draw = { map, timeline, matrix, network }[box.dataset.picture];
+  const csv = wireCsv().catch(() => {});
   fetchJson()
-    .then(async (rows) => { table(rows); await draw(rows); box.dataset.rendered = "true"; })
+    .then(async (rows) => { table(rows); await draw(rows); await csv; box.dataset.rendered = "true"; })
     .catch(fail);
-  wireCsv().catch(() => {});
 })();

@@ -17,10 +17,10 @@
   // plotted as bars from 0 to 2011 says nothing).
   function chartFor(yasr) {
     const r = yasr.results;
-    if (!r || !r.getVariables || !window.vegaEmbed) return null;
-    const vars = r.getVariables();
-    const bindings = r.getBindings();
-    if (!bindings.length) return null;
+    if (!r || !r.getVariables || !window.vegaEmbed || (r.getError && r.getError())) return null;
+    const vars = r.getVariables() || [];
+    const bindings = r.getBindings() || [];
+    if (!bindings.length || !vars.length) return null;
     const isQuantity = (v) => !TIME.test(v) && bindings.every((b) => !b[v] || (b[v].type !== "uri"
       && !TIME_TYPES.test(b[v].datatype || "") && b[v].value.trim() !== "" && !isNaN(Number(b[v].value))))
       && !bindings.every((b) => !b[v] || /^(1[89]|20)\d\d$/.test(b[v].value));

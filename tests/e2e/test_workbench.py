@@ -59,6 +59,7 @@ def test_results_are_compact_with_labels_and_quiet_datatypes(web_server, page):
     assert page.locator(".yasr sup.datatype").first.inner_text() == "xsd:integer"
     width = page.locator(".yasr table.dataTable").evaluate("t => t.scrollWidth")
     assert width < 1280
+    page.locator(".yasqe").evaluate("e => e.scrollIntoView()")
     shot(page, "sparql-workbench", full=False)
 
 

@@ -157,6 +157,9 @@
       if (!name) continue;
       a.title = a.textContent;
       a.textContent = name.value;
+      for (const side of [a.previousSibling, a.nextSibling]) { // the <…> around a full IRI
+        if (side && side.nodeType === Node.TEXT_NODE && /^[<>]$/.test(side.textContent.trim())) side.remove();
+      }
       if (name["xml:lang"] && name["xml:lang"] !== lang) a.lang = name["xml:lang"];
     }
   }

@@ -108,6 +108,9 @@ def test_map_has_a_gdansk_marker_whose_popup_links_to_its_page(web_server, page)
     link.wait_for()
     assert link.inner_text() == "Gdańsk" and link.get_attribute("href").endswith("/id/city/gdansk")
     assert "two-way integration" in page.locator(".leaflet-popup").inner_text()
+    page.wait_for_function(
+        "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
+    )
     shot(page, "map")
     link.click()
     page.wait_for_url(re.compile(r"/doc/id/city/gdansk"))

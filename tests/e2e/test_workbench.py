@@ -36,9 +36,16 @@ def test_a_question_works_from_the_keyboard_alone(web_server, page):
 
 
 def _run(page, query: str) -> None:
-    page.evaluate("q => window.uikgYasgui.getTab().getYasqe().setValue(q)", query)
+    """Run ``query`` with Ctrl+Enter and wait until the table shows its results (not the last)."""
+    page.evaluate(
+        "q => { const tab = window.uikgYasgui.getTab(); window.uikgDrawn = false;"
+        " tab.getYasr().once('drawn', () => { window.uikgDrawn = true; });"
+        " tab.getYasqe().setValue(q); }",
+        query,
+    )
     page.locator(".yasqe .CodeMirror").click()
     page.keyboard.press("Control+Enter")
+    page.wait_for_function("window.uikgDrawn === true")
     page.wait_for_selector(".yasr table.dataTable tbody tr")
 
 

@@ -51,8 +51,10 @@ def test_query_typed_into_yasgui_returns_rows(web_server, page):
     page.locator(".yasqe .CodeMirror").click()
     page.keyboard.press("Control+Enter")
     page.wait_for_selector(".yasr table.dataTable tbody tr")
-    assert "https://w3id.org/uikg/id/city/gdansk" in page.locator(".yasr").inner_text()
-    shot(page, "sparql-workbench")
+    page.wait_for_selector(".yasr a[data-labelled]")
+    assert "Gdańsk" in page.locator(".yasr").inner_text()  # the label, not the IRI
+    gdansk = page.get_by_role("link", name="Gdańsk").first
+    assert gdansk.get_attribute("href") == "https://w3id.org/uikg/id/city/gdansk"
 
 
 def test_workbench_shows_the_servers_syntax_error(web_server, page):
@@ -106,6 +108,9 @@ def test_map_has_a_gdansk_marker_whose_popup_links_to_its_page(web_server, page)
     link.wait_for()
     assert link.inner_text() == "Gdańsk" and link.get_attribute("href").endswith("/id/city/gdansk")
     assert "two-way integration" in page.locator(".leaflet-popup").inner_text()
+    page.wait_for_function(
+        "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
+    )
     shot(page, "map")
     link.click()
     page.wait_for_url(re.compile(r"/doc/id/city/gdansk"))

@@ -16,7 +16,6 @@ with the reason) so that none stays pending.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -32,20 +31,16 @@ from uikg.graph.forms import (
     HIDDEN_PATHS,
     KINDS,
     LANGUAGE_NAMES,
-    XSD,
     Catalogue,
     FieldSpec,
     Option,
-    parse_partial_date,
+    typed,
 )
 from uikg.graph.search import fold
 from uikg.graph.spreadsheets.reading import Table, column_letter
 from uikg.graph.spreadsheets.templates import Column, columns
 from uikg.graph.validation import ValidationResult
 
-_URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
-_TRUE = {"true", "yes", "1", "tak", "prawda"}
-_FALSE = {"false", "no", "0", "nie", "fałsz", "falsz"}
 WITHDRAWN_BY = "spreadsheet-upload"
 
 
@@ -223,34 +218,8 @@ class Sheet:
                 value = next(iter(matches))
                 found.append(Literal(value) if spec.key == "source.language" else NamedNode(value))
             return found, None
-        if spec.value == "date":
-            typed = parse_partial_date(raw)
-            if typed is None:
-                return [], spec.error(lang, "date")
-            return [Literal(typed.text, datatype=NamedNode(typed.datatype))], None
-        if spec.value in ("integer", "decimal"):
-            try:
-                number = int(raw) if spec.value == "integer" else float(raw.replace(",", "."))
-            except ValueError:
-                return [], spec.error(lang, spec.value)
-            if spec.minimum is not None and number < spec.minimum:
-                return [], spec.error(lang, "minimum", minimum=f"{spec.minimum:g}")
-            text = str(number) if spec.value == "integer" else raw.replace(",", ".")
-            return [Literal(text, datatype=NamedNode(XSD + spec.value))], None
-        if spec.value == "url":
-            if not _URL.fullmatch(raw):
-                return [], spec.error(lang, "url")
-            return [Literal(raw, datatype=NamedNode(XSD + "anyURI"))], None
-        if spec.value == "boolean":
-            word = fold(raw)
-            if word not in _TRUE | _FALSE:
-                return [], spec.error(lang, "boolean")
-            return [
-                Literal("true" if word in _TRUE else "false", datatype=NamedNode(XSD + "boolean"))
-            ], None
-        if spec.value == "langText":
-            return [Literal(raw, language=column.language or lang)], None
-        return [Literal(raw)], None
+        values, problem = typed(spec, raw, lang, column.language)
+        return list(values), problem
 
     def entry(
         self, number: int, cells: list[str | None], placed: dict[int, Column]

@@ -106,6 +106,16 @@ TEXT: dict[str, dict[str, str]] = {
         "several": "Separate several values with “;”.",
         "language": "in {language}",
         "new": "or add a new one",
+        "short": "“{label}” needs at least {count} characters.",
+        "long": "“{label}” takes at most {count} characters.",
+        "new-name": "“{label}”: give the name of the new one.",
+        "new-kind": "“{label}”: say what kind of thing the new one is.",
+        "exists": "“{label}”: the graph already has “{value}”; pick it from the list instead of "
+        "adding it again.",
+        "known": "The graph already has a {thing} named like this; your record will add to it. "
+        "If it is a different one, give it another name.",
+        "two-sources": "Pick a source the graph already holds, or describe a new one, not both.",
+        "no-quote": "“{label}”: quote the passage the record comes from.",
     },
     "pl": {
         "required": "Uzupełnij pole „{label}”.",
@@ -128,6 +138,16 @@ TEXT: dict[str, dict[str, str]] = {
         "several": "Kilka wartości oddziel znakiem „;”.",
         "language": "po {language}",
         "new": "lub dodaj nową",
+        "short": "Pole „{label}” wymaga co najmniej {count} znaków.",
+        "long": "Pole „{label}” przyjmuje najwyżej {count} znaków.",
+        "new-name": "Pole „{label}”: podaj nazwę nowej pozycji.",
+        "new-kind": "Pole „{label}”: wskaż, czym jest nowa pozycja.",
+        "exists": "Pole „{label}”: w grafie jest już „{value}”; wybierz tę pozycję z listy, "
+        "zamiast dodawać ją ponownie.",
+        "known": "W grafie jest już wpis o takiej nazwie (rodzaj: {thing}); Twój wpis go uzupełni. "
+        "Jeśli chodzi o inny wpis, nadaj mu inną nazwę.",
+        "two-sources": "Wybierz źródło zapisane już w grafie albo opisz nowe, nie oba naraz.",
+        "no-quote": "Pole „{label}”: zacytuj fragment, z którego pochodzi wpis.",
     },
 }
 LANGUAGE_NAMES = {  # the languages a label, a title or a quotation may be written in
@@ -270,6 +290,8 @@ class FieldSpec:
     allow_new: bool = False
     part: str = "record"  # record | source (the cited work and passage)
     message: str | None = None  # the shape's sh:message, for curators
+    min_length: int | None = None
+    max_length: int | None = None
 
     def label_in(self, lang: str) -> str:
         return self.label.get(lang) or self.label.get("en") or _humane(self.key)
@@ -411,6 +433,10 @@ class Catalogue:
             spec.value = "date"
         elif datatype is not None:
             spec.value = _VALUE_OF_DATATYPE.get(str(datatype), "text")
+        for name, bound in (("min_length", SH.minLength), ("max_length", SH.maxLength)):
+            found = shapes.value(prop, bound)
+            if found is not None:
+                setattr(spec, name, int(found))
         minimum = shapes.value(prop, SH.minInclusive)
         if minimum is not None:
             spec.minimum = float(minimum)
@@ -475,6 +501,10 @@ class Catalogue:
             multiple=False,
             part="source",
         )
+        for prop in shapes.objects(URIRef(SHP + "QuoteSelector"), SH.property):
+            if str(shapes.value(prop, SH.path)) == quote.path:
+                quote.min_length = int(shapes.value(prop, SH.minLength) or 0) or None
+                quote.max_length = int(shapes.value(prop, SH.maxLength) or 0) or None
         language = FieldSpec(
             "source.language",
             "http://purl.org/dc/terms/language",
@@ -610,6 +640,12 @@ class Catalogue:
         }
         if not spec.multiple:
             out["errors"]["one"] = spec.error(lang, "one")
+        if spec.min_length:
+            out["minLength"] = spec.min_length
+            out["errors"]["short"] = spec.error(lang, "short", count=spec.min_length)
+        if spec.max_length:
+            out["maxLength"] = spec.max_length
+            out["errors"]["long"] = spec.error(lang, "long", count=spec.max_length)
         if spec.value == "date":
             out["format"] = {
                 "pattern": r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$",
@@ -692,7 +728,8 @@ _CONTEXT = "|".join(
 _SAFE_IRI = re.compile(r"https?://[A-Za-z0-9._~:/#@!$&'()*+,;=%-]+")
 
 
-def _iri(value: str, what: str) -> str:
+def safe_iri(value: str, what: str) -> str:
+    """``value`` if it is an IRI that is safe to write into a query; else a 400 naming ``what``."""
     from uikg.graph.errors import BadRequest
 
     if not _SAFE_IRI.fullmatch(value) or any(c in value for c in "<>\"{}|^`\\' "):
@@ -757,14 +794,14 @@ def options(
     if spec.key == "source.kind":
         return source_kind_options(lang)
     if spec.scheme:
-        scheme = _iri(spec.scheme, "the scheme")
+        scheme = safe_iri(spec.scheme, "the scheme")
         for option in _candidates(
             store, catalogue, f"?o <{SKOS.inScheme}> <{scheme}> .", lang, LOOKUP_SCAN
         ):
             found.append(Option(option.value, option.label))  # a concept needs no context
     for cls in spec.classes:
         found += _candidates(
-            store, catalogue, f"?o a <{_iri(cls, 'the class')}> .", lang, LOOKUP_SCAN
+            store, catalogue, f"?o a <{safe_iri(cls, 'the class')}> .", lang, LOOKUP_SCAN
         )
     unique = {o.value: o for o in found}
     return sorted(unique.values(), key=lambda o: (fold(o.label), o.context or ""))[:limit]
@@ -799,7 +836,7 @@ def lookup(
 
 def existing(store: Reader, iris: Iterable[str]) -> set[str]:
     """Which of ``iris`` the graph already says something about."""
-    wanted = sorted({_iri(iri, "the identifier") for iri in iris})
+    wanted = sorted({safe_iri(iri, "the identifier") for iri in iris})
     if not wanted:
         return set()
     values = " ".join(f"<{iri}>" for iri in wanted)

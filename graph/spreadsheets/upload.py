@@ -24,7 +24,6 @@ from pyoxigraph import Literal, NamedNode, RdfFormat
 
 from uikg.graph.auth import Principal, Role
 from uikg.graph.contributions import Contributions
-from uikg.graph.contributions.check import POLICY_SHAPE
 from uikg.graph.entries import Built, Entry, build
 from uikg.graph.errors import BadRequest, PayloadTooLarge, ValidationFailed
 from uikg.graph.forms import (
@@ -347,31 +346,6 @@ class Sheet:
         self._findings(result, findings, where)  # warnings: advice for the contributor
         return True
 
-    @staticmethod
-    def _key_of(finding: Any, built: Built, specs: dict[str, FieldSpec]) -> str | None:
-        """The field of a finding about a value the row does not have (a missing one)."""
-        if finding.focus_node != built.subject:
-            return None
-        if finding.path is not None:
-            return _first_key(specs, finding.path)
-        if finding.source_shape == POLICY_SHAPE:
-            return "evidence"
-        if finding.value is not None:  # a SPARQL constraint names the value, not the path
-            keys = {
-                key
-                for (subject, path), key in built.origins.items()
-                if subject == built.subject
-                and any(
-                    t.predicate.value == path
-                    and isinstance(t.object, NamedNode | Literal)
-                    and t.object.value == finding.value
-                    for t in built.triples
-                )
-            }
-            if len(keys) == 1:
-                return keys.pop()
-        return None
-
     def _findings(
         self, result: RowResult, findings: list[Any], where: dict[str, tuple[str, str]]
     ) -> None:
@@ -381,7 +355,7 @@ class Sheet:
         for finding in findings:
             if finding.severity == "Info" or finding.path in HIDDEN_PATHS:
                 continue
-            key = result.built.field_of(finding) or self._key_of(finding, result.built, specs)
+            key, _ = result.built.key_of(finding, specs)
             spec = specs.get(key) if key else None
             column, label = where.get(key, (None, None)) if key else (None, None)
             if column is not None and column in flagged:
@@ -404,10 +378,6 @@ class Sheet:
                     detail=finding.message if spec is not None else None,
                 )
             )
-
-
-def _first_key(specs: dict[str, FieldSpec], path: str) -> str | None:
-    return next((k for k, s in specs.items() if s.path == path and s.part == "record"), None)
 
 
 def process(

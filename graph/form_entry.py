@@ -323,7 +323,9 @@ class Form:
                     (
                         t.object.value
                         for t in built.triples
-                        if t.subject.value == iri and t.predicate.value.endswith("#label")  # type: ignore[union-attr]
+                        if t.subject.value == iri  # type: ignore[union-attr]
+                        and t.predicate.value.endswith("#label")
+                        and isinstance(t.object, Literal)
                     ),
                     "",
                 )

@@ -503,8 +503,12 @@ class Catalogue:
         )
         for prop in shapes.objects(URIRef(SHP + "QuoteSelector"), SH.property):
             if str(shapes.value(prop, SH.path)) == quote.path:
-                quote.min_length = int(shapes.value(prop, SH.minLength) or 0) or None
-                quote.max_length = int(shapes.value(prop, SH.maxLength) or 0) or None
+                shortest, longest = (
+                    shapes.value(prop, SH.minLength),
+                    shapes.value(prop, SH.maxLength),
+                )
+                quote.min_length = int(str(shortest)) if shortest is not None else None
+                quote.max_length = int(str(longest)) if longest is not None else None
         language = FieldSpec(
             "source.language",
             "http://purl.org/dc/terms/language",

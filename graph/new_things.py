@@ -105,7 +105,7 @@ def _required(catalogue: Catalogue, cls: str) -> tuple[FieldSpec, ...]:
                     isinstance(path, URIRef)
                     and str(path) not in _GIVEN
                     and count is not None
-                    and int(count) > 0
+                    and int(str(count)) > 0
                     and (prop, SH.severity, None) not in shapes
                 ):
                     spec = catalogue.spec_of(prop)

@@ -207,9 +207,14 @@ async def _form(
     data = await request.body()
     try:
         payload = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        where = f" at line {error.lineno}, column {error.colno}" if hasattr(error, "lineno") else ""
-        raise BadRequest(f"the body is not JSON{where}: {error}") from None
+    except json.JSONDecodeError as error:
+        raise BadRequest(
+            f"the body is not JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from None
+    except UnicodeDecodeError as error:
+        raise BadRequest(
+            f"the body is not UTF-8 text: {error.reason} at byte {error.start}"
+        ) from None
     language = _lang(request, lang)
 
     def work() -> FormOutcome:

@@ -57,7 +57,6 @@
       label.append(" ", el("span", { className: "req" }, `(${say("contribute.required")})`));
     }
     const hint = el("span", { className: "hint", id: `${id}-hint` }, field.help || "");
-    if (field.format) hint.append(" ", el("span", { className: "format" }, field.format.placeholder));
     const error = el("p", { className: "field-error", id: `${id}-error`, hidden: true });
     wrap.append(label, hint, error);
     return { id, wrap, hint, error, label };
@@ -172,7 +171,9 @@
   function closedList(pick) {
     return async (text) => {
       const wanted = fold(text.trim());
-      return (pick.options || []).filter((o) => fold(o.display).includes(wanted));
+      const found = (pick.options || []).filter((o) => fold(o.display).includes(wanted));
+      const first = found.filter((o) => fold(o.display).startsWith(wanted));
+      return [...first, ...found.filter((o) => !first.includes(o))];
     };
   }
 

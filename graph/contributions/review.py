@@ -217,8 +217,13 @@ def review(
             continue
         records[subject] = description
         things.append(_thing(description, own, languages, subject in published))
-    things.sort(
-        key=lambda t: (t.published, not any(r.property == UIKG + "evidence" for r in t.rows))
+    works = {
+        t.object.value
+        for t in record
+        if t.predicate.value == UIKG + "evidenceFrom" and isinstance(t.object, NamedNode)
+    }
+    things.sort(  # the record's own thing first, then what it adds, then its source
+        key=lambda t: (not any(r.property == UIKG + "evidence" for r in t.rows), t.iri in works)
     )
     compared = _compare(records, published, own, set(functional), languages)
     new = [s for s in subjects if s not in published and (s, OA + "TextQuoteSelector") not in typed]
@@ -270,7 +275,10 @@ def _compare(
     functional: set[str],
     languages: tuple[str, ...],
 ) -> tuple[list[Comparison], list[Comparison], list[Comparison], list[Comparison]]:
-    added, changed, alongside, present = [], [], [], []
+    added: list[Comparison] = []
+    changed: list[Comparison] = []
+    alongside: list[Comparison] = []
+    present: list[Comparison] = []
     for subject, mine in records.items():
         theirs = published.get(subject)
         title = mine.label(subject, (*languages, "en", "pl", "")) or _local(subject)

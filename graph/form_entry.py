@@ -335,8 +335,9 @@ class Form:
     def findings(
         self, built: Built, results: list[ValidationResult], problems: list[Problem]
     ) -> list[Problem]:
-        """The validator's findings as problems of fields (those a field's own problem already
-        says are left out)."""
+        """The validator's findings as problems of fields. Left out: what a field's own problem
+        already says, and, while a value cannot be read, advice about the whole record (it is
+        often about that missing value: "adopted but no adoption date")."""
         flagged = {(p.field, p.subfield) for p in problems if p.severity == "Violation"}
         out = []
         for finding in results:
@@ -344,6 +345,8 @@ class Form:
                 continue
             key, sub = built.key_of(finding, self.specs)
             if key is not None and ((key, sub) in flagged or (key, None) in flagged):
+                continue
+            if key is None and flagged and finding.severity != "Violation":
                 continue
             out.append(self._finding(finding, key, sub))
         return out

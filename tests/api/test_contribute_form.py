@@ -99,6 +99,7 @@ def test_an_invalid_date_is_put_next_to_its_field_and_nothing_is_stored(app: Tes
         headers={"Accept-Language": "pl"},
     )
     assert by_field(polish)["adoptionDate"][0]["label"] == "Data przyjęcia"
+    assert None not in by_field(reply)  # no advice that only follows from the unread date
     assert queue(app) == []
 
 

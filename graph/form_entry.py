@@ -19,6 +19,8 @@ every problem at once. A body that is not such an object is a 400 naming the pla
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -90,6 +92,46 @@ class Outcome:
             "problems": [p.to_json() for p in self.problems],
             "contribution": self.contribution.to_json() if self.contribution else None,
         }
+
+
+MAX_NESTING = 8  # {values: {key: [{new: {values: {key: [ … is seven levels
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def read_json(data: bytes) -> Any:
+    """The form's body as JSON, refused with the place when it is not (or nests deeper than a
+    form does, before the reader recurses into it).
+
+    >>> read_json(b'{"values": {}}')
+    {'values': {}}
+    >>> read_json(b'{"values": [[[[[[[[[]]]]]]]]]}')
+    Traceback (most recent call last):
+    ...
+    uikg.graph.errors.BadRequest: the body nests deeper than a form does (8 levels) at line 1, column 19
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BadRequest(
+            f"the body is not UTF-8 text: {error.reason} at byte {error.start}"
+        ) from None
+    depth = 0
+    for found in _JSON_TOKENS.finditer(text):
+        piece = found.group()
+        depth += 1 if piece in ("[", "{") else -1 if piece in ("]", "}") else 0
+        if depth > MAX_NESTING:
+            line = text.count("\n", 0, found.start()) + 1
+            column = found.start() - text.rfind("\n", 0, found.start())
+            raise BadRequest(
+                f"the body nests deeper than a form does ({MAX_NESTING} levels) at line {line}, "
+                f"column {column}"
+            )
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise BadRequest(
+            f"the body is not JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from None
 
 
 def _where(*parts: object) -> str:

@@ -6,7 +6,6 @@ this router reads requests and writes answers.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Query, Request, Response
@@ -19,7 +18,7 @@ from uikg.api.negotiation import choose
 from uikg.api.pages import reader_language, templates
 from uikg.api.ratelimit import RateLimit
 from uikg.graph.errors import BadRequest, NotFound, UnsupportedMediaType
-from uikg.graph.form_entry import Form
+from uikg.graph.form_entry import Form, read_json
 from uikg.graph.form_entry import Outcome as FormOutcome
 from uikg.graph.forms import KINDS, Catalogue, existing, lookup, options, pick_language
 from uikg.graph.ratelimit import RateLimiter
@@ -204,17 +203,7 @@ async def _form(
     media_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
     if media_type != JSON:
         raise UnsupportedMediaType("send the form's values as application/json")
-    data = await request.body()
-    try:
-        payload = json.loads(data)
-    except json.JSONDecodeError as error:
-        raise BadRequest(
-            f"the body is not JSON: {error.msg} at line {error.lineno}, column {error.colno}"
-        ) from None
-    except UnicodeDecodeError as error:
-        raise BadRequest(
-            f"the body is not UTF-8 text: {error.reason} at byte {error.start}"
-        ) from None
+    payload = read_json(await request.body())
     language = _lang(request, lang)
 
     def work() -> FormOutcome:

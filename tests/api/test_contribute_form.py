@@ -135,6 +135,13 @@ def test_a_new_city_without_its_country_is_flagged_at_the_country(app: TestClien
         (b'{"values": {"x": ["1"]}}', {"Content-Type": "application/json"}, 400, "values.x"),
         (b'{"values": 3}', {"Content-Type": "application/json"}, 400, "values: expected"),
         (
+            b'{"values": ' + b"[" * 100_000,
+            {"Content-Type": "application/json"},
+            400,
+            "nests deeper",
+        ),
+        (b'{"values": "\xff"}', {"Content-Type": "application/json"}, 400, "not UTF-8"),
+        (
             b"label=x",
             {"Content-Type": "application/x-www-form-urlencoded"},
             415,

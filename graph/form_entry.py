@@ -5,9 +5,9 @@ The form sends its values by field key (``graph.forms``), as people gave them::
 
     {"values": {"label": [{"text": "Strategia", "lang": "pl"}],
                 "adoptionDate": ["2024-05"],
-                "jurisdiction": ["https://w3id.org/uikg/id/city/lublin"],
+                "jurisdiction": ["{base}id/city/lublin"],
                 "adoptedBy": [{"new": {"label": "Rada Miasta Lublin", "class": "…#CityCouncil",
-                                       "values": {"governs": ["…/id/city/lublin"]}}}],
+                                       "values": {"governs": ["{base}id/city/lublin"]}}}],
                 "source.url": ["https://lublin.eu/strategia"], "source.quotation": ["…"]}}
 
 A choice is the value of an option the field model or the type-ahead offered (the page shows
@@ -45,7 +45,7 @@ from uikg.graph.forms import (
     text,
     typed,
 )
-from uikg.graph.namespaces import SKOS
+from uikg.graph.namespaces import RDFS, SKOS
 from uikg.graph.new_things import NewKind, new_kind, new_kinds
 from uikg.graph.reader import Reader
 from uikg.graph.validation import ValidationResult
@@ -53,6 +53,8 @@ from uikg.graph.validation import ValidationResult
 MAX_VALUES = 50  # values of one field
 MAX_CHARS = 10_000  # characters of one value
 SH = "http://www.w3.org/ns/shacl#"
+# A parenthesis that shows RDF syntax ("(rdfs:label "…"@en)") in a shape's message.
+_RDF_IN_WORDS = re.compile(r" ?\([^()]*(?:\"…\"@|\^\^|\w+:\w+)[^()]*\)")
 
 
 @dataclass
@@ -390,12 +392,35 @@ class Form:
                 continue
             if key is None and flagged and finding.severity != "Violation":
                 continue
-            out.append(self._finding(finding, key, sub))
+            problem = self._finding(built, finding, key, sub)
+            said = (problem.field, problem.subfield, problem.message)
+            if all((p.field, p.subfield, p.message) != said for p in (*problems, *out)):
+                out.append(problem)
         return out
 
-    def _finding(self, finding: ValidationResult, key: str | None, sub: str | None) -> Problem:
+    def _words(self, built: Built, finding: ValidationResult) -> str:
+        """The validator's sentence, with the thing named in words (a record without a name
+        yet is "the policy document"), and no RDF written in it."""
+        sentence = finding.text or finding.message
+        focus = finding.focus_node
+        if focus and focus in sentence:
+            name = finding.focus_label or self._name(built, focus)
+            sentence = sentence.replace(focus, name)
+        return _RDF_IN_WORDS.sub("", sentence)
+
+    def _name(self, built: Built, iri: str) -> str:
+        for t in built.triples:
+            if t.subject.value == iri and t.predicate.value == RDFS + "label":  # type: ignore[union-attr]
+                return str(t.object.value)  # type: ignore[union-attr]
+        if iri == built.subject:
+            return self.catalogue.class_label(KINDS[self.kind].cls, self.lang).capitalize()
+        return self.specs[built.new[iri]].label_in(self.lang) if iri in built.new else "…"
+
+    def _finding(
+        self, built: Built, finding: ValidationResult, key: str | None, sub: str | None
+    ) -> Problem:
         spec = self.specs.get(key or "")
-        detail = finding.text or finding.message
+        detail = self._words(built, finding)
         if spec is None:
             return Problem(detail, severity=finding.severity)
         target = spec

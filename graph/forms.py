@@ -163,6 +163,18 @@ LANGUAGE_NAMES = {  # the languages a label, a title or a quotation may be writt
 }
 
 
+# The same languages named on their own, as a pick-list shows them ("polski", not "polsku").
+LANGUAGE_TITLES = {
+    "en": {"en": "English", "pl": "angielski"},
+    "pl": {"en": "Polish", "pl": "polski"},
+    "de": {"en": "German", "pl": "niemiecki"},
+    "fr": {"en": "French", "pl": "francuski"},
+    "nl": {"en": "Dutch", "pl": "niderlandzki"},
+    "es": {"en": "Spanish", "pl": "hiszpański"},
+    "it": {"en": "Italian", "pl": "włoski"},
+    "sv": {"en": "Swedish", "pl": "szwedzki"},
+    "uk": {"en": "Ukrainian", "pl": "ukraiński"},
+}
 # The kinds of source a contributor cites, as the ontology's classes of works (the option's
 # value is the class).
 SOURCE_KINDS: dict[str, dict[str, str]] = {
@@ -664,7 +676,7 @@ class Catalogue:
                 out["errors"]["minimum"] = spec.error(lang, "minimum", minimum=f"{spec.minimum:g}")
         elif spec.value == "langText":
             out["languages"] = [
-                {"code": code, "label": LANGUAGE_NAMES[code][lang]} for code in LANGUAGES
+                {"code": code, "label": LANGUAGE_TITLES[code][lang]} for code in LANGUAGES
             ]
         elif spec.value == "choice":
             out["errors"]["invalid"] = spec.error(lang, "choice")
@@ -713,7 +725,7 @@ class Option:
 
 
 def language_options(lang: str) -> list[dict[str, str | None]]:
-    return [Option(code, names[lang]).to_json() for code, names in LANGUAGE_NAMES.items()]
+    return [Option(code, names[lang]).to_json() for code, names in LANGUAGE_TITLES.items()]
 
 
 def source_kind_options(lang: str) -> list[Option]:
@@ -794,7 +806,7 @@ def options(
     catalogue = catalogue or Catalogue.default()
     found: list[Option] = []
     if spec.key == "source.language":
-        return [Option(code, names[lang]) for code, names in LANGUAGE_NAMES.items()]
+        return [Option(code, names[lang]) for code, names in LANGUAGE_TITLES.items()]
     if spec.key == "source.kind":
         return source_kind_options(lang)
     if spec.scheme:

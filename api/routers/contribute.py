@@ -178,7 +178,6 @@ _FORM_BODY: dict[str, Any] = {
                 "values": {
                     "label": [{"text": "Lublin integration strategy", "lang": "en"}],
                     "adoptionDate": ["2024-05"],
-                    "jurisdiction": ["https://w3id.org/uikg/id/city/lublin"],
                     "source.url": ["https://example.org/lublin/strategy"],
                     "source.title": ["Lublin integration strategy"],
                     "source.quotation": ["The city council adopted the strategy in May 2024."],

@@ -102,6 +102,21 @@ class Review:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class _View:
+    """How values are shown: the contribution's own graph (no passage), the reader's languages,
+    the base IRI (things under it without a label show their last part)."""
+
+    own: str
+    languages: tuple[str, ...]
+    base: str
+
+    def value(self, description: Description, statement: Statement) -> Value:
+        value = _value(description, statement.object, self.languages, self.base)
+        value.sources = _sources(description, statement, self.own)
+        return value
+
+
 _KINDS = {
     XSD + "gYear": "year",
     XSD + "gYearMonth": "month",
@@ -112,10 +127,10 @@ _KINDS = {
 }
 
 
-def _value(description: Description, term: object, languages: tuple[str, ...]) -> Value:
+def _value(description: Description, term: object, languages: tuple[str, ...], base: str) -> Value:
     if isinstance(term, NamedNode):
         name = description.label(term.value, (*languages, "en", "pl", ""))
-        return Value(name or _name(term.value), term.value)
+        return Value(name or _name(term.value, base), term.value)
     if isinstance(term, Literal):
         if term.language:
             return Value(term.value, lang=term.language)
@@ -128,9 +143,9 @@ def _local(iri: str) -> str:
     return iri.rstrip("/").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def _name(iri: str) -> str:
+def _name(iri: str, base: str) -> str:
     """What to show for a thing without a label: a web address as it is, else its last part."""
-    return _local(iri) if iri.startswith(("https://w3id.org/uikg/", UIKG)) else iri
+    return _local(iri) if iri.startswith((base, UIKG)) else iri
 
 
 def _sources(description: Description, statement: Statement, own: str) -> list[Source]:
@@ -191,8 +206,10 @@ def review(
     own: str,
     functional: Iterable[str],
     languages: tuple[str, ...] = ("en",),
+    base_iri: str = "",
 ) -> Review:
     """The record as published (``own``: the contribution's own graph) and its comparison."""
+    view = _View(own, languages, base_iri)
     placed = place(record, own)
     units = [g for g in placed if g != own]
     memory = EmbeddedStore(None)
@@ -216,7 +233,7 @@ def review(
         if description is None:  # pragma: no cover - every subject has statements
             continue
         records[subject] = description
-        things.append(_thing(description, own, languages, subject in published))
+        things.append(_thing(description, view, subject in published))
     works = {
         t.object.value
         for t in record
@@ -225,14 +242,13 @@ def review(
     things.sort(  # the record's own thing first, then what it adds, then its source
         key=lambda t: (not any(r.property == UIKG + "evidence" for r in t.rows), t.iri in works)
     )
-    compared = _compare(records, published, own, set(functional), languages)
+    compared = _compare(records, published, view, set(functional))
     new = [s for s in subjects if s not in published and (s, OA + "TextQuoteSelector") not in typed]
     return Review(things, *compared, new=new)
 
 
-def _thing(
-    description: Description, own: str, languages: tuple[str, ...], published: bool
-) -> Thing:
+def _thing(description: Description, view: _View, published: bool) -> Thing:
+    languages = view.languages
     rows: dict[str, Row] = {}
     for statement in description.statements:
         predicate = statement.predicate.value
@@ -242,9 +258,7 @@ def _thing(
             predicate,
             Row(predicate, description.label(predicate, languages) or _local(predicate), []),
         )
-        value = _value(description, statement.object, languages)
-        value.sources = _sources(description, statement, own)
-        row.values.append(value)
+        row.values.append(view.value(description, statement))
     ordered = sorted(rows.values(), key=lambda r: (r.property != RDFS_LABEL, r.label.lower()))
     types = [description.label(t, languages) or _local(t) for t in description.types]
     title = description.label(description.iri, (*languages, "en", "pl", ""))
@@ -271,14 +285,14 @@ def _published(store: Store, subjects: list[str]) -> dict[str, Description]:
 def _compare(
     records: dict[str, Description],
     published: dict[str, Description],
-    own: str,
+    view: _View,
     functional: set[str],
-    languages: tuple[str, ...],
 ) -> tuple[list[Comparison], list[Comparison], list[Comparison], list[Comparison]]:
     added: list[Comparison] = []
     changed: list[Comparison] = []
     alongside: list[Comparison] = []
     present: list[Comparison] = []
+    languages = view.languages
     for subject, mine in records.items():
         theirs = published.get(subject)
         title = mine.label(subject, (*languages, "en", "pl", "")) or _local(subject)
@@ -303,12 +317,7 @@ def _compare(
             others = [s for s in graph if str(s.object) not in {str(m.object) for m in statements}]
 
             def values(found: list[Statement], description: Description) -> list[Value]:
-                out = []
-                for s in found:
-                    value = _value(description, s.object, languages)
-                    value.sources = _sources(description, s, own)
-                    out.append(value)
-                return out
+                return [view.value(description, s) for s in found]
 
             if same:
                 present.append(Comparison(subject, title, predicate, label, values(same, mine), []))

@@ -450,6 +450,7 @@ class Contributions:
             self.published_graph(cid),
             self.rules.functional | self.single_valued,
             languages,
+            self.base,
         )
         return Judged(contribution, checked, diff(record, checked.closure, self.rules), shown)
 

@@ -70,7 +70,7 @@ def store() -> Iterator[EmbeddedStore]:
 
 def shown(store: EmbeddedStore, languages: tuple[str, ...] = ("en",)):
     record = list(parse(RECORD.encode(), RdfFormat.TURTLE))
-    return review(store, record, OWN, {U + "adoptionDate"}, languages)
+    return review(store, record, OWN, {U + "adoptionDate"}, languages, BASE)
 
 
 def test_the_record_renders_with_its_passage_and_quote(store) -> None:

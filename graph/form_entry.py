@@ -383,7 +383,7 @@ class Form:
         already says, and, while a value cannot be read, advice about the whole record (it is
         often about that missing value: "adopted but no adoption date")."""
         flagged = {(p.field, p.subfield) for p in problems if p.severity == "Violation"}
-        out = []
+        out: list[Problem] = []
         for finding in results:
             if finding.severity == "Info" or finding.path in HIDDEN_PATHS:
                 continue

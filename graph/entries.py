@@ -276,7 +276,9 @@ def _source(
         name = title or (urlsplit(url).netloc + urlsplit(url).path if url else "") or "source"
         segment = f"{slugify(name, 44) or 'source'}-{_digest(seed)}"
         work = f"{base_iri}id/work/{segment}"
-        passage = slugify(locator or "", 40) or "passage"
+        passage = slugify(locator or "", 33) or "passage"
+        if quote:  # two passages quoted at the same place (or none named) stay two units
+            passage = f"{passage}-{_digest(quote)}"
         found[work] = "source.title"
         _work(entry, base_iri, work, (url, title, language), specs, subject, out, catalogue, built)
     unit = f"{base_iri}graph/evidence/{segment}/{passage}"

@@ -5,6 +5,7 @@ place in the body."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -169,7 +170,7 @@ def test_a_new_source_is_a_work_and_the_records_own_passage(store) -> None:
     )
     assert [p.message for p in problems if p.severity == "Violation"] == []
     [unit] = triples_of(built, built.subject)[U + "evidence"]
-    assert unit.startswith(BASE + "graph/evidence/strategia-") and unit.endswith("/s-4")
+    assert re.fullmatch(BASE + r"graph/evidence/strategia-[0-9a-f]{6}/s-4-[0-9a-f]{6}", unit)
     [work] = triples_of(built, unit)[U + "evidenceFrom"]
     described = triples_of(built, work)
     assert described[RDF_TYPE] == [U + "Report"]

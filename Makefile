@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install assets run build serve test test-fast lint fuzz soak bench clean
+.PHONY: install assets test-deps run build serve test test-fast lint fuzz soak bench clean
 
 $(STAMP): pyproject.toml
 	@command -v java >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
@@ -29,6 +29,17 @@ $(ASSETS): web/package-lock.json
 
 assets: $(ASSETS)
 
+# Comunica 4 for the traversal-client tests (pinned in tests/comunica/package-lock.json).
+COMUNICA := tests/comunica/node_modules/.package-lock.json
+$(COMUNICA): tests/comunica/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  cd tests/comunica && npm ci --no-audit --no-fund && touch node_modules/.package-lock.json; \
+	else \
+	  echo "note: npm not found; the Comunica tests will skip (apt-get install nodejs npm)"; \
+	fi
+
+test-deps: $(COMUNICA)
+
 install: $(STAMP) assets
 
 # The source texts, when they are beside the checkout: the build then verifies every quote.
@@ -42,7 +53,7 @@ serve: install
 
 run: build serve
 
-test: install
+test: install test-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # First feedback in under a minute: no servers, no browser, no Java (CI runs everything).
@@ -72,6 +83,8 @@ soak: install
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
 	$(BIN)/python -m bench.validate_latency
+	$(BIN)/python -m bench.conditional
+	$(BIN)/python -m bench.freshness
 
 clean:
 	rm -rf var build dist .pytest_cache test-output

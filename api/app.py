@@ -12,14 +12,18 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from uikg.api import errors
+from uikg.api.crossorigin import CrossOrigin
+from uikg.api.httpcache import ConditionalGet
 from uikg.api.middleware import BodyLimit, HeadAsGet
 from uikg.api.routers import (
     contribute,
     contributions,
     dataset,
+    feed,
     graph_store,
     health,
     linked_data,
+    reconcile,
     rest,
     sparql,
     web,
@@ -61,14 +65,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.auth = TokenRegistry.from_settings(settings)  # bad token config fails here
     web.mount_assets(app, settings)
-    for module in (sparql, graph_store, linked_data, dataset, health, contributions, web):
+    for module in (
+        sparql,
+        graph_store,
+        linked_data,
+        feed,
+        dataset,
+        health,
+        contributions,
+        reconcile,
+        web,
+    ):
         app.include_router(module.router)
     catalogue = app.state.catalogue = load_catalogue(DataPaths.locate().queries, settings.base_iri)
     app.include_router(rest.build_router(catalogue, settings.max_page_size, settings.base_iri))
     # Middleware wraps what was added before it: the SPARQL lane is innermost, so anything
     # added later (by us or by an operator embedding the app) applies to /sparql as well.
     app.add_middleware(sparql.QueryLane)
+    app.add_middleware(ConditionalGet, max_age=settings.cache_max_age_s)
     app.add_middleware(HeadAsGet)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     contribute.install(app)  # the router, and the rate limit in front of the dry runs
+    if settings.cors:
+        app.add_middleware(CrossOrigin)  # outermost: 304s, 429s and errors carry it too
     return app

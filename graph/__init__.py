@@ -17,6 +17,9 @@ Nothing here imports a web framework. The map, from the bottom up:
 - Views built from reads: ``describe`` (a thing with its evidence), ``rest`` (collections),
   ``search``, ``dataset`` (VoID, DCAT, dumps), ``vocabulary`` (ontology and shapes docs),
   ``forms`` (contribution forms from the shapes), ``queries`` (the named-query catalogue).
+- Linked from the world: ``reconcile/`` (the Reconciliation Service API over the reader),
+  ``version`` (the store's version for HTTP validators, seen by every process), ``feed`` (the
+  LDES change feed of every graph's versions), ``citation`` (title, version, licences, policy).
 - Building and checking: ``build``, ``reasoning`` (HermiT, materialised inferences),
   ``validation`` (pySHACL), ``rdf_input``, ``contributions/`` (the contribution lifecycle),
   ``auth``, ``backup``.

@@ -17,7 +17,7 @@ from typing import IO, Any, cast
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
-from uikg.graph import __version__
+from uikg.graph import __version__, citation
 from uikg.graph.reader import Reader
 from uikg.graph.store.base import Store
 
@@ -28,6 +28,7 @@ SPDX = "http://spdx.org/rdf/terms#"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+LDES_SPEC = "https://w3id.org/ldes/specification"
 OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 SKOS_EXACT = "http://www.w3.org/2004/02/skos/core#exactMatch"
 LINK_TARGETS = {
@@ -98,9 +99,17 @@ class Dumps:
 
 
 def void(
-    reader: Reader, base: str, endpoint: str, dump_urls: dict[str, str], dumps: list[Dump]
+    reader: Reader,
+    base: str,
+    endpoint: str,
+    dump_urls: dict[str, str],
+    dumps: list[Dump],
+    home: str | None = None,
+    feed: str | None = None,
 ) -> list[Triple]:
-    """VoID + DCAT for the whole dataset, with one ``void:Linkset`` per external target."""
+    """VoID + DCAT for the whole dataset, with one ``void:Linkset`` per external target,
+    (given the ``home`` page's URL) how to cite it (``citation``), and (given its URL) the
+    change feed as a distribution conforming to LDES."""
     dataset = NamedNode(base + "dataset")
     triples = [
         Triple(dataset, RDF_TYPE, NamedNode(VOID + "Dataset")),
@@ -148,7 +157,7 @@ def void(
             Triple(partition, NamedNode(VOID + "entities"), _int(int(row["n"].value))),
         ]
     for row in reader.query(
-        'SELECT DISTINCT ?ns WHERE { ?s ?p ?o BIND(REPLACE(STR(?p), "[^/#]+$", "") AS ?ns) } ORDER BY ?ns'
+        'SELECT DISTINCT ?ns WHERE { ?s ?p ?o BIND(REPLACE(STR(?p), "[^/#]+$", "") AS ?ns) FILTER(?ns != "") } ORDER BY ?ns'
     ):
         triples.append(Triple(dataset, NamedNode(VOID + "vocabulary"), NamedNode(row["ns"].value)))
     for name, prefix in LINK_TARGETS.items():
@@ -192,6 +201,27 @@ def void(
             ),
             Triple(checksum, NamedNode(SPDX + "checksumValue"), Literal(dump.sha256)),
         ]
+    if feed is not None:
+        stream = NamedNode(feed)
+        triples += [
+            Triple(dataset, NamedNode(DCAT + "distribution"), stream),
+            Triple(stream, RDF_TYPE, NamedNode(DCAT + "Distribution")),
+            Triple(stream, NamedNode(DCAT + "accessURL"), stream),
+            Triple(stream, NamedNode(DCAT + "mediaType"), Literal("application/trig")),
+            Triple(stream, NamedNode(DCT + "conformsTo"), NamedNode(LDES_SPEC)),
+            Triple(
+                stream,
+                NamedNode(DCT + "description"),
+                Literal(
+                    "Change feed: every published version of every graph (LDES event stream "
+                    "with a TREE view of immutable pages); a dump plus the members after it "
+                    "give the current dataset.",
+                    language="en",
+                ),
+            ),
+        ]
+    if home is not None:
+        triples += citation.void_triples(dataset, citation.citation(reader, base), endpoint, home)
     return triples
 
 

@@ -320,24 +320,17 @@ def to_triples(description: Description, document: str | None = None) -> list[Tr
 
 
 def to_quads(description: Description, document: str | None = None) -> list[Quad]:
-    """The description as a dataset: each statement in its own evidence graph."""
-    quads = []
-    if document:
-        quads.append(
-            Quad(NamedNode(document), NamedNode(FOAF + "primaryTopic"), NamedNode(description.iri))
-        )
+    """The description as a dataset: the default graph says exactly what the triple formats
+    say (statements, labels, evidence units, reified provenance), and each statement is also
+    in its own evidence graph.
+
+    So a client that queries a quad document's default graph (Comunica and other traversal
+    clients do) sees every statement, and one that reads graphs sees where each comes from.
+    """
+    quads = [Quad(t.subject, t.predicate, t.object) for t in to_triples(description, document)]
     for statement in (*description.statements, *description.inverse):
         for graph in statement.graphs:
             quads.append(
                 Quad(statement.subject, statement.predicate, statement.object, NamedNode(graph))
             )
-    evidence = {NamedNode(item.graph) for item in description.evidence.values()}
-    selectors: set[BlankNode] = set()
-    for triple in to_triples(description):
-        if triple.subject in evidence and triple.predicate.value != RDF + "type":
-            quads.append(Quad(triple.subject, triple.predicate, triple.object))
-            if triple.predicate.value == OA + "hasSelector":
-                selectors.add(triple.object)  # type: ignore[arg-type]
-        elif triple.subject in selectors or triple.predicate.value in LABEL_PROPERTIES:
-            quads.append(Quad(triple.subject, triple.predicate, triple.object))
     return list(dict.fromkeys(quads))

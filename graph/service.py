@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -30,17 +31,22 @@ from pyoxigraph import (
 )
 
 from uikg.graph.dataset import Dump, Dumps
-from uikg.graph.errors import ResultTooLarge
+from uikg.graph.errors import ResultTooLarge, UIKGError
+from uikg.graph.feed import DEFAULT, Feed, graphs_in
 from uikg.graph.runner.cache import CachedResult, ResultCache
 from uikg.graph.runner.executors import Executor, executor_for
 from uikg.graph.runner.job import QueryJob
+from uikg.graph.runner.pool import Change
 from uikg.graph.runner.stream import CachedStream, Stream
 from uikg.graph.search import Hit, LabelIndex
 from uikg.graph.settings import Settings
 from uikg.graph.sparql import formats, guard
 from uikg.graph.store import open_store
-from uikg.graph.store.base import Store
+from uikg.graph.store.base import Store, data_block, graph_ref
 from uikg.graph.store.embedded import EmbeddedStore
+from uikg.graph.version import StoreVersion, Versions, build_time
+
+log = logging.getLogger(__name__)
 
 # What the reader asks workers for: lossless, and parsed back into terms by pyoxigraph.
 _READ_FORMATS = {
@@ -68,6 +74,13 @@ class GraphService:
         self.reader = GuardedReader(self)
         self._labels = LabelIndex()
         self._dumps = Dumps(settings.data_dir / "dumps")
+        self.feed = Feed(settings.data_dir / "feed")
+        # Only this process writes an embedded store; a remote one may change behind our back.
+        self._versions = (
+            Versions(settings.base_iri, None, settings.data_dir / "version.json")
+            if isinstance(store, EmbeddedStore)
+            else Versions(settings.base_iri, settings.version_check_s, None)
+        )
 
     @classmethod
     def open(cls, settings: Settings) -> GraphService:
@@ -81,6 +94,25 @@ class GraphService:
         """Start what runs queries, on the event loop that will serve them."""
         self._loop = asyncio.get_running_loop()
         await self._executor.start()
+        if self.settings.change_feed:
+            await asyncio.to_thread(self._feed_catch_up)
+
+    def _feed_catch_up(self) -> None:
+        """The first build this data dir's feed sees (or a rebuild since) becomes a page."""
+        with self._write_lock:
+            self._feed(
+                self.feed.catch_up, self.store, build_time(self.store, self.settings.base_iri)
+            )
+
+    @staticmethod
+    def _feed(step: Any, *args: Any) -> None:
+        """The feed follows the data; it never fails a write or a start. A step it could not
+        take (a store it cannot read whole) is said in the log, and the next start's
+        comparison of every graph makes up for it."""
+        try:
+            step(*args)
+        except (UIKGError, SyntaxError, OSError, ValueError) as error:
+            log.warning("the change feed missed a step (%s: %s)", type(error).__name__, error)
 
     async def stop(self) -> None:
         """Stop what runs queries (on the same loop); ``close`` then closes the store."""
@@ -93,9 +125,25 @@ class GraphService:
     def close(self) -> None:
         self.store.close()
 
-    def _written(self) -> None:
-        self._executor.refresh()
+    def _written(self, graphs: set[str] | None, kind: str, change: Change | None) -> None:
+        """After a write (under the write lock): the change feed's page for the graphs it
+        changed (``None``: any), the version every process sees, the workers' refresh (with
+        the write as an update the in-memory copy can apply)."""
+        if self.settings.change_feed:
+            self._feed(self.feed.record, self.store, graphs, kind)
+        # The version every process sees (graph/version.py), right after the write, under the
+        # same lock (a crash between the two leaves the old version until the next write).
+        self._versions.written(self.store)
+        self._executor.refresh(change)
         self.generation += 1
+
+    async def version(self) -> StoreVersion:
+        """The published graph's version (HTTP validators), read through the guarded path."""
+        return await self._versions.current(self)
+
+    def current_version(self) -> StoreVersion:
+        """``version`` from a worker thread, for views kept per version (reconciliation)."""
+        return self._blocking(self.version())  # type: ignore[no-any-return]
 
     # -- queries ----------------------------------------------------------------------------
     async def query_form(self, query: str) -> str:
@@ -203,7 +251,7 @@ class GraphService:
         text = guard.apply_protocol_dataset(text, info, using, using_named)
         with self._write_lock:
             self.store.update(text, base_iri=self.settings.base_iri)
-            self._written()
+            self._written(None, "update", Change(text, self.settings.base_iri))
 
     def apply(self, update: str) -> None:
         """A trusted update the service built itself (no guards): one transaction, then refresh.
@@ -212,21 +260,27 @@ class GraphService:
         """
         with self._write_lock:
             self.store.update(update, base_iri=None)
-            self._written()
+            self._written(graphs_in(update), "contribution", Change(update))
 
     def replace_graph(self, graph: str | None, triples: Iterable[Triple]) -> bool:
         """Graph Store PUT; True when the graph did not exist before."""
+        triples = list(triples)
         with self._write_lock:
             created = graph is not None and not self.store.has_graph(graph)
             self.store.replace_graph(graph, triples)
-            self._written()
+            change = (
+                f"DROP SILENT {graph_ref(graph)} ; INSERT DATA {{ {data_block(triples, graph)} }}"
+            )
+            self._written({graph or DEFAULT}, "graph-store", Change(change))
             return created
 
     def add_triples(self, graph: str | None, triples: Iterable[Triple]) -> bool:
+        triples = list(triples)
         with self._write_lock:
             created = graph is not None and not self.store.has_graph(graph)
             self.store.add_triples(graph, triples)
-            self._written()
+            change = f"INSERT DATA {{ {data_block(triples, graph)} }}"
+            self._written({graph or DEFAULT}, "graph-store", Change(change))
             return created
 
     def drop_graph(self, graph: str | None) -> bool:
@@ -235,7 +289,9 @@ class GraphService:
             if graph is not None and not self.store.has_graph(graph):
                 return False
             self.store.drop_graph(graph)
-            self._written()
+            self._written(
+                {graph or DEFAULT}, "graph-store", Change(f"DROP SILENT {graph_ref(graph)}")
+            )
             return True
 
 

@@ -94,6 +94,34 @@ class Settings(BaseSettings):
     service_allowlist: list[str] = Field(default_factory=list)
     allow_load: bool = False
 
+    # Linked from the world: reconciliation (graph/reconcile.py), CORS, HTTP caching
+    reconcile_max_batch: int = Field(
+        default=100, description="Queries in one reconciliation batch (413 past it)."
+    )
+    reconcile_max_query_chars: int = 500
+    reconcile_max_candidates: int = 25
+    reconcile_max_properties: int = 10
+    reconcile_max_extend_ids: int = 1_000
+    reconcile_max_extend_properties: int = 20
+    cors: bool = Field(
+        default=True,
+        description="Access-Control-Allow-Origin: * on public reads (never with credentials, "
+        "never on writes).",
+    )
+    cache_max_age_s: int = Field(
+        default=60, description="Cache-Control max-age of public reads (0: revalidate always)."
+    )
+    change_feed: bool = Field(
+        default=True,
+        description="Keep the LDES change feed (/feed) of every published version of every "
+        "graph, in {data_dir}/feed: each write hashes the graphs it may have changed.",
+    )
+    version_check_s: float = Field(
+        default=1.0,
+        description="On the remote backend, how long the store's version (for ETag and "
+        "Last-Modified) is trusted before it is read again: other processes may write.",
+    )
+
     # Auth and contributions (graph/auth.py, graph/contributions/)
     tokens: SecretStr | None = Field(
         default=None,

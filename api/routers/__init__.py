@@ -3,5 +3,6 @@
 
 ``sparql`` (protocol, service description, the query lane), ``graph_store``, ``linked_data``
 (303s, descriptions, search), ``rest`` (collections, named queries), ``dataset`` (VoID, dumps,
-ontology, shapes), ``contributions``, ``web`` (pages for people), ``health``.
+ontology, shapes), ``contributions``, ``reconcile`` (the Reconciliation Service API), ``feed``
+(the LDES change feed), ``web`` (pages for people), ``health``.
 """

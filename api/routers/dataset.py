@@ -65,7 +65,15 @@ def _void(request: Request, service: ServiceDep, settings: SettingsDep) -> Respo
     root = str(request.base_url).rstrip("/")
     dumps = service.dumps()
     urls = {d.name: f"{root}/dumps/{d.name}" for d in dumps}
-    triples = dataset.void(service.reader, settings.base_iri, f"{root}/sparql", urls, dumps)
+    triples = dataset.void(
+        service.reader,
+        settings.base_iri,
+        f"{root}/sparql",
+        urls,
+        dumps,
+        home=f"{root}/",
+        feed=f"{root}/feed" if settings.change_feed else None,
+    )
     media_type = _choose(request, [*formats.GRAPH, HTML])
     if media_type != HTML:
         return _rdf(media_type, triples)

@@ -17,6 +17,7 @@ from pyoxigraph import NamedNode, RdfFormat, serialize
 from uikg.api.deps import ServiceDep, SettingsDep
 from uikg.api.negotiation import choose
 from uikg.api.pages import Links, resource_context, templates
+from uikg.graph.blank_nodes import stable
 from uikg.graph.describe import describe, to_quads, to_triples
 from uikg.graph.errors import NotFound
 from uikg.graph.namespaces import PREFIXES
@@ -152,12 +153,13 @@ def document(
     else:
         # The document names itself by its format-neutral URL, so every syntax says the same.
         document = links.doc(iri, None)
+        # Stable blank nodes: the same description is the same bytes (a strong ETag holds).
         if variant.extension in ("trig", "nq"):
-            data = serialize(to_quads(description, document), None, variant.rdf, prefixes=PREFIXES)
+            quads = stable(to_quads(description, document))
+            data = serialize(quads, None, variant.rdf, prefixes=PREFIXES)
         else:
-            data = serialize(
-                to_triples(description, document), None, variant.rdf, prefixes=PREFIXES
-            )
+            triples = stable(to_triples(description, document))
+            data = serialize(triples, None, variant.rdf, prefixes=PREFIXES)
         response = Response(data, media_type=formats.charset(variant.media_type), headers=headers)
     return response
 

@@ -21,6 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from uikg.api.deps import ServiceDep, SettingsDep
 from uikg.api.pages import Links, reader_language, templates
 from uikg.graph import __version__
+from uikg.graph.citation import CODE_LICENSE, DATA_LICENSE, citation
 from uikg.graph.coverage import coverage
 from uikg.graph.describe import labels
 from uikg.graph.errors import NotFound
@@ -158,7 +159,16 @@ def home(request: Request, service: ServiceDep, settings: SettingsDep) -> Respon
         {"label": label, "href": root + "/" + iri[len(base) :] if iri.startswith(base) else iri}
         for iri, label in data["models"]
     ]
-    return _page(request, "home.html", counts=data["counts"], models=models, version=__version__)
+    cite = citation(service.reader, base)
+    return _page(
+        request,
+        "home.html",
+        counts=data["counts"],
+        models=models,
+        version=__version__,
+        citation=cite,
+        licences={"data": DATA_LICENSE, "code": CODE_LICENSE},
+    )
 
 
 def workbench(request: Request, service: GraphService) -> HTMLResponse:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from uikg.graph.runner.job import QueryJob
-from uikg.graph.runner.pool import Snapshots, WorkerPool
+from uikg.graph.runner.pool import Change, Snapshots, WorkerPool
 from uikg.graph.runner.stream import Stream, ThreadStream
 from uikg.graph.settings import Settings
 from uikg.graph.store.base import Store
@@ -23,7 +23,10 @@ class Executor(Protocol):
 
     async def start(self) -> None: ...
     async def run(self, job: QueryJob) -> Stream: ...
-    def refresh(self) -> None: ...
+    def refresh(self, change: Change | None = None) -> None:
+        """After a write; ``change`` says it as a SPARQL Update, so that an in-memory copy can
+        apply it instead of loading the store again (``None``: the change is not known)."""
+
     async def stop(self) -> None: ...
 
 
@@ -53,7 +56,10 @@ class PoolExecutor:
     async def run(self, job: QueryJob) -> Stream:
         return await self.pool.run(job)
 
-    def refresh(self) -> None:
+    def refresh(self, change: Change | None = None) -> None:
+        # The change is noted for the next generation before the snapshot exists, so no query
+        # can see that generation without it (and start loading a whole copy instead).
+        self.pool.note_change(self.snapshots.generation + 1, change)
         self.snapshots.publish()
 
     async def stop(self) -> None:
@@ -79,7 +85,7 @@ class InlineExecutor:
         await stream.start()
         return stream
 
-    def refresh(self) -> None:
+    def refresh(self, change: Change | None = None) -> None:
         pass
 
     async def stop(self) -> None:

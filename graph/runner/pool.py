@@ -42,6 +42,14 @@ from uikg.graph.runner.stream import ChunkStream
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Change:
+    """A write, as a SPARQL Update the in-memory copy can apply (``base_iri`` as the store had)."""
+
+    update: str
+    base_iri: str | None = None
+
+
 class Snapshots:
     """Numbered read-only checkpoints of an embedded store; workers query the newest one."""
 
@@ -99,6 +107,7 @@ class _Zygote:
     process: subprocess.Popen[bytes]
     control: socket.socket
     workers: int = 0
+    talking: threading.Lock = field(default_factory=threading.Lock)  # one request at a time
 
     @classmethod
     async def start(cls, generation: int, path: Path, memory_bytes: int) -> _Zygote:
@@ -123,10 +132,19 @@ class _Zygote:
         return (*message, *fds)
 
     def fork(self) -> tuple[_Forked, socket.socket]:
-        self.control.send(b"fork")
-        _, pid, fd = self._receive()
+        with self.talking:
+            self.control.send(b"fork")
+            _, pid, fd = self._receive()
         self.workers += 1
         return _Forked(pid), socket.socket(fileno=fd)
+
+    def apply(self, path: Path, base_iri: str | None) -> None:
+        """Apply the update in ``path`` to the copy; workers forked later see it."""
+        with self.talking:
+            self.control.send(pickle.dumps(("apply", str(path), base_iri)))
+            reply = self._receive()
+        if reply[0] != "applied":
+            raise OSError(f"applying an update to the in-memory copy failed: {reply[1]}")
 
     def close(self) -> None:
         """The zygote exits; workers it forked run on until they are retired."""
@@ -140,6 +158,7 @@ class _Worker:
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
     zygote: _Zygote | None = None  # None: a worker over the on-disk snapshots
+    copy: int | None = None  # the zygote's generation when it forked this worker
     generation: int | None = None
     niced: bool = False
     nice_timer: asyncio.TimerHandle | None = None
@@ -162,6 +181,7 @@ class PoolStats:
     queries: int = 0
     memory_queries: int = 0
     memory_loads: int = 0
+    memory_applies: int = 0
     extra: dict[str, int] = field(default_factory=dict)
 
 
@@ -199,11 +219,16 @@ class WorkerPool:
         self._loading: int | None = None  # the generation a zygote is loading
         self._load_task: asyncio.Task[None] | None = None
         self._failed: int | None = None  # the generation whose load failed
+        self._changes: dict[int, Change | None] = {}  # generation -> its write, to apply
+        self._changes_lock = threading.Lock()  # writers note changes from their own threads
+        self._applying: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
         self.stats = PoolStats()
 
     async def start(self) -> None:
         """Start the warm workers, and the in-memory copy in the background."""
+        self._loop = asyncio.get_running_loop()
         generation, path = self._snapshots.current
         self._load_memory(generation, path)
         await self._warm(None)
@@ -241,6 +266,7 @@ class WorkerPool:
             and self._loading is None
             and generation != self._failed
             and self._ready_zygote(generation) is None
+            and not self._will_apply(generation)
         ):
             self._loading = generation
             self._load_task = asyncio.get_running_loop().create_task(self._load(generation, path))
@@ -268,22 +294,95 @@ class WorkerPool:
             self._notify()
         current, current_path = self._snapshots.current
         if current != generation and zygote is not None:
+            self._apply_changes()  # writes made while it loaded, if they are known
             self._load_memory(current, current_path)
 
     def _collect_zygotes(self) -> None:
-        """Close the zygotes of older generations once their last worker is gone."""
+        """Close the zygotes of older generations once their last worker is gone; the newest
+        stays, whatever its generation: the writes made since are applied to it."""
+        if not self._zygotes:
+            return
+        newest = max(self._zygotes, key=lambda z: z.generation)
         current = self._snapshots.generation
-        for zygote in [z for z in self._zygotes if z.generation < current and z.workers == 0]:
+        for zygote in [
+            z
+            for z in self._zygotes
+            if z is not newest and z.generation < current and z.workers == 0
+        ]:
             self._zygotes.remove(zygote)
             zygote.close()
 
     def _usable(self, worker: _Worker) -> bool:
-        """A worker may run the next query: over the newest in-memory copy, if there is one."""
-        return worker.zygote is self._ready_zygote(self._snapshots.generation)
+        """A worker may run the next query: over the newest in-memory copy, if there is one
+        (forked after the copy's last update)."""
+        ready = self._ready_zygote(self._snapshots.generation)
+        return worker.zygote is ready and (ready is None or worker.copy == ready.generation)
+
+    # -- writes applied to the in-memory copy ----------------------------------------------
+    def note_change(self, generation: int, change: Change | None) -> None:
+        """A write makes ``generation`` (called from the writer's thread, before the snapshot
+        is published). With its change known, the copy applies it in milliseconds instead of
+        loading the whole store again; until then, queries run on the on-disk snapshot."""
+        if not self._memory or self._loop is None:
+            return
+        with self._changes_lock:
+            self._changes[generation] = change
+        self._loop.call_soon_threadsafe(self._apply_changes)
+
+    def _will_apply(self, generation: int) -> bool:
+        """Whether ``generation`` will reach memory by an update of the newest copy."""
+        newest = max((z.generation for z in self._zygotes), default=self._loading)
+        if newest is None or newest >= generation:
+            return False
+        with self._changes_lock:
+            return all(self._changes.get(g) is not None for g in range(newest + 1, generation + 1))
+
+    def _apply_changes(self) -> None:
+        if self._applying is None or self._applying.done():
+            self._applying = asyncio.get_running_loop().create_task(self._apply_pending())
+
+    async def _apply_pending(self) -> None:
+        """Apply the noted changes to the newest copy, in order; fall back to a new load when
+        one is unknown or fails."""
+        while not self._closed and self._zygotes:
+            zygote = max(self._zygotes, key=lambda z: z.generation)
+            following = zygote.generation + 1
+            with self._changes_lock:
+                for old in [g for g in self._changes if g < following]:
+                    del self._changes[old]
+                if following not in self._changes:
+                    return
+                change = self._changes[following]  # kept until applied: see _will_apply
+            if change is None:  # a write the copy cannot replay: load the store again
+                generation, path = self._snapshots.current
+                self._load_memory(generation, path)
+                return
+            script = self._snapshots.path(following).with_suffix(".rq")
+            try:
+                await asyncio.to_thread(script.write_text, change.update, encoding="utf-8")
+                await asyncio.to_thread(zygote.apply, script, change.base_iri)
+            except OSError as error:
+                log.warning("reloading the in-memory copy: %s", error)
+                self._zygotes.remove(zygote)
+                zygote.close()
+                generation, path = self._snapshots.current
+                self._load_memory(generation, path)
+                return
+            finally:
+                script.unlink(missing_ok=True)
+            zygote.generation = following  # the change is dropped as old on the next round
+            self.stats.memory_applies += 1
+            for worker in [w for w in self._idle if not self._usable(w)]:
+                self._idle.remove(worker)
+                self._retire(worker)
+            if zygote.generation == self._snapshots.generation:
+                await self._warm(zygote)
+            self._notify()
 
     # -- workers ----------------------------------------------------------------------------
     async def _spawn(self, zygote: _Zygote | None) -> _Worker:
         process: subprocess.Popen[bytes] | _Forked
+        copy = zygote.generation if zygote is not None else None
         if zygote is not None:
             process, parent = await asyncio.to_thread(zygote.fork)
             self.stats.forked += 1
@@ -292,7 +391,7 @@ class WorkerPool:
             process = _python("uikg.graph.runner.worker", child, str(self._memory_bytes))
             self.stats.started += 1
         reader, writer = await asyncio.open_connection(sock=parent, limit=2**20)
-        return _Worker(process, reader, writer, zygote)
+        return _Worker(process, reader, writer, zygote, copy)
 
     # -- lifecycle of one query -------------------------------------------------------------
     async def run(self, job: QueryJob) -> ResultStream:
@@ -318,7 +417,7 @@ class WorkerPool:
             generation, path = self._snapshots.current
             self._load_memory(generation, path)
             zygote = self._ready_zygote(generation)
-            worker = next((w for w in reversed(self._idle) if w.zygote is zygote), None)
+            worker = next((w for w in reversed(self._idle) if self._usable(w)), None)
             if worker is not None:
                 self._idle.remove(worker)
                 break

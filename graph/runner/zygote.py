@@ -52,6 +52,20 @@ def load(path: str) -> EmbeddedStore:
     return store
 
 
+def _apply(store: EmbeddedStore, request: bytes) -> tuple[str, object]:
+    """A write the service made, applied to this copy: workers forked from now on see it
+    (those forked before keep the copy they were forked with, and the pool retires them)."""
+    try:
+        _, script, base_iri = pickle.loads(request)  # noqa: S301 (our own process)
+        with open(script, encoding="utf-8") as source:
+            store.update(source.read(), base_iri=base_iri)
+    except Exception as error:  # the pool loads the store again instead
+        return ("failed", f"{type(error).__name__}: {error}")
+    gc.collect()
+    gc.freeze()
+    return ("applied", len(store.engine))
+
+
 def main(control: socket.socket, path: str, memory_bytes: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
@@ -70,6 +84,9 @@ def main(control: socket.socket, path: str, memory_bytes: int) -> None:
             return
         if not request:  # the pool closed its end: this generation is done
             return
+        if request != b"fork":
+            control.send(pickle.dumps(_apply(store, request)))
+            continue
         parent, child = socket.socketpair()
         pid = os.fork()
         if pid == 0:

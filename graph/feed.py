@@ -1,0 +1,260 @@
+"""A change feed for mirrors: every published version of every graph, as a Linked Data Event
+Stream (LDES) with a TREE view of immutable pages.
+
+The unit of change in this store is the named graph: a build writes one per source file, an
+accepted contribution publishes its record, inferences and provenance in graphs of its own, a
+Graph Store write replaces one graph. So a member of the stream is a *version of a graph*
+(``dct:isVersionOf`` the graph, ``prov:generatedAtTime`` the write), carrying the graph's whole
+content at that version (or saying it was deleted). A client holding a dump made at time T
+replaces each graph by the newest member after T and has the current dataset, exactly.
+
+Each event (the first build the service sees, a rebuild, each accepted contribution, each
+SPARQL Update or Graph Store write, and at start whatever changed unrecorded) is one page, written once and never changed
+(``{data_dir}/feed/{n}.json``); the service links page n to n + 1 when it serves it. Which
+graphs changed is found by comparing an order-independent hash of each graph's triples with the
+one the feed last published (``state.json``): for writes that name their graphs only those are
+hashed, an arbitrary SPARQL Update hashes every graph.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
+
+from uikg.graph.store.base import Store
+
+DEFAULT = ""  # the default graph's key
+_GRAPH = re.compile(r"GRAPH\s*<([^>\s]+)>")
+_MOD = 1 << 256
+
+
+def _hash(lines: Iterable[str]) -> str:
+    """A multiset hash (sum of SHA-256): the same triples give the same hash in any order."""
+    total = 0
+    for line in lines:
+        total = (total + int.from_bytes(hashlib.sha256(line.encode()).digest(), "big")) % _MOD
+    return f"{total:064x}"
+
+
+def _line(triple: Triple) -> str:
+    return f"{triple.subject} {triple.predicate} {triple.object}"
+
+
+def graphs_in(update: str) -> set[str]:
+    """The graphs a trusted update (built by the service, e.g. an accepted contribution) names;
+    it writes no other (its data is in ``GRAPH <…>`` blocks, its drops name their graphs).
+
+    >>> sorted(graphs_in("DROP SILENT GRAPH <urn:a> ; INSERT DATA { GRAPH <urn:b> { } }"))
+    ['urn:a', 'urn:b']
+    """
+    return set(_GRAPH.findall(update))
+
+
+@dataclass(frozen=True)
+class Member:
+    graph: str  # the graph's IRI, "" for the default graph
+    deleted: bool
+    triples: str  # the graph's content as N-Triples (empty when deleted)
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    kind: str  # build | contribution | update | graph-store | recovery
+    time: str  # xsd:dateTime of the write
+    members: list[Member]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+class Feed:
+    """The pages on disk and the last published hash of each graph."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._lock = threading.Lock()
+
+    # -- reading -------------------------------------------------------------------------------
+    def count(self) -> int:
+        if not self.folder.is_dir():
+            return 0
+        return sum(1 for p in self.folder.glob("*.json") if p.stem.isdigit())
+
+    def page(self, number: int) -> Page | None:
+        path = self.folder / f"{number}.json"
+        if number < 1 or not path.is_file():
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        members = [Member(m["graph"], m["deleted"], m["triples"]) for m in data["members"]]
+        return Page(data["number"], data["kind"], data["time"], members)
+
+    def _state(self) -> dict[str, Any]:
+        path = self.folder / "state.json"
+        if not path.is_file():
+            return {"hashes": {}, "built": None}
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+
+    # -- writing -------------------------------------------------------------------------------
+    def catch_up(self, store: Store, built: str | None) -> Page | None:
+        """At start, every graph against the feed: the first build the feed sees, a rebuild
+        made while no service ran, or a write whose page a crash lost, becomes a page."""
+        with self._lock:
+            state = self._state()
+            kind = "build" if not self.count() or state.get("built") != built else "recovery"
+            return self._record(store, None, kind, state, built)
+
+    def record(self, store: Store, graphs: set[str] | None, kind: str) -> Page | None:
+        """After a write: a page with the graphs (all, when ``None``) whose content changed."""
+        with self._lock:
+            state = self._state()
+            return self._record(store, graphs, kind, state, state.get("built"))
+
+    def _record(
+        self,
+        store: Store,
+        graphs: set[str] | None,
+        kind: str,
+        state: dict[str, Any],
+        built: str | None,
+    ) -> Page | None:
+        known: dict[str, str] = dict(state["hashes"])
+        current = _hashes(store, graphs)
+        names = set(current) | (set(known) if graphs is None else graphs & set(known))
+        members = []
+        for graph in sorted(names):
+            digest = current.get(graph)
+            if digest == known.get(graph):
+                continue
+            if digest is None:
+                members.append(Member(graph, True, ""))
+                known.pop(graph, None)
+            else:
+                triples = store.triples(graph or None)
+                members.append(Member(graph, False, "\n".join(f"{_line(t)} ." for t in triples)))
+                known[graph] = digest
+        if not members:
+            self._save_state(known, built)
+            return None
+        page = Page(self.count() + 1, kind, _now(), members)
+        self._write_page(page)
+        self._save_state(known, built)
+        return page
+
+    def _write_page(self, page: Page) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        body = {
+            "number": page.number,
+            "kind": page.kind,
+            "time": page.time,
+            "members": [m.__dict__ for m in page.members],
+        }
+        target = self.folder / f"{page.number}.json"
+        partial = target.with_suffix(".partial")
+        partial.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, target)
+
+    def _save_state(self, hashes: dict[str, str], built: str | None) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self.folder / "state.json"
+        partial = target.with_suffix(".partial")
+        partial.write_text(json.dumps({"hashes": hashes, "built": built}), encoding="utf-8")
+        os.replace(partial, target)
+
+
+def _hashes(store: Store, graphs: set[str] | None) -> dict[str, str]:
+    """The hash of each (named or default) graph that has triples."""
+    lines: dict[str, list[str]] = defaultdict(list)
+    if graphs is None:
+        for quad in store.quads():
+            name = quad.graph_name
+            key = name.value if isinstance(name, NamedNode) else DEFAULT
+            lines[key].append(_line(quad.triple))
+    else:
+        for graph in graphs:
+            for triple in store.triples(graph or None):
+                lines[graph].append(_line(triple))
+    return {graph: _hash(found) for graph, found in lines.items() if found}
+
+
+# -- the pages as RDF ----------------------------------------------------------------------------
+LDES = "https://w3id.org/ldes#"
+TREE = "https://w3id.org/tree#"
+DCT = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+AS = "https://www.w3.org/ns/activitystreams#"
+RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+XSD_DATETIME = NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+
+
+def stream_quads(stream: str, first_page: str | None) -> list[Quad]:
+    """The event stream's own description: what its members are and where its view starts."""
+    node = NamedNode(stream)
+    quads = [
+        Quad(node, RDF_TYPE, NamedNode(LDES + "EventStream")),
+        Quad(node, NamedNode(LDES + "timestampPath"), NamedNode(PROV + "generatedAtTime")),
+        Quad(node, NamedNode(LDES + "versionOfPath"), NamedNode(DCT + "isVersionOf")),
+    ]
+    if first_page:
+        quads += [
+            Quad(node, NamedNode(TREE + "view"), NamedNode(first_page)),
+            Quad(NamedNode(first_page), RDF_TYPE, NamedNode(TREE + "Node")),
+        ]
+    return quads
+
+
+def page_quads(
+    page: Page, stream: str, here: str, next_page: tuple[str, str] | None, base: str
+) -> list[Quad]:
+    """One page: its members, each a version of a graph whose content is the named graph
+    named by the member, and the relation to the next page (its URL and first time)."""
+    node, stream_node = NamedNode(here), NamedNode(stream)
+    quads = [*stream_quads(stream, None), Quad(node, RDF_TYPE, NamedNode(TREE + "Node"))]
+    quads.append(Quad(stream_node, NamedNode(TREE + "view"), node))
+    if next_page is not None:
+        relation = BlankNode(f"next{page.number}")
+        quads += [
+            Quad(node, NamedNode(TREE + "relation"), relation),
+            Quad(relation, RDF_TYPE, NamedNode(TREE + "GreaterThanOrEqualToRelation")),
+            Quad(relation, NamedNode(TREE + "node"), NamedNode(next_page[0])),
+            Quad(relation, NamedNode(TREE + "path"), NamedNode(PROV + "generatedAtTime")),
+            Quad(relation, NamedNode(TREE + "value"), Literal(next_page[1], datatype=XSD_DATETIME)),
+        ]
+    default_graph = f"{base}graph/default"  # how members name the default graph
+    for index, member in enumerate(page.members, start=1):
+        version = NamedNode(f"{base}feed/{page.number}/{index}")
+        graph = NamedNode(member.graph or default_graph)
+        activity = "Delete" if member.deleted else "Update"
+        quads += [
+            Quad(stream_node, NamedNode(TREE + "member"), version),
+            Quad(version, NamedNode(DCT + "isVersionOf"), graph),
+            Quad(
+                version,
+                NamedNode(PROV + "generatedAtTime"),
+                Literal(page.time, datatype=XSD_DATETIME),
+            ),
+            Quad(version, RDF_TYPE, NamedNode(AS + activity)),
+            Quad(version, NamedNode(DCT + "type"), Literal(page.kind)),
+        ]
+        if member.triples:
+            for quad in parse(member.triples.encode(), RdfFormat.N_TRIPLES):
+                quads.append(Quad(quad.subject, quad.predicate, quad.object, version))
+    return quads
+
+
+def serialize_quads(quads: list[Quad], format: RdfFormat) -> bytes:
+    if format is RdfFormat.TRIG:
+        return serialize(quads, None, format, prefixes={"ldes": LDES, "tree": TREE}) or b""
+    return serialize(quads, None, format) or b""

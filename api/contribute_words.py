@@ -19,6 +19,7 @@ WORDS: dict[str, dict[str, str]] = {
         "contribute.required": "required",
         "contribute.token": "Contributor token",
         "contribute.token.help": "The token the project gave you. It is sent only to this server.",
+        "contribute.token.missing": "Fill in your contributor token to send the record.",
         "contribute.check": "Check",
         "contribute.send": "Send for review",
         "contribute.status": "Check and send",
@@ -112,6 +113,7 @@ WORDS: dict[str, dict[str, str]] = {
         "contribute.token": "Token współtwórcy",
         "contribute.token.help": "Token otrzymany od projektu. Jest wysyłany tylko do tego "
         "serwera.",
+        "contribute.token.missing": "Aby wysłać wpis, wpisz swój token współtwórcy.",
         "contribute.check": "Sprawdź",
         "contribute.send": "Wyślij do przeglądu",
         "contribute.status": "Sprawdzanie i wysyłanie",

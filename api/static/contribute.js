@@ -389,8 +389,17 @@
   }
 
   async function send() {
-    const token = document.getElementById("token").value.trim();
-    const { response, data } = await post(`/contributions/form/${kind}`, token ? { Authorization: `Bearer ${token}` } : {});
+    const field = document.getElementById("token");
+    const token = field.value.trim();
+    if (!token) {
+      outcome.textContent = "";
+      outcome.appendChild(el("p", { className: "error" }, say("contribute.token.missing")));
+      field.setAttribute("aria-invalid", "true");
+      field.focus();
+      return;
+    }
+    field.removeAttribute("aria-invalid");
+    const { response, data } = await post(`/contributions/form/${kind}`, { Authorization: `Bearer ${token}` });
     if (response.status === 201) {
       show(data);
       const title = (collect().values.label || [{ text: "" }])[0].text;

@@ -245,3 +245,14 @@ def test_roles_are_checked_by_the_server(app: TestClient) -> None:
     [seen] = app.get("/contributions", headers=CONTRIBUTOR).json()["contributions"]
     assert seen["status"] == "rejected"
     assert seen["history"][-1]["reason"] == "The page says 2023."
+
+
+def test_the_forms_dry_run_is_rate_limited_per_client(built_dir: Path, tmp_path: Path) -> None:
+    settings = make_settings(copy_data_dir(built_dir, tmp_path), rate_limit="2/minute")
+    with TestClient(create_app(settings)) as client:
+        answers = [
+            client.post("/contributions/form/document/check", json={"values": {}}).status_code
+            for _ in range(3)
+        ]
+        assert answers[:2] == [200, 200] and answers[2] == 429
+        assert client.get("/contribute/fields/document").status_code == 200  # reads are not

@@ -89,6 +89,8 @@ def test_a_contributor_cites_a_new_source_and_a_curator_publishes_it(web_server,
     page.wait_for_selector("#outcome .ok")
     assert page.locator("#contribute-form").get_attribute("data-checked") == "true"
 
+    page.get_by_role("button", name="Send for review").click()  # no token yet: said, not sent
+    assert "contributor token" in page.locator("#outcome .error").inner_text()
     page.get_by_label("Contributor token").fill(CONTRIBUTOR_TOKEN)
     page.get_by_role("button", name="Send for review").click()
     page.wait_for_selector("#outcome[data-contribution]")

@@ -1,5 +1,6 @@
-"""The web face for people who would rather look than read: home page, SPARQL workbench,
-pictures drawn from named queries, the contribution form and the curator's page.
+"""The web face for people who would rather look than read: home page, SPARQL workbench and
+pictures drawn from named queries (the contribution form and the curator's page are in
+``contribute``).
 
 The JavaScript packages (YASGUI, Vega, Leaflet, world-atlas) are served from the npm install in
 ``web/node_modules`` (``make assets``) through a whitelist of their built folders; without them
@@ -15,9 +16,8 @@ from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.concurrency import run_in_threadpool
 
 from uikg.api import i18n
 from uikg.api.deps import ServiceDep, SettingsDep
@@ -29,9 +29,7 @@ from uikg.graph.citation import CODE_LICENSE, DATA_LICENSE, citation
 from uikg.graph.coverage import coverage
 from uikg.graph.describe import labels
 from uikg.graph.errors import NotFound
-from uikg.graph.forms import KINDS, form_for, load_shapes
 from uikg.graph.namespaces import PREFIXES
-from uikg.graph.paths import DataPaths
 from uikg.graph.service import GraphService
 from uikg.graph.settings import Settings
 from uikg.graph.vocabulary import completions
@@ -301,31 +299,3 @@ def _picture(name: str) -> Picture:
     if name not in PICTURES:
         raise NotFound(f"there is no picture {name!r}; try one of {', '.join(PICTURES)}")
     return PICTURES[name]
-
-
-def _shapes(request: Request) -> Any:
-    state = request.app.state
-    if getattr(state, "shapes_graph", None) is None:
-        state.shapes_graph = load_shapes(DataPaths.locate().shapes)
-    return state.shapes_graph
-
-
-@router.get("/contribute", response_class=HTMLResponse)
-def contribute(request: Request) -> Response:
-    kinds = [{"name": name, "title": kind.title} for name, kind in KINDS.items()]
-    return _page(request, "contribute.html", kinds=kinds)
-
-
-@router.get("/contribute/forms/{kind}")
-async def contribution_form(request: Request, kind: str, service: ServiceDep) -> JSONResponse:
-    """The fields of a kind of record, from the shapes, with pick-lists from the graph."""
-    if kind not in KINDS:
-        raise NotFound(f"no form for {kind!r}; try one of {', '.join(KINDS)}")
-    shapes = await run_in_threadpool(_shapes, request)
-    form = await run_in_threadpool(form_for, kind, shapes, service.reader)
-    return JSONResponse(form)
-
-
-@router.get("/curate", response_class=HTMLResponse)
-def curate(request: Request) -> Response:
-    return _page(request, "curate.html")

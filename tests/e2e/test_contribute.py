@@ -130,7 +130,7 @@ def test_a_contributor_cites_a_new_source_and_a_curator_publishes_it(web_server,
     page.goto(f"{web_server.url}/search?q={NAME}", wait_until="networkidle")
     page.get_by_role("link", name=NAME).first.click()
     page.wait_for_load_state("networkidle")
-    for value in ("2024-05", "Lublin", "strategy", "adopted", "local", "education", "housing"):
+    for value in ("May 2024", "Lublin", "strategy", "adopted", "local", "education", "housing"):
         statement = page.locator("table.props li", has=page.locator(f"text='{value}'"))
         assert statement.filter(has_text=QUOTE).count() >= 1, value
     assert page.get_by_role("link", name=SOURCE_TITLE).count() >= 1

@@ -165,7 +165,7 @@ def _html_list(
         "alternates": alternates,
     }
     return templates().TemplateResponse(
-        request, "collection.html", context, headers={"Vary": "Accept, Accept-Language"}
+        request, "collection.html", context, headers={"Vary": "Accept, Accept-Language, Cookie"}
     )
 
 

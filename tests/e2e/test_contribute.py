@@ -128,8 +128,8 @@ def test_a_contributor_cites_a_new_source_and_a_curator_publishes_it(web_server,
 
     # Published: the document's page shows the contributor's passage under each statement.
     page.goto(f"{web_server.url}/search?q={NAME}", wait_until="networkidle")
-    page.get_by_role("link", name=NAME).first.click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.get_by_role("link", name=NAME).first.click()
     for value in ("May 2024", "Lublin", "strategy", "adopted", "local", "education", "housing"):
         statement = page.locator("table.props li", has=page.locator(f"text='{value}'"))
         assert statement.filter(has_text=QUOTE).count() >= 1, value

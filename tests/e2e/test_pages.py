@@ -49,8 +49,10 @@ def test_the_language_switch_gives_polish_and_warszawa(web_server, page):
     page, _ = page
     page.goto(web_server.url + "/doc/id/city/warsaw", wait_until="networkidle")
     assert page.locator("h1").inner_text() == "Warsaw"
-    page.get_by_role("navigation", name="Language").get_by_role("link", name="Polski").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(
+        wait_until="networkidle"
+    ):  # a click does not wait for the page it opens
+        page.get_by_role("navigation", name="Language").get_by_role("link", name="Polski").click()
     assert page.locator("html").get_attribute("lang") == "pl"
     assert page.locator("h1").inner_text() == "Warszawa"
     assert page.get_by_role("heading", name="Wszystkie stwierdzenia").count() == 1

@@ -25,6 +25,7 @@ from uikg.api.params import with_params
 from uikg.api.streams import respond
 from uikg.graph import rest
 from uikg.graph.errors import NotFound
+from uikg.graph.namespaces import DCT, SH
 from uikg.graph.queries import NamedQuery
 from uikg.graph.runner.stream import Stream
 from uikg.graph.service import GraphService
@@ -34,8 +35,6 @@ JSONLD = formats.JSON_LD
 JSON = "application/json"
 HTML = "text/html"
 PREFIX = "/api/v1"
-SH = "http://www.w3.org/ns/shacl#"
-DCT = "http://purl.org/dc/terms/"
 
 
 def _service(request: Request) -> GraphService:

@@ -157,6 +157,16 @@ def local_name(iri: str) -> str:
     return iri
 
 
+def web_address(iri: str, longest: int = 60) -> str:
+    """A web page's address as people write it: no scheme, no trailing slash, shortened in the
+    middle when long (``example.org/lublin/strategy``)."""
+    address = iri.split("://", 1)[-1].rstrip("/")
+    if len(address) <= longest:
+        return address
+    keep = (longest - 1) // 2
+    return f"{address[:keep]}…{address[-keep:]}"
+
+
 def literal_text(literal: Literal, language: str) -> str:
     """A typed value as people write it in ``language``: 487,371 / 487 371, June 2016 /
     czerwiec 2016, yes / tak; text as it is.

@@ -91,6 +91,7 @@ def held_elsewhere(store: Store, triples: list[Triple], retracted: set[Quad]) ->
 
 # What pages call a published contribution and its inferences (an id is no name).
 _CALLED = {"en": "contribution of {date}", "pl": "zgłoszenie z {date}"}
+_RECORDS = {"en": "contributions and their review", "pl": "zgłoszenia i ich ocena"}
 _INFERRED = {
     "en": "derived by the reasoner from the contribution of {date}",
     "pl": "wyprowadzone automatycznie ze zgłoszenia z {date}",
@@ -145,6 +146,10 @@ class Acceptance:
                 f"<{node}> <{RDFS}label> {Literal(label, language=language)} ."
                 for node, names in ((c, _CALLED), (self.inferred_graph, _INFERRED))
                 for language, label in _named(names, self.submitted).items()
+            ),
+            *(
+                f"<{self.meta}> <{RDFS}label> {Literal(t, language=lang)} ."
+                for lang, t in _RECORDS.items()
             ),
             f'<{submission}> <{RDF_TYPE}> <{PROV}Activity> ; <{RDFS}label> "submission"@en ;',
             f"  <{PROV}wasAssociatedWith> <{self.contributor}> ; <{PROV}endedAtTime> {submitted} ;",

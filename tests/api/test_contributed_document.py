@@ -52,7 +52,8 @@ def test_new_document_with_its_own_evidence_is_published(app: TestClient) -> Non
     # Pointers are named in words: the source by its address, the contribution by its day.
     assert '<a href="https://example.org/lublin/strategy">example.org/lublin/strategy</a>' in page
     contribution_id = location.rsplit("/", 1)[1]
-    assert f">{contribution_id}<" not in page
+    assert f">{contribution_id}<" not in page and ">contributions<" not in page
+    assert ">contributions and their review<" in page
     assert (
         ">contribution of " in page and ">derived by the reasoner from the contribution of" in page
     )

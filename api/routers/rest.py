@@ -340,6 +340,10 @@ def _catalogue_triples(catalogue: dict[str, NamedQuery], root: str) -> list[Any]
         triples += [
             Triple(node, rdf_type, NamedNode(SH + "SPARQLExecutable")),
             Triple(node, NamedNode(DCT + "title"), Literal(query.title, language="en")),
+            *(
+                Triple(node, NamedNode(DCT + "title"), Literal(title, language=language))
+                for language, title in query.titles.items()
+            ),
             Triple(node, NamedNode(DCT + "description"), Literal(query.description, language="en")),
             Triple(node, NamedNode(SH + "select"), Literal(query.text)),
         ]
@@ -377,6 +381,7 @@ def build_router(catalogue: dict[str, NamedQuery], max_limit: int, base: str) ->
                 {
                     "name": q.name,
                     "title": q.title,
+                    "titles": dict(q.titles, en=q.title),
                     "description": q.description,
                     "tags": q.tags,
                     "href": f"{root}{PREFIX}/queries/{q.name}",

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from pyoxigraph import RdfFormat
-from pyoxigraph import Store as OxStore
 
 from tests.conftest import copy_data_dir
 from tests.support import records
@@ -272,7 +271,7 @@ def workflow(built_dir: Path, tmp_path: Path) -> Iterator[Contributions]:
     copy_data_dir(built_dir, tmp_path)
     store = EmbeddedStore(tmp_path / "store")
     settings = Settings(data_dir=tmp_path)
-    yield Contributions(settings, Direct(store), OxStore())
+    yield Contributions(settings, Direct(store), EmbeddedStore(None))
     store.close()
 
 

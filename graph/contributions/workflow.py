@@ -524,11 +524,12 @@ class Contributions:
         return claim
 
     def _end(self, iri: str, claim: Claim, *, release: bool) -> None:
-        """The decision is over in this process; its claim goes unless the outcome is unknown
-        (then it stays until it lapses, and the published store says what happened)."""
+        """The decision is over in this process; its claim goes (with any that lapsed) unless
+        the outcome is unknown: then it stays until it lapses, and the published store says
+        what happened."""
         self.claims.done(claim)
         if release:
-            self.claims.release(iri, claim)
+            self.claims.release(iri, claim, *self.claims.dead(iri))
 
     def reject(self, cid: str, who: Principal, reason: str) -> Contribution:
         if not reason or not reason.strip():

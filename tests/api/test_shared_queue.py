@@ -147,6 +147,17 @@ def acceptances(server: Server, cid: str) -> int:
     return len(reply.json()["results"]["bindings"])
 
 
+def found(server: Server, words: str) -> list[str]:
+    """The IRIs the label search finds (an index each process keeps per generation)."""
+    reply = httpx.get(
+        f"{server.url}/search",
+        params={"q": words},
+        headers={"Accept": "application/json"},
+        timeout=60,
+    )
+    return [hit["iri"] for hit in reply.json()]
+
+
 def eventually(check: Callable[[], bool], timeout: float = 10) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -181,6 +192,7 @@ def test_submitted_at_one_process_decided_at_the_other(pair: Pair) -> None:
     before = httpx.get(query, params={"query": CITIES}, headers={"Accept": "text/csv"})
     assert before.status_code == 200 and "etag" in before.headers
 
+    assert found(a, "Sharedville") == []  # A's label index is built now, before B's write
     cid = submit(a, records.city("sharedville", "Sharedville"))
     listed = httpx.get(
         f"{b.url}/contributions", params={"status": "pending"}, headers=bearer(CURATORS[1])
@@ -219,20 +231,7 @@ def test_submitted_at_one_process_decided_at_the_other(pair: Pair) -> None:
         headers={"Accept": "text/csv", "If-None-Match": before.headers["etag"]},
     )
     assert revalidated.status_code == 200 and city in revalidated.text
-    assert eventually(
-        lambda: (
-            city
-            in [
-                hit["iri"]
-                for hit in httpx.get(
-                    f"{a.url}/search",
-                    params={"q": "Sharedville"},
-                    headers={"Accept": "application/json"},
-                    timeout=60,
-                ).json()
-            ]
-        )
-    )
+    assert eventually(lambda: city in found(a, "Sharedville"))
     # Nothing of the queue is in a data dir: it is on the queue's server.
     assert not any((data_dir / "contributions").exists() for data_dir in pair.data_dirs)
 

@@ -64,7 +64,7 @@ from uikg.graph.contributions.publish import (
     lit,
     published_among,
 )
-from uikg.graph.contributions.queue import Claim, Claims, open_queue
+from uikg.graph.contributions.queue import CLAIM, Claim, Claims, open_queue
 from uikg.graph.contributions.record import Record, read_record
 from uikg.graph.contributions.review import Review, review
 from uikg.graph.describe import labels
@@ -658,24 +658,47 @@ class Contributions:
         )
         return (rows[0]["agent"].value, rows[0]["time"].value) if rows else None
 
+    def _accepted_among(self, cids: list[str]) -> dict[str, tuple[str, str]]:
+        """Which of ``cids`` the published store holds an acceptance of (curator, time)."""
+        found: dict[str, tuple[str, str]] = {}
+        prefix = self.iri("")
+        for start in range(0, len(cids), 200):
+            values = " ".join(f"<{self.iri(cid)}/acceptance>" for cid in cids[start : start + 200])
+            rows = self.publisher.store.query(  # type: ignore[arg-type]
+                f"""
+                SELECT ?a ?agent ?time WHERE {{ VALUES ?a {{ {values} }} GRAPH <{self.meta}> {{
+                  ?a <{PROV}generated> ?g ; <{PROV}wasAssociatedWith> ?agent ;
+                     <{PROV}endedAtTime> ?time }} }}""",
+                union_default=False,
+            )
+            for row in rows:
+                cid = row["a"].value[len(prefix) : -len("/acceptance")]
+                found.setdefault(cid, (row["agent"].value, row["time"].value))
+        return found
+
     def reconcile(self) -> list[str]:
         """Repair what decisions that died left behind: a pending contribution whose acceptance
         the published store holds is marked accepted, and claims that lapsed are removed.
-        Contributions another process is deciding right now are left alone."""
+        Contributions another process is deciding right now are left alone. Two queries find
+        what needs it, however long the queue."""
         fixed = []
         with self._lock:
-            pending = self._query(f"""
-                SELECT ?c WHERE {{ GRAPH <{self.meta}> {{
-                  ?c <{UIKG}reviewStatus> "pending" ; <{UIKG}recordGraph> ?g }} }}""")
+            rows = self._query(f"""
+                SELECT ?c ?claim WHERE {{ GRAPH <{self.meta}> {{
+                  ?c <{UIKG}reviewStatus> "pending" ; <{UIKG}recordGraph> ?g
+                  OPTIONAL {{ ?c <{CLAIM}> ?claim }} }} }}""")
             prefix = self.iri("")
-            for row in list(pending):
-                cid = row["c"].value[len(prefix) :]
+            pending: dict[str, list[Claim]] = {}
+            for row in rows:
+                claims = pending.setdefault(row["c"].value[len(prefix) :], [])
+                if row["claim"] is not None:
+                    claims.append(Claim(row["claim"].value))
+            published = self._accepted_among(sorted(pending))
+            for cid, claims in pending.items():
                 iri = self.iri(cid)
-                _, claims = self.claims.state(iri)
                 if any(self.claims.alive(c) for c in claims):
                     continue
-                found = self._acceptance(cid)
-                if found is None:
+                if cid not in published:
                     self.claims.release(iri, *claims)
                     continue
                 try:
@@ -683,13 +706,11 @@ class Contributions:
                 except Conflict:
                     continue  # another process is repairing it
                 try:
-                    self._mark_accepted(
-                        self._load(cid), found[0], found[1], "recovered after a restart"
-                    )
+                    agent, when = published[cid]
+                    self._mark_accepted(self._load(cid), agent, when, "recovered after a restart")
                     fixed.append(cid)
                 finally:
                     self._end(iri, claim, release=True)
-                    self.claims.release(iri, *claims)
         return fixed
 
 

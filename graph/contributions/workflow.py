@@ -550,52 +550,14 @@ class Contributions:
             claim = self._claim(contribution, "accept")
             release = True
             try:
-                record = self._as_record(contribution)
-                checked = self.check(record, contribution.supersedes)
-                if not checked.report.conforms:
-                    raise ValidationFailed(
-                        f"contribution {cid} no longer conforms to the published graph",
-                        checked.report,
-                    )
-                inferred = inferences(record, checked.closure, self.rules)
-                previous = self._load(contribution.supersedes) if contribution.supersedes else None
-                retiring = previous is not None and previous.status is Status.accepted
-                retract = self.ledger(previous.id) if previous is not None and retiring else []
-                placed = place(record.triples, self.published_graph(cid))
-                everything = quads(placed)
-                before = published_among(self.publisher.store, everything) - set(retract)
-                self._set_ledger(cid, [q for q in everything if q not in before])
-                acceptance = Acceptance(
-                    base=self.base,
-                    meta=self.meta,
-                    contribution=contribution.iri,
-                    own_graph=self.published_graph(cid),
-                    inferred_graph=self.inferred_graph(cid),
-                    contributor=f"{self.base}id/contributor/{contribution.contributor}",
-                    curator=who.agent_iri(self.base),
-                    submitted=contribution.submitted,
-                    accepted=_now(),
-                    digest=contribution.digest,
-                    sources=contribution.sources,
-                    placed=placed,
-                    inferred=inferred,
-                    reason=reason,
-                    revises=previous.iri if previous is not None else None,
-                    retract_graphs=(
-                        (self.published_graph(previous.id), self.inferred_graph(previous.id))
-                        if previous is not None and retiring
-                        else ()
-                    ),
-                    retract=tuple(retract),
-                )
+                acceptance = self._acceptance_of(contribution, who, reason)
                 self._pause("before-publish")
                 self.claims.held(cid, contribution.iri, claim)
                 release = False  # from here an error may leave the outcome unknown
                 try:
                     self.publisher.apply(acceptance.update())
                 except UIKGError:
-                    if self._acceptance(cid) is None:  # it did not commit
-                        release = True
+                    release = self._acceptance(cid) is None  # it did not commit
                     raise
                 self._pause("after-publish")
                 self._mark_accepted(contribution, who, acceptance.accepted, reason)
@@ -603,6 +565,50 @@ class Contributions:
             finally:
                 self._end(contribution.iri, claim, release=release)
         return self._load(cid)
+
+    def _acceptance_of(
+        self, contribution: Contribution, who: Principal, reason: str | None
+    ) -> Acceptance:
+        """The publishing update of a claimed contribution, checked against the graph as it is
+        now; its ledger is kept in the queue first."""
+        cid = contribution.id
+        record = self._as_record(contribution)
+        checked = self.check(record, contribution.supersedes)
+        if not checked.report.conforms:
+            raise ValidationFailed(
+                f"contribution {cid} no longer conforms to the published graph", checked.report
+            )
+        inferred = inferences(record, checked.closure, self.rules)
+        previous = self._load(contribution.supersedes) if contribution.supersedes else None
+        retiring = previous is not None and previous.status is Status.accepted
+        retract = self.ledger(previous.id) if previous is not None and retiring else []
+        placed = place(record.triples, self.published_graph(cid))
+        everything = quads(placed)
+        before = published_among(self.publisher.store, everything) - set(retract)
+        self._set_ledger(cid, [q for q in everything if q not in before])
+        return Acceptance(
+            base=self.base,
+            meta=self.meta,
+            contribution=contribution.iri,
+            own_graph=self.published_graph(cid),
+            inferred_graph=self.inferred_graph(cid),
+            contributor=f"{self.base}id/contributor/{contribution.contributor}",
+            curator=who.agent_iri(self.base),
+            submitted=contribution.submitted,
+            accepted=_now(),
+            digest=contribution.digest,
+            sources=contribution.sources,
+            placed=placed,
+            inferred=inferred,
+            reason=reason,
+            revises=previous.iri if previous is not None else None,
+            retract_graphs=(
+                (self.published_graph(previous.id), self.inferred_graph(previous.id))
+                if previous is not None and retiring
+                else ()
+            ),
+            retract=tuple(retract),
+        )
 
     def ledger(self, cid: str) -> list[Quad]:
         """The quads accepting ``cid`` added to the published store (what revising it retracts)."""

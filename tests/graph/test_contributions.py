@@ -435,6 +435,22 @@ def test_a_decision_that_stopped_after_publishing_is_finished_once(
     assert not workflow.claims.state(contribution.iri)[1]
 
 
+def test_a_publish_that_did_not_commit_frees_the_contribution(workflow: Contributions) -> None:
+    contribution = workflow.submit(records.city(), RdfFormat.TURTLE, ALICE)
+    publisher = workflow.publisher
+    apply = publisher.apply
+
+    def down(update: str) -> None:
+        raise StoreError("the published store did not answer")
+
+    publisher.apply = down  # type: ignore[method-assign]
+    with pytest.raises(StoreError):
+        workflow.accept(contribution.id, BOB)
+    publisher.apply = apply  # type: ignore[method-assign]
+    assert workflow.claims.state(contribution.iri) == ("pending", [])
+    assert workflow.accept(contribution.id, BOB).status is Status.accepted
+
+
 # -- the command line ------------------------------------------------------------------------
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(

@@ -24,7 +24,7 @@ from uikg.graph.contributions import (
     read_record,
 )
 from uikg.graph.contributions.check import POLICY_SHAPE
-from uikg.graph.contributions.queue import Claim
+from uikg.graph.contributions.queue import Claim, open_queue
 from uikg.graph.contributions.record import RecordRefused
 from uikg.graph.errors import (
     BadRequest,
@@ -38,6 +38,7 @@ from uikg.graph.errors import (
 )
 from uikg.graph.settings import Settings
 from uikg.graph.store.embedded import EmbeddedStore
+from uikg.graph.store.remote import RemoteStore
 
 BASE = "https://w3id.org/uikg/"
 ALICE = Principal("alice", Role.contributor)
@@ -449,6 +450,32 @@ def test_a_publish_that_did_not_commit_frees_the_contribution(workflow: Contribu
     publisher.apply = apply  # type: ignore[method-assign]
     assert workflow.claims.state(contribution.iri) == ("pending", [])
     assert workflow.accept(contribution.id, BOB).status is Status.accepted
+
+
+def test_the_queue_is_never_the_published_store(tmp_path: Path) -> None:
+    remote = {
+        "backend": "remote",
+        "remote_query_url": "http://db:7878/query",
+        "remote_update_url": "http://db:7878/update",
+    }
+    with pytest.raises(ValueError, match="pending records would be visible"):
+        Settings(data_dir=tmp_path, queue_query_url="http://db:7878/query", **remote)
+    with pytest.raises(ValueError, match="pending records would be visible"):
+        Settings(
+            data_dir=tmp_path,
+            queue_query_url="http://queue:7879/query",
+            queue_update_url="http://db:7878/update",
+            **remote,
+        )
+    with pytest.raises(ValueError, match="needs UIKG_QUEUE_QUERY_URL"):
+        Settings(data_dir=tmp_path, queue_update_url="http://queue:7879/update")
+    shared = Settings(data_dir=tmp_path, queue_query_url="http://queue:7879/query", **remote)
+    queue = open_queue(shared)
+    assert isinstance(queue, RemoteStore) and queue.update_url == "http://queue:7879/query"
+    queue.close()
+    queue = open_queue(Settings(data_dir=tmp_path, **remote))
+    assert isinstance(queue, EmbeddedStore) and (tmp_path / "contributions").is_dir()
+    queue.close()
 
 
 # -- the command line ------------------------------------------------------------------------

@@ -50,6 +50,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             await app.state.service.stop()
+            queue = getattr(app.state, "contributions", None)
+            if queue is not None:
+                await run_in_threadpool(queue.close)
             await run_in_threadpool(app.state.service.close)
 
     app = FastAPI(

@@ -4,7 +4,9 @@ Every read (a SPARQL request, a named query, a page, a collection, a search, the
 statistics, a Graph Store read) runs as a query through one executor, so each has the guard, the
 time limit, the row limit and crash isolation of a query worker, and short results are cached
 per store generation. Writes (SPARQL Update, Graph Store writes, accepted contributions) take
-one lock and publish a new generation.
+one lock and publish a new generation. On the remote backend other processes write the same
+store: the service watches the store's version (``graph/version.py``) and moves its generation
+when another process wrote, so derived views (search, the JSON-LD context, dumps) follow.
 
 It knows nothing of HTTP: callers give it query text and the result format they negotiated
 from the query's form (``query_form``), and get a stream of bytes. Functions that build pages
@@ -14,6 +16,7 @@ read through ``reader``, which they may call from any thread but the event loop'
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 import threading
@@ -69,6 +72,8 @@ class GraphService:
         self._write_lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self.generation = 0  # bumped after every write, so caches know when to refresh
+        self._generation_lock = threading.Lock()  # bumped from writers' threads and the watcher
+        self._watcher: asyncio.Task[None] | None = None
         self.cache = ResultCache(
             settings.query_cache_mb * 1024 * 1024, settings.query_cache_entry_kb * 1024
         )
@@ -97,6 +102,28 @@ class GraphService:
         await self._executor.start()
         if self.settings.change_feed:
             await asyncio.to_thread(self._feed_catch_up)
+        if self._versions.ttl_s is not None:  # others may write the store
+            self._watcher = asyncio.create_task(self._watch(self._versions.ttl_s))
+
+    async def _watch(self, every_s: float) -> None:
+        """Move the generation when the shared store's version changes (another process
+        wrote): what this process keeps per generation is then rebuilt, as after its own
+        writes. The result cache is off on this backend, so no answer is served from it."""
+        seen: str | None = None
+        while True:
+            try:
+                token = (await self.version()).token
+            except (UIKGError, OSError) as error:
+                log.warning("cannot read the store's version (%s)", error)
+            else:
+                if seen is not None and token != seen:
+                    self._next_generation()
+                seen = token
+            await asyncio.sleep(every_s)
+
+    def _next_generation(self) -> None:
+        with self._generation_lock:
+            self.generation += 1
 
     def _feed_catch_up(self) -> None:
         """The first build this data dir's feed sees (or a rebuild since) becomes a page."""
@@ -117,6 +144,11 @@ class GraphService:
 
     async def stop(self) -> None:
         """Stop what runs queries (on the same loop); ``close`` then closes the store."""
+        if self._watcher is not None:
+            self._watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watcher
+            self._watcher = None
         await self._executor.stop()
 
     @property
@@ -136,7 +168,7 @@ class GraphService:
         # same lock (a crash between the two leaves the old version until the next write).
         self._versions.written(self.store)
         self._executor.refresh(change)
-        self.generation += 1
+        self._next_generation()
 
     async def version(self) -> StoreVersion:
         """The published graph's version (HTTP validators), read through the guarded path."""

@@ -137,6 +137,23 @@ class Settings(BaseSettings):
         default=64, description="Depth of nested arrays and objects in a JSON-LD record."
     )
     record_closure_max_triples: int = 20_000
+    # Where the queue lives (graph/contributions/queue.py): pending records and their history.
+    queue_query_url: str | None = Field(
+        default=None,
+        description="SPARQL query endpoint of the store that holds the contribution queue; set "
+        "it (with the remote backend) so that every API process shares one queue. Unset: an "
+        "embedded store in {data_dir}/contributions, for one process. Never the published "
+        "store's endpoint: /sparql reads every graph there, pending records too.",
+    )
+    queue_update_url: str | None = Field(
+        default=None, description="SPARQL update endpoint of the queue (default: the query URL)."
+    )
+    queue_claim_timeout_s: float = Field(
+        default=300.0,
+        description="How long a curator's decision in progress (its claim on a contribution) "
+        "holds other processes off; past it the claim counts as left by a process that died "
+        "mid-decision. Longer than any accept takes; API hosts' clocks must agree within it.",
+    )
     accept_pause_s: float = Field(
         default=0.0, description="Testing only: pause inside an accept (crash tests)."
     )
@@ -191,6 +208,17 @@ class Settings(BaseSettings):
             raise ValueError("base_iri must end with '/' or '#'")
         if self.backend is Backend.remote and not self.remote_query_url:
             raise ValueError("the remote backend needs UIKG_REMOTE_QUERY_URL")
+        shared = {self.remote_query_url, self.remote_update_url} - {None}
+        if self.queue_query_url is not None and shared & {
+            self.queue_query_url,
+            self.queue_update_url or self.queue_query_url,
+        }:
+            raise ValueError(
+                "UIKG_QUEUE_QUERY_URL/UIKG_QUEUE_UPDATE_URL name the published store: pending "
+                "records would be visible at /sparql; give the queue its own dataset or server"
+            )
+        if self.queue_update_url is not None and self.queue_query_url is None:
+            raise ValueError("UIKG_QUEUE_UPDATE_URL needs UIKG_QUEUE_QUERY_URL")
         if self.environment == "production" and self.admin_token is not None:
             token = self.admin_token.get_secret_value()
             if len(token) < 24 or token in {"changeme", "secret", "admin"}:

@@ -5,7 +5,9 @@ process that serves it, and across restarts (the in-process generation starts ag
 Every write of the service records a new version: a random token and the time of the write.
 
 - On the **remote** backend many stateless processes share one store, so the version lives in
-  the store, in a small graph (``{base}graph/version``) that every write rewrites.
+  the store, in a small graph (``{base}graph/version``) that every write rewrites. Engines do
+  not serialise two processes' rewrites (``contributions/queue.py``), so two tokens may stand
+  side by side until the next write: the query picks the latest one, the same in every process.
 - An **embedded** store is opened by one process at a time, so the version is a small file
   beside it (``{data_dir}/version.json``), and the published dataset carries no extra graph.
 
@@ -67,7 +69,7 @@ def query(base: str) -> str:
         f"OPTIONAL {{ GRAPH <{base}{VERSION_GRAPH}> {{ <{base}dataset> <{UIKG}storeVersion> "
         f"?token ; <{DCT}modified> ?modified }} }} "
         f"OPTIONAL {{ GRAPH <{base}{BUILD_GRAPH}> {{ <{base}graph/build#activity> "
-        f"<{PROV}endedAtTime> ?built }} }} }}"
+        f"<{PROV}endedAtTime> ?built }} }} }} ORDER BY DESC(?modified) ?token LIMIT 1"
     )
 
 

@@ -213,6 +213,12 @@ def review(request: Request, cid: str, user: Curator, contributions: Contributio
     "/contributions/{cid}/accept",
     operation_id="accept_contribution",
     summary="Publish a pending contribution atomically (curator)",
+    responses={
+        409: {
+            "description": "Not pending any more, or another curator (at this or another API "
+            "process) is deciding it right now: exactly one decision goes through."
+        }
+    },
 )
 def accept(
     cid: str, user: Curator, contributions: ContributionsDep, decision: Decision | None = None
@@ -225,6 +231,12 @@ def accept(
     "/contributions/{cid}/reject",
     operation_id="reject_contribution",
     summary="Reject a pending contribution with a reason (curator)",
+    responses={
+        409: {
+            "description": "Not pending any more, or another curator (at this or another API "
+            "process) is deciding it right now: exactly one decision goes through."
+        }
+    },
 )
 def reject(
     cid: str, decision: Decision, user: Curator, contributions: ContributionsDep

@@ -2,7 +2,8 @@
 
 Where things live (``{base}`` is the configured base IRI):
 
-- **The queue** is a private store beside the published one (``{data_dir}/contributions``).
+- **The queue** is a store of its own (``queue.py``: embedded in ``{data_dir}/contributions``
+  by default; with ``UIKG_QUEUE_QUERY_URL`` a SPARQL endpoint every API process shares).
   It holds every contribution's record in ``{base}graph/contribution/{id}`` and, in
   ``{base}graph/contributions``, its PROV description (who, when, from which source, the hash
   of the bytes sent, the validation report) and its history (one ``prov:Activity`` per
@@ -17,10 +18,14 @@ Where things live (``{base}`` is the configured base IRI):
   of the contribution, its submission and its acceptance. Queries see all of it at once or
   none of it. ``uikg build`` leaves the contribution graphs alone.
 
-The published store is the authority on what was accepted: if the process dies after the
-update committed but before the queue said so, :meth:`Contributions.reconcile` (run when the
-queue opens) finds the acceptance activity and marks the contribution accepted. A crash before
-the commit leaves it pending.
+A decision (accept, reject) first takes a claim on the contribution (``queue.Claims``), so that
+of two processes deciding at once exactly one goes on and the other answers 409, on engines
+that do not serialise conditional updates too. The published store is the authority on what
+was accepted: if a process dies after the publishing update committed but before the queue
+said so, :meth:`Contributions.reconcile` (run when the queue opens, and by any later decision
+on that contribution) finds the acceptance activity and marks the contribution accepted; a
+crash before the commit leaves it pending. Ids are a time and 48 random bits, unique across
+processes without coordination.
 """
 
 from __future__ import annotations
@@ -33,12 +38,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
 import rdflib
-from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, Triple
-from pyoxigraph import Store as OxStore
+from pyoxigraph import NamedNode, Quad, RdfFormat, Triple
 
 from uikg.graph.auth import Principal, Role
 from uikg.graph.contributions.check import (
@@ -61,10 +64,18 @@ from uikg.graph.contributions.publish import (
     lit,
     published_among,
 )
+from uikg.graph.contributions.queue import CLAIM, Claim, Claims, open_queue
 from uikg.graph.contributions.record import Record, read_record
 from uikg.graph.contributions.review import Review, review
 from uikg.graph.describe import labels
-from uikg.graph.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
+from uikg.graph.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    UIKGError,
+    ValidationFailed,
+)
 from uikg.graph.namespaces import DCT, PROV, RDFS, UIKG, XSD
 from uikg.graph.settings import Settings
 from uikg.graph.store.base import Store
@@ -179,7 +190,7 @@ class Contributions:
     """The queue of contributions and the actions on it; one instance per process."""
 
     def __init__(
-        self, settings: Settings, publisher: Publisher, queue: OxStore, rules: Rules | None = None
+        self, settings: Settings, publisher: Publisher, queue: Store, rules: Rules | None = None
     ) -> None:
         self.settings = settings
         self.base = settings.base_iri
@@ -187,22 +198,21 @@ class Contributions:
         self.queue = queue
         self.rules = rules or Rules.load()
         self.meta = f"{self.base}graph/contributions"
+        self.claims = Claims(queue, self.meta, settings.queue_claim_timeout_s)
         self._lock = threading.RLock()
         self.reconcile()
 
     @classmethod
-    def open(
-        cls, settings: Settings, publisher: Publisher, path: Path | None = None
-    ) -> Contributions:
-        path = path or settings.data_dir / "contributions"
-        path.mkdir(parents=True, exist_ok=True)
-        return cls(settings, publisher, OxStore(str(path)))
+    def open(cls, settings: Settings, publisher: Publisher) -> Contributions:
+        """The queue the settings name (``queue.open_queue``), reconciled with the published
+        store."""
+        return cls(settings, publisher, open_queue(settings))
 
     def close(self) -> None:
-        self.queue.flush()
+        self.queue.close()
 
-    def _query(self, sparql: str) -> QuerySolutions:
-        return cast(QuerySolutions, self.queue.query(sparql))
+    def _query(self, sparql: str) -> Any:
+        return self.queue.query(sparql, union_default=False)
 
     # -- names ---------------------------------------------------------------------------------
     def iri(self, cid: str) -> str:
@@ -411,12 +421,14 @@ class Contributions:
         return [self._load(row["c"].value[len(prefix) :]) for row in rows]
 
     def record(self, cid: str) -> list[Triple]:
-        return [
-            q.triple
-            for q in self.queue.quads_for_pattern(
-                None, None, None, NamedNode(self.record_graph(cid))
+        graph = self.record_graph(cid)
+        return list(
+            self.queue.query(
+                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+                union_default=False,
+                form="CONSTRUCT",
             )
-        ]
+        )
 
     def _as_record(self, contribution: Contribution) -> Record:
         triples = self.record(contribution.id)
@@ -475,73 +487,128 @@ class Contributions:
         who: Principal | str,
         reason: str | None,
         when: str | None = None,
+        expected: tuple[Status, ...] = (Status.pending,),
     ) -> None:
+        """Move ``cid`` from one of the ``expected`` statuses to ``status``, with its event."""
         iri = self.iri(cid)
+        allowed = ", ".join(lit(s.value) for s in expected)
         self.queue.update(f"""
             DELETE {{ GRAPH <{self.meta}> {{ <{iri}> <{UIKG}reviewStatus> ?s }} }}
             INSERT {{ GRAPH <{self.meta}> {{ <{iri}> <{UIKG}reviewStatus> {lit(status.value)} .
               {self._event(cid, self._next_event(cid), action, who, when or _now(), reason)} }} }}
-            WHERE {{ GRAPH <{self.meta}> {{ <{iri}> <{UIKG}reviewStatus> ?s }} }}""")
+            WHERE {{ GRAPH <{self.meta}> {{ <{iri}> <{UIKG}reviewStatus> ?s
+              FILTER(?s IN ({allowed})) }} }}""")
+
+    def _claim(self, contribution: Contribution, action: str) -> Claim:
+        """Claim a pending contribution for a decision (``Conflict`` when another process is
+        deciding it or has decided it). A decision that died after publishing is finished
+        here, as ``reconcile`` would, and the caller hears that the contribution is accepted."""
+        if contribution.status is not Status.pending:
+            raise Conflict(f"contribution {contribution.id} is {contribution.status}, not pending")
+        claim = self.claims.take(contribution.id, contribution.iri, action)
+        try:
+            found = self._acceptance(contribution.id)
+            if found is not None:
+                agent, when = found
+                self._mark_accepted(
+                    contribution,
+                    agent,
+                    when,
+                    "recovered: its acceptance was "
+                    "published by a decision that stopped before saying so",
+                )
+                raise Conflict(f"contribution {contribution.id} is accepted, not pending")
+        except BaseException:
+            self._end(contribution.iri, claim, release=True)
+            raise
+        return claim
+
+    def _end(self, iri: str, claim: Claim, *, release: bool) -> None:
+        """The decision is over in this process; its claim goes (with any that lapsed) unless
+        the outcome is unknown: then it stays until it lapses, and the published store says
+        what happened."""
+        self.claims.done(claim)
+        if release:
+            self.claims.release(iri, claim, *self.claims.dead(iri))
 
     def reject(self, cid: str, who: Principal, reason: str) -> Contribution:
         if not reason or not reason.strip():
             raise BadRequest("say why the contribution is rejected (a reason is required)")
         with self._lock:
             contribution = self.get(cid, who)
-            if contribution.status is not Status.pending:
-                raise Conflict(f"contribution {cid} is {contribution.status}, not pending")
-            self._set_status(cid, Status.rejected, "rejected", who, reason.strip())
+            claim = self._claim(contribution, "reject")
+            try:
+                self._set_status(cid, Status.rejected, "rejected", who, reason.strip())
+            finally:
+                self._end(contribution.iri, claim, release=True)
         return self._load(cid)
 
     def accept(self, cid: str, who: Principal, reason: str | None = None) -> Contribution:
         """Publish a pending record in one transaction of the published store."""
         with self._lock:
             contribution = self.get(cid, who)
-            if contribution.status is not Status.pending:
-                raise Conflict(f"contribution {cid} is {contribution.status}, not pending")
-            record = self._as_record(contribution)
-            checked = self.check(record, contribution.supersedes)
-            if not checked.report.conforms:
-                raise ValidationFailed(
-                    f"contribution {cid} no longer conforms to the published graph",
-                    checked.report,
-                )
-            inferred = inferences(record, checked.closure, self.rules)
-            previous = self._load(contribution.supersedes) if contribution.supersedes else None
-            retiring = previous is not None and previous.status is Status.accepted
-            retract = self.ledger(previous.id) if previous is not None and retiring else []
-            placed = place(record.triples, self.published_graph(cid))
-            everything = quads(placed)
-            before = published_among(self.publisher.store, everything) - set(retract)
-            self._set_ledger(cid, [q for q in everything if q not in before])
-            acceptance = Acceptance(
-                base=self.base,
-                meta=self.meta,
-                contribution=contribution.iri,
-                own_graph=self.published_graph(cid),
-                inferred_graph=self.inferred_graph(cid),
-                contributor=f"{self.base}id/contributor/{contribution.contributor}",
-                curator=who.agent_iri(self.base),
-                submitted=contribution.submitted,
-                accepted=_now(),
-                digest=contribution.digest,
-                sources=contribution.sources,
-                placed=placed,
-                inferred=inferred,
-                reason=reason,
-                revises=previous.iri if previous is not None else None,
-                retract_graphs=(
-                    (self.published_graph(previous.id), self.inferred_graph(previous.id))
-                    if previous is not None and retiring
-                    else ()
-                ),
-                retract=tuple(retract),
-            )
-            self._pause("before-publish")
-            self.publisher.apply(acceptance.update())
-            self._pause("after-publish")
-            self._mark_accepted(contribution, who, acceptance.accepted, reason)
+            claim = self._claim(contribution, "accept")
+            release = True
+            try:
+                acceptance = self._acceptance_of(contribution, who, reason)
+                self._pause("before-publish")
+                self.claims.held(cid, contribution.iri, claim)
+                release = False  # from here an error may leave the outcome unknown
+                try:
+                    self.publisher.apply(acceptance.update())
+                except UIKGError:
+                    release = self._acceptance(cid) is None  # it did not commit
+                    raise
+                self._pause("after-publish")
+                self._mark_accepted(contribution, who, acceptance.accepted, reason)
+                release = True
+            finally:
+                self._end(contribution.iri, claim, release=release)
         return self._load(cid)
+
+    def _acceptance_of(
+        self, contribution: Contribution, who: Principal, reason: str | None
+    ) -> Acceptance:
+        """The publishing update of a claimed contribution, checked against the graph as it is
+        now; its ledger is kept in the queue first."""
+        cid = contribution.id
+        record = self._as_record(contribution)
+        checked = self.check(record, contribution.supersedes)
+        if not checked.report.conforms:
+            raise ValidationFailed(
+                f"contribution {cid} no longer conforms to the published graph", checked.report
+            )
+        inferred = inferences(record, checked.closure, self.rules)
+        previous = self._load(contribution.supersedes) if contribution.supersedes else None
+        retiring = previous is not None and previous.status is Status.accepted
+        retract = self.ledger(previous.id) if previous is not None and retiring else []
+        placed = place(record.triples, self.published_graph(cid))
+        everything = quads(placed)
+        before = published_among(self.publisher.store, everything) - set(retract)
+        self._set_ledger(cid, [q for q in everything if q not in before])
+        return Acceptance(
+            base=self.base,
+            meta=self.meta,
+            contribution=contribution.iri,
+            own_graph=self.published_graph(cid),
+            inferred_graph=self.inferred_graph(cid),
+            contributor=f"{self.base}id/contributor/{contribution.contributor}",
+            curator=who.agent_iri(self.base),
+            submitted=contribution.submitted,
+            accepted=_now(),
+            digest=contribution.digest,
+            sources=contribution.sources,
+            placed=placed,
+            inferred=inferred,
+            reason=reason,
+            revises=previous.iri if previous is not None else None,
+            retract_graphs=(
+                (self.published_graph(previous.id), self.inferred_graph(previous.id))
+                if previous is not None and retiring
+                else ()
+            ),
+            retract=tuple(retract),
+        )
 
     def ledger(self, cid: str) -> list[Quad]:
         """The quads accepting ``cid`` added to the published store (what revising it retracts)."""
@@ -576,6 +643,7 @@ class Contributions:
                     who,
                     f"superseded by contribution {contribution.id}",
                     when,
+                    expected=(Status.pending, Status.accepted),
                 )
 
     def _pause(self, where: str) -> None:
@@ -583,33 +651,72 @@ class Contributions:
             time.sleep(self.settings.accept_pause_s)
 
     # -- recovery and history ------------------------------------------------------------------
+    def _acceptance(self, cid: str) -> tuple[str, str] | None:
+        """The curator and time of ``cid``'s acceptance, if the published store holds it."""
+        rows = list(
+            self.publisher.store.query(  # type: ignore[arg-type]
+                f"""
+            SELECT ?agent ?time WHERE {{ GRAPH <{self.meta}> {{
+              <{self.iri(cid)}/acceptance> <{PROV}generated> ?g ;
+                <{PROV}wasAssociatedWith> ?agent ; <{PROV}endedAtTime> ?time }} }} LIMIT 1""",
+                union_default=False,
+            )
+        )
+        return (rows[0]["agent"].value, rows[0]["time"].value) if rows else None
+
+    def _accepted_among(self, cids: list[str]) -> dict[str, tuple[str, str]]:
+        """Which of ``cids`` the published store holds an acceptance of (curator, time)."""
+        found: dict[str, tuple[str, str]] = {}
+        prefix = self.iri("")
+        for start in range(0, len(cids), 200):
+            values = " ".join(f"<{self.iri(cid)}/acceptance>" for cid in cids[start : start + 200])
+            rows = self.publisher.store.query(  # type: ignore[arg-type]
+                f"""
+                SELECT ?a ?agent ?time WHERE {{ VALUES ?a {{ {values} }} GRAPH <{self.meta}> {{
+                  ?a <{PROV}generated> ?g ; <{PROV}wasAssociatedWith> ?agent ;
+                     <{PROV}endedAtTime> ?time }} }}""",
+                union_default=False,
+            )
+            for row in rows:
+                cid = row["a"].value[len(prefix) : -len("/acceptance")]
+                found.setdefault(cid, (row["agent"].value, row["time"].value))
+        return found
+
     def reconcile(self) -> list[str]:
-        """Mark accepted what the published store says was accepted (after a crash)."""
+        """Repair what decisions that died left behind: a pending contribution whose acceptance
+        the published store holds is marked accepted, and claims that lapsed are removed.
+        Contributions another process is deciding right now are left alone. Two queries find
+        what needs it, however long the queue."""
         fixed = []
         with self._lock:
-            pending = self._query(f"""
-                SELECT ?c WHERE {{ GRAPH <{self.meta}> {{
-                  ?c <{UIKG}reviewStatus> "pending" ; <{UIKG}recordGraph> ?g }} }}""")
+            rows = self._query(f"""
+                SELECT ?c ?claim WHERE {{ GRAPH <{self.meta}> {{
+                  ?c <{UIKG}reviewStatus> "pending" ; <{UIKG}recordGraph> ?g
+                  OPTIONAL {{ ?c <{CLAIM}> ?claim }} }} }}""")
             prefix = self.iri("")
-            for row in list(pending):
-                cid = row["c"].value[len(prefix) :]
-                found = list(
-                    self.publisher.store.query(  # type: ignore[arg-type]
-                        f"""
-                    SELECT ?agent ?time WHERE {{ GRAPH <{self.meta}> {{
-                      <{self.iri(cid)}/acceptance> <{PROV}generated> ?g ;
-                        <{PROV}wasAssociatedWith> ?agent ; <{PROV}endedAtTime> ?time }} }}""",
-                        union_default=False,
-                    )
-                )
-                if found:
-                    self._mark_accepted(
-                        self._load(cid),
-                        found[0]["agent"].value,
-                        found[0]["time"].value,
-                        "recovered after a restart",
-                    )
+            pending: dict[str, list[Claim]] = {}
+            for row in rows:
+                claims = pending.setdefault(row["c"].value[len(prefix) :], [])
+                if row["claim"] is not None:
+                    claims.append(Claim(row["claim"].value))
+            published = self._accepted_among(sorted(pending))
+            for cid, claims in pending.items():
+                iri = self.iri(cid)
+                if any(self.claims.alive(c) for c in claims):
+                    continue
+                if cid not in published:
+                    self.claims.release(iri, *claims)
+                    continue
+                try:
+                    claim = self.claims.take(cid, iri, "reconcile")
+                except Conflict:
+                    continue  # another process is repairing it
+                try:
+                    agent, when = published[cid]
+                    self._mark_accepted(self._load(cid), agent, when, "recovered after a restart")
                     fixed.append(cid)
+                finally:
+                    self._end(iri, claim, release=True)
         return fixed
 
 

@@ -3,7 +3,6 @@ Virtuoso through the standard protocols, then served with the remote backend."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,30 +12,12 @@ import httpx
 import pytest
 
 from tests.conftest import ADMIN_TOKEN, REPO
-from tests.support.servers import VIRTUOSO_HIDDEN_GRAPHS, Server, start_uikg
+from tests.support.servers import Server, remote_settings, start_uikg
 from uikg.graph.paths import DataPaths
 from uikg.graph.queries import load_catalogue
 
 pytestmark = pytest.mark.slow
 CATALOGUE = load_catalogue(DataPaths.locate().queries)
-
-
-def _remote_settings(engine: str, server: Server) -> dict[str, str]:
-    if engine == "oxigraph":
-        return {
-            "backend": "remote",
-            "remote_query_url": f"{server.url}/query",
-            "remote_update_url": f"{server.url}/update",
-            "remote_store_url": f"{server.url}/store",
-        }
-    return {
-        "backend": "remote",
-        "remote_query_url": f"{server.url}/sparql",
-        "remote_update_url": f"{server.url}/sparql",
-        "remote_store_url": f"{server.url}/sparql-graph-crud",
-        "remote_hidden_graphs": json.dumps(list(VIRTUOSO_HIDDEN_GRAPHS)),
-        "remote_default_graph_iri": "urn:uikg:default-graph",
-    }
 
 
 @pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
@@ -45,7 +26,7 @@ def remote_service(
 ) -> Iterator[tuple[str, Server]]:
     engine = request.param
     server: Server = request.getfixturevalue(f"{engine}_server")
-    settings = _remote_settings(engine, server)
+    settings = remote_settings(engine, server)
     env_settings = {f"UIKG_{k.upper()}": v for k, v in settings.items()}
     folder = tmp_path_factory.mktemp(f"remote-{engine}")
     dump = folder / "dump.nq"

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from pyoxigraph import RdfFormat
-from pyoxigraph import Store as OxStore
 
 from tests.conftest import copy_data_dir
 from tests.support import records
@@ -25,6 +24,7 @@ from uikg.graph.contributions import (
     read_record,
 )
 from uikg.graph.contributions.check import POLICY_SHAPE
+from uikg.graph.contributions.queue import Claim, open_queue
 from uikg.graph.contributions.record import RecordRefused
 from uikg.graph.errors import (
     BadRequest,
@@ -32,11 +32,13 @@ from uikg.graph.errors import (
     Forbidden,
     PayloadTooLarge,
     RDFSyntaxError,
+    StoreError,
     UnsupportedMediaType,
     ValidationFailed,
 )
 from uikg.graph.settings import Settings
 from uikg.graph.store.embedded import EmbeddedStore
+from uikg.graph.store.remote import RemoteStore
 
 BASE = "https://w3id.org/uikg/"
 ALICE = Principal("alice", Role.contributor)
@@ -272,7 +274,7 @@ def workflow(built_dir: Path, tmp_path: Path) -> Iterator[Contributions]:
     copy_data_dir(built_dir, tmp_path)
     store = EmbeddedStore(tmp_path / "store")
     settings = Settings(data_dir=tmp_path)
-    yield Contributions(settings, Direct(store), OxStore())
+    yield Contributions(settings, Direct(store), EmbeddedStore(None))
     store.close()
 
 
@@ -365,6 +367,115 @@ def test_reconcile_after_a_crash_between_publish_and_queue(workflow: Contributio
     del workflow._mark_accepted
     assert workflow.reconcile() == [contribution.id]
     assert workflow.get(contribution.id, ALICE).status is Status.accepted
+
+
+def two_processes(workflow: Contributions) -> Contributions:
+    """A second process on the same queue and published store (another owner of claims);
+    both treat the queue as shared, so another's claim holds until it lapses."""
+    other = Contributions(workflow.settings, workflow.publisher, workflow.queue, workflow.rules)
+    for one in (workflow, other):
+        one.claims.lease_s = 300
+    return other
+
+
+def test_a_decision_in_progress_elsewhere_is_a_conflict(workflow: Contributions) -> None:
+    other = two_processes(workflow)
+    contribution = workflow.submit(records.city(), RdfFormat.TURTLE, ALICE)
+    claim = workflow.claims.take(contribution.id, contribution.iri, "accept")
+    with pytest.raises(Conflict, match="being decided by another curator"):
+        other.accept(contribution.id, BOB)
+    with pytest.raises(Conflict, match="being decided"):
+        other.reject(contribution.id, BOB, "no")
+    workflow.claims.done(claim)
+    workflow.claims.release(contribution.iri, claim)
+    assert other.accept(contribution.id, BOB).status is Status.accepted
+    with pytest.raises(Conflict, match="accepted, not pending"):
+        workflow.accept(contribution.id, BOB)
+    assert not workflow.claims.state(contribution.iri)[1], "a claim was left behind"
+
+
+def test_a_lapsed_claim_holds_no_one_off(workflow: Contributions) -> None:
+    other = two_processes(workflow)
+    contribution = workflow.submit(records.city(), RdfFormat.TURTLE, ALICE)
+    lapsed = Claim(f"2020-01-01T00:00:00+00:00 {workflow.claims.owner} 00 accept")
+    workflow.queue.update(
+        f"INSERT DATA {{ GRAPH <{workflow.meta}> {{ <{contribution.iri}> "
+        f'<https://w3id.org/uikg/ontology#claim> "{lapsed.value}" }} }}'
+    )
+    assert other.reconcile() == []
+    assert other.claims.state(contribution.iri)[1] == [], "reconcile leaves lapsed claims"
+    rejected = other.reject(contribution.id, BOB, "duplicate")
+    assert [e.action for e in rejected.events] == ["submitted", "rejected"]
+
+
+def test_a_decision_that_stopped_after_publishing_is_finished_once(
+    workflow: Contributions,
+) -> None:
+    other = two_processes(workflow)
+    contribution = workflow.submit(records.city(), RdfFormat.TURTLE, ALICE)
+
+    def unreachable(*args: object, **kwargs: object) -> None:
+        raise StoreError("the queue did not answer")
+
+    workflow._mark_accepted = unreachable  # type: ignore[method-assign]
+    with pytest.raises(StoreError):
+        workflow.accept(contribution.id, BOB)
+    del workflow._mark_accepted
+    assert workflow.get(contribution.id, BOB).status is Status.pending
+    # The claim stays: the other process waits for it to lapse, and leaves it to reconcile.
+    with pytest.raises(Conflict, match="being decided"):
+        other.accept(contribution.id, BOB)
+    assert other.reconcile() == []
+    # The process that made it knows its decision is over: the next decision finishes it.
+    with pytest.raises(Conflict, match="accepted, not pending"):
+        workflow.reject(contribution.id, BOB, "too late")
+    accepted = other.get(contribution.id, BOB)
+    assert [e.action for e in accepted.events] == ["submitted", "accepted"]
+    assert workflow.publisher.updates == 1  # type: ignore[attr-defined]
+    assert workflow.reconcile() == [] and other.reconcile() == []
+    assert not workflow.claims.state(contribution.iri)[1]
+
+
+def test_a_publish_that_did_not_commit_frees_the_contribution(workflow: Contributions) -> None:
+    contribution = workflow.submit(records.city(), RdfFormat.TURTLE, ALICE)
+    publisher = workflow.publisher
+    apply = publisher.apply
+
+    def down(update: str) -> None:
+        raise StoreError("the published store did not answer")
+
+    publisher.apply = down  # type: ignore[method-assign]
+    with pytest.raises(StoreError):
+        workflow.accept(contribution.id, BOB)
+    publisher.apply = apply  # type: ignore[method-assign]
+    assert workflow.claims.state(contribution.iri) == ("pending", [])
+    assert workflow.accept(contribution.id, BOB).status is Status.accepted
+
+
+def test_the_queue_is_never_the_published_store(tmp_path: Path) -> None:
+    remote = {
+        "backend": "remote",
+        "remote_query_url": "http://db:7878/query",
+        "remote_update_url": "http://db:7878/update",
+    }
+    with pytest.raises(ValueError, match="pending records would be visible"):
+        Settings(data_dir=tmp_path, queue_query_url="http://db:7878/query", **remote)
+    with pytest.raises(ValueError, match="pending records would be visible"):
+        Settings(
+            data_dir=tmp_path,
+            queue_query_url="http://queue:7879/query",
+            queue_update_url="http://db:7878/update",
+            **remote,
+        )
+    with pytest.raises(ValueError, match="needs UIKG_QUEUE_QUERY_URL"):
+        Settings(data_dir=tmp_path, queue_update_url="http://queue:7879/update")
+    shared = Settings(data_dir=tmp_path, queue_query_url="http://queue:7879/query", **remote)
+    queue = open_queue(shared)
+    assert isinstance(queue, RemoteStore) and queue.update_url == "http://queue:7879/query"
+    queue.close()
+    queue = open_queue(Settings(data_dir=tmp_path, **remote))
+    assert isinstance(queue, EmbeddedStore) and (tmp_path / "contributions").is_dir()
+    queue.close()
 
 
 # -- the command line ------------------------------------------------------------------------

@@ -1,7 +1,9 @@
-"""Real server processes for the tests: this service (``uikg serve``) and ``oxigraph serve``."""
+"""Real server processes for the tests: this service (``uikg serve``), ``oxigraph serve`` and
+Virtuoso, and the settings and data that put this service on an engine."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -217,3 +219,55 @@ def start_virtuoso(folder: Path, log_dir: Path) -> Server:
         timeout=60,
     )
     return Server(url, process, log)
+
+
+def remote_settings(engine: str, server: Server) -> dict[str, str]:
+    """The settings (``UIKG_*`` without the prefix) of the remote backend on ``server``."""
+    if engine == "oxigraph":
+        return {
+            "backend": "remote",
+            "remote_query_url": f"{server.url}/query",
+            "remote_update_url": f"{server.url}/update",
+            "remote_store_url": f"{server.url}/store",
+        }
+    return {
+        "backend": "remote",
+        "remote_query_url": f"{server.url}/sparql",
+        "remote_update_url": f"{server.url}/sparql",
+        "remote_store_url": f"{server.url}/sparql-graph-crud",
+        "remote_hidden_graphs": json.dumps(list(VIRTUOSO_HIDDEN_GRAPHS)),
+        "remote_default_graph_iri": "urn:uikg:default-graph",
+    }
+
+
+def queue_settings(engine: str, server: Server) -> dict[str, str]:
+    """The settings of a contribution queue kept on ``server``."""
+    endpoint = f"{server.url}/query" if engine == "oxigraph" else f"{server.url}/sparql"
+    update = f"{server.url}/update" if engine == "oxigraph" else f"{server.url}/sparql"
+    return {"queue_query_url": endpoint, "queue_update_url": update}
+
+
+def dump_built(built_dir: Path, target: Path) -> Path:
+    """Every quad of a built data dir, as N-Quads (``uikg dump``)."""
+    subprocess.run(
+        [sys.executable, "-m", "uikg.api", "dump", str(target), "--data-dir", str(built_dir)],
+        check=True,
+        timeout=300,
+    )
+    return target
+
+
+def load_remote(dump: Path, settings: dict[str, str], cwd: Path) -> None:
+    """Load a dump into the remote store the settings name (``uikg load``)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("UIKG_")}
+    env.update({f"UIKG_{key.upper()}": value for key, value in settings.items()})
+    loaded = subprocess.run(
+        [sys.executable, "-m", "uikg.api", "load", str(dump)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=cwd,
+        env=env,
+    )
+    if loaded.returncode != 0:
+        raise RuntimeError(f"uikg load failed: {loaded.stderr[-2000:]}")

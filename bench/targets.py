@@ -258,6 +258,18 @@ class Uikg(_Server):
         )
 
 
+class UikgNoCache(Uikg):
+    """The same service with the result cache off: the engine path alone, what a workload
+    whose questions never repeat gets."""
+
+    name = "uikg-nocache"
+
+    def __init__(
+        self, data: Path, workdir: Path, log: Log, settings: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(data, workdir, log, {"query_cache_mb": "0", **(settings or {})})
+
+
 TARGETS: dict[str, type[Target]] = {
-    cls.name: cls for cls in (Floor, FloorDisk, OxigraphDisk, OxigraphMemory, Uikg)
+    cls.name: cls for cls in (Floor, FloorDisk, OxigraphDisk, OxigraphMemory, Uikg, UikgNoCache)
 }

@@ -44,6 +44,23 @@ def tree(root: int, include_root: bool = True) -> list[int]:
     return [root, *found] if include_root else found
 
 
+def started(pid: int) -> int | None:
+    """When ``pid`` started (clock ticks since boot): with the pid, names one process even if
+    the pid is reused; None if it is gone or a zombie (it has ended)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            text = handle.read()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2 :].split()
+    return None if fields[0] in ("Z", "X") else int(fields[19])
+
+
+def still_running(process: tuple[int, int]) -> bool:
+    """Whether the process ``(pid, started)`` (from ``MemorySampler.seen``) has not ended."""
+    return started(process[0]) == process[1]
+
+
 def usage(pid: int) -> tuple[int, int] | None:
     """(PSS, RSS) in bytes, or None if the process is gone (or a zombie)."""
     pss = rss = None
@@ -80,6 +97,7 @@ class MemorySampler:
     interval: float = 0.5
     phase: str = "start"
     samples: list[Sample] = field(default_factory=list)
+    seen: set[tuple[int, int]] = field(default_factory=set)  # (pid, started) of every process
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     _began: float = 0.0
@@ -96,6 +114,9 @@ class MemorySampler:
             found = usage(pid)
             if found is not None:
                 pss, rss, count = pss + found[0], rss + found[1], count + 1
+            began = started(pid)
+            if began is not None:
+                self.seen.add((pid, began))
         if count:
             at = round(time.monotonic() - self._began, 1)
             self.samples.append(Sample(at, self.phase, pss, rss, count))

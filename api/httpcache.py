@@ -2,8 +2,8 @@
 no query.
 
 A read's answer is a function of the published graph's version and of the request (path, query
-string, the negotiation headers), so its strong ``ETag`` is a hash of those; ``Last-Modified``
-is the time of the last write. A request whose ``If-None-Match`` (or, without one,
+string, the negotiation headers, the language switch's cookie), so its strong ``ETag`` is a
+hash of those; ``Last-Modified`` is the time of the last write. A request whose ``If-None-Match`` (or, without one,
 ``If-Modified-Since``) still holds gets ``304 Not Modified`` before any route runs: the version
 is known without a query once this process has read it (see ``graph/version.py``).
 
@@ -18,8 +18,10 @@ import hashlib
 from collections import OrderedDict
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from uikg.api.i18n import COOKIE as LANGUAGE_COOKIE
 from uikg.graph.errors import UIKGError
 from uikg.graph.version import StoreVersion
 
@@ -48,6 +50,7 @@ def etag_for(version: StoreVersion, scope: Scope) -> str:
         headers.get("host", ""),
         headers.get("accept", "*/*").strip() or "*/*",  # no Accept means any type
         headers.get("accept-language", ""),
+        cookie_parser(headers.get("cookie", "")).get(LANGUAGE_COOKIE, ""),  # the language switch
     ):
         key.update(part.encode("utf-8", "surrogateescape") + b"\0")
     return f'"{key.hexdigest()[:40]}"'

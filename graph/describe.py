@@ -158,7 +158,7 @@ def describe(
         for term in (statement.subject, statement.predicate, statement.object):
             if isinstance(term, NamedNode):
                 mentioned.add(term.value)
-    evidence = _evidence(reader, graphs)
+    evidence = evidence_units(reader, graphs)
     mentioned.update(e.work for e in evidence.values() if e.work)
     label_triples = labels(reader, sorted(mentioned))
     found: dict[str, list[Literal]] = defaultdict(list)
@@ -194,7 +194,11 @@ def labels(reader: Reader, iris: list[str]) -> list[Triple]:
     return found
 
 
-def _evidence(reader: Reader, graphs: list[str]) -> dict[str, Evidence]:
+def evidence_units(
+    reader: Reader, graphs: list[str], *, with_statements: bool = True
+) -> dict[str, Evidence]:
+    """What each of ``graphs`` is as evidence (work, locator, quote or reading); with
+    ``with_statements``, one to three units also carry the statements they hold (a unit's page)."""
     out = {g: Evidence(g) for g in graphs}
     if not graphs:
         return out
@@ -233,7 +237,7 @@ def _evidence(reader: Reader, graphs: list[str]) -> dict[str, Evidence]:
     # A unit's own page lists what the unit holds; a thing drawing on many units (a city) does
     # not need that, and fetching it would double the page's cost.
     units = [g for g, item in out.items() if item.kind or item.locator]
-    if not 0 < len(units) <= 3:
+    if not with_statements or not 0 < len(units) <= 3:
         return out
     for row in reader.query(
         f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {_values(units)} }} "

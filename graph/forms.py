@@ -26,11 +26,11 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 import rdflib
 import rdflib.collection
+from pyoxigraph import Literal, NamedNode
 from rdflib import RDF, RDFS, SH, Namespace, URIRef
 
 from uikg.graph.reader import Reader
@@ -44,7 +44,6 @@ FOAF_NAME = "http://xmlns.com/foaf/0.1/name"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PICK_LIMIT = 300
 LOOKUP_SCAN = 5_000  # candidate rows read for one type-ahead search
-PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 LANGUAGES = ("en", "pl")
 # Curators' pointers into the two seed texts ("A:L347-362, fn33"); a contributor names a source
 # in the source group instead.
@@ -107,6 +106,16 @@ TEXT: dict[str, dict[str, str]] = {
         "several": "Separate several values with “;”.",
         "language": "in {language}",
         "new": "or add a new one",
+        "short": "“{label}” needs at least {count} characters.",
+        "long": "“{label}” takes at most {count} characters.",
+        "new-name": "“{label}”: give the name of the new one.",
+        "new-kind": "“{label}”: say what kind of thing the new one is.",
+        "exists": "“{label}”: the graph already has “{value}”; pick it from the list instead of "
+        "adding it again.",
+        "known": "The graph already has a {thing} named like this; your record will add to it. "
+        "If it is a different one, give it another name.",
+        "two-sources": "Pick a source the graph already holds, or describe a new one, not both.",
+        "no-quote": "“{label}”: quote the passage the record comes from.",
     },
     "pl": {
         "required": "Uzupełnij pole „{label}”.",
@@ -129,6 +138,16 @@ TEXT: dict[str, dict[str, str]] = {
         "several": "Kilka wartości oddziel znakiem „;”.",
         "language": "po {language}",
         "new": "lub dodaj nową",
+        "short": "Pole „{label}” wymaga co najmniej {count} znaków.",
+        "long": "Pole „{label}” przyjmuje najwyżej {count} znaków.",
+        "new-name": "Pole „{label}”: podaj nazwę nowej pozycji.",
+        "new-kind": "Pole „{label}”: wskaż, czym jest nowa pozycja.",
+        "exists": "Pole „{label}”: w grafie jest już „{value}”; wybierz tę pozycję z listy, "
+        "zamiast dodawać ją ponownie.",
+        "known": "W grafie jest już wpis o takiej nazwie (rodzaj: {thing}); Twój wpis go uzupełni. "
+        "Jeśli chodzi o inny wpis, nadaj mu inną nazwę.",
+        "two-sources": "Wybierz źródło zapisane już w grafie albo opisz nowe, nie oba naraz.",
+        "no-quote": "Pole „{label}”: zacytuj fragment, z którego pochodzi wpis.",
     },
 }
 LANGUAGE_NAMES = {  # the languages a label, a title or a quotation may be written in
@@ -142,6 +161,36 @@ LANGUAGE_NAMES = {  # the languages a label, a title or a quotation may be writt
     "sv": {"en": "Swedish", "pl": "szwedzku"},
     "uk": {"en": "Ukrainian", "pl": "ukraińsku"},
 }
+
+
+# The same languages named on their own, as a pick-list shows them ("polski", not "polsku").
+LANGUAGE_TITLES = {
+    "en": {"en": "English", "pl": "angielski"},
+    "pl": {"en": "Polish", "pl": "polski"},
+    "de": {"en": "German", "pl": "niemiecki"},
+    "fr": {"en": "French", "pl": "francuski"},
+    "nl": {"en": "Dutch", "pl": "niderlandzki"},
+    "es": {"en": "Spanish", "pl": "hiszpański"},
+    "it": {"en": "Italian", "pl": "włoski"},
+    "sv": {"en": "Swedish", "pl": "szwedzki"},
+    "uk": {"en": "Ukrainian", "pl": "ukraiński"},
+}
+# The kinds of source a contributor cites, as the ontology's classes of works (the option's
+# value is the class).
+SOURCE_KINDS: dict[str, dict[str, str]] = {
+    str(UIKG.WebPage): {"en": "Web page", "pl": "Strona internetowa"},
+    str(UIKG.Report): {
+        "en": "Document or report (e.g. a PDF)",
+        "pl": "Dokument lub raport (np. PDF)",
+    },
+    str(UIKG.Publication): {
+        "en": "Council resolution or other official act",
+        "pl": "Uchwała rady lub inny akt urzędowy",
+    },
+    str(UIKG.JournalArticle): {"en": "News or magazine article", "pl": "Artykuł prasowy"},
+}
+# Closed lists whose values are codes, not things of the graph.
+CODED = frozenset({"source.language"})
 
 
 def text(lang: str, key: str, **values: Any) -> str:
@@ -186,6 +235,53 @@ def parse_partial_date(value: str) -> TypedValue | None:
     return TypedValue(f"{year}-{month}-{day}", XSD + "date")
 
 
+_URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
+_TRUE = {"true", "yes", "1", "tak", "prawda"}
+_FALSE = {"false", "no", "0", "nie", "fałsz", "falsz"}
+
+
+def typed(
+    spec: FieldSpec, raw: str, lang: str, language: str | None = None
+) -> tuple[list[Literal], str | None]:
+    """The literal a person's text stands for in a field that is not a choice, or the problem
+    with it in their words (``language``: the text's own, for a name in several languages).
+
+    >>> typed(FieldSpec("adoptionDate", "", "when", 1, value="date"), "2016-06", "en")[0]
+    [<Literal value=2016-06 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#gYearMonth>>]
+    >>> typed(FieldSpec("adoptionDate", "", "when", 1, {"en": "Date"}, value="date"), "2016-13", "en")[1]
+    '“Date” takes a date as YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2016, 2016-06 or 2016-06-30).'
+    """
+    raw = raw.strip()
+    if spec.value == "date":
+        parsed = parse_partial_date(raw)
+        if parsed is None:
+            return [], spec.error(lang, "date")
+        return [Literal(parsed.text, datatype=NamedNode(parsed.datatype))], None
+    if spec.value in ("integer", "decimal"):
+        try:
+            number = int(raw) if spec.value == "integer" else float(raw.replace(",", "."))
+        except ValueError:
+            return [], spec.error(lang, spec.value)
+        if spec.minimum is not None and number < spec.minimum:
+            return [], spec.error(lang, "minimum", minimum=f"{spec.minimum:g}")
+        lexical = str(number) if spec.value == "integer" else raw.replace(",", ".")
+        return [Literal(lexical, datatype=NamedNode(XSD + spec.value))], None
+    if spec.value == "url":
+        if not _URL.fullmatch(raw):
+            return [], spec.error(lang, "url")
+        return [Literal(raw, datatype=NamedNode(XSD + "anyURI"))], None
+    if spec.value == "boolean":
+        word = fold(raw)
+        if word not in _TRUE | _FALSE:
+            return [], spec.error(lang, "boolean")
+        return [
+            Literal("true" if word in _TRUE else "false", datatype=NamedNode(XSD + "boolean"))
+        ], None
+    if spec.value == "langText":
+        return [Literal(raw, language=language or lang)], None
+    return [Literal(raw)], None
+
+
 # -- the field model ---------------------------------------------------------------------------
 @dataclass
 class FieldSpec:
@@ -206,6 +302,8 @@ class FieldSpec:
     allow_new: bool = False
     part: str = "record"  # record | source (the cited work and passage)
     message: str | None = None  # the shape's sh:message, for curators
+    min_length: int | None = None
+    max_length: int | None = None
 
     def label_in(self, lang: str) -> str:
         return self.label.get(lang) or self.label.get("en") or _humane(self.key)
@@ -244,13 +342,6 @@ def _by_language(graph: rdflib.Graph, node: Any, predicate: Any) -> dict[str, st
 
 def _first_upper(texts: dict[str, str]) -> dict[str, str]:
     return {lang: value[:1].upper() + value[1:] for lang, value in texts.items()}
-
-
-def load_shapes(folder: Path) -> rdflib.Graph:
-    graph = rdflib.Graph()
-    for path in sorted(folder.glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph
 
 
 def _scheme_of(shapes: rdflib.Graph, node: Any) -> str | None:
@@ -354,6 +445,10 @@ class Catalogue:
             spec.value = "date"
         elif datatype is not None:
             spec.value = _VALUE_OF_DATATYPE.get(str(datatype), "text")
+        for name, bound in (("min_length", SH.minLength), ("max_length", SH.maxLength)):
+            found = shapes.value(prop, bound)
+            if found is not None:
+                setattr(spec, name, int(found))
         minimum = shapes.value(prop, SH.minInclusive)
         if minimum is not None:
             spec.minimum = float(minimum)
@@ -418,6 +513,14 @@ class Catalogue:
             multiple=False,
             part="source",
         )
+        for prop in shapes.objects(URIRef(SHP + "QuoteSelector"), SH.property):
+            if str(shapes.value(prop, SH.path)) == quote.path:
+                shortest, longest = (
+                    shapes.value(prop, SH.minLength),
+                    shapes.value(prop, SH.maxLength),
+                )
+                quote.min_length = int(str(shortest)) if shortest is not None else None
+                quote.max_length = int(str(longest)) if longest is not None else None
         language = FieldSpec(
             "source.language",
             "http://purl.org/dc/terms/language",
@@ -432,9 +535,59 @@ class Catalogue:
             value="choice",
             part="source",
         )
+        work = FieldSpec(
+            "source.work",
+            str(UIKG.evidenceFrom),
+            "evidence",
+            9.0,
+            {"en": "A source the graph already holds", "pl": "Źródło zapisane już w grafie"},
+            {
+                "en": "Quote a new passage of a work the graph knows; leave empty and fill in the "
+                "fields below for a source it does not know yet.",
+                "pl": "Zacytuj nowy fragment dzieła znanego w grafie; zostaw puste i wypełnij pola "
+                "poniżej, jeśli grafu tego źródła jeszcze nie zna.",
+            },
+            multiple=False,
+            value="choice",
+            classes=(str(UIKG.Work),),
+            part="source",
+        )
+        kind = FieldSpec(
+            "source.kind",
+            str(RDF.type),
+            "evidence",
+            9.5,
+            {"en": "Kind of source", "pl": "Rodzaj źródła"},
+            {
+                "en": "A web page, a document such as a PDF, a council resolution or a news article.",
+                "pl": "Strona internetowa, dokument (np. PDF), uchwała rady lub artykuł prasowy.",
+            },
+            multiple=False,
+            value="choice",
+            part="source",
+        )
+        publisher = FieldSpec(
+            "source.publisher",
+            str(UIKG.publisher),
+            "evidence",
+            11.5,
+            {"en": "Publisher", "pl": "Wydawca"},
+            {
+                "en": "Who published it: the city, a council, a newspaper, an organisation.",
+                "pl": "Kto je opublikował: miasto, rada, gazeta, organizacja.",
+            },
+            multiple=False,
+            value="choice",
+            classes=(str(UIKG.Agent),),
+            allow_new=True,
+            part="source",
+        )
         return [
+            work,
+            kind,
             from_shape("Publication", str(UIKG.url), "source.url", "url"),
             from_shape("Publication", DCT + "title", "source.title", "text"),
+            publisher,
             language,
             from_shape("Publication", str(UIKG.publicationYear), "source.date", "date"),
             quote,
@@ -449,9 +602,17 @@ class Catalogue:
             raise NotFound(f"there is no kind of record {kind!r}; try one of {', '.join(KINDS)}")
         return self.kinds[kind]
 
+    def labels_of(self, iri: str) -> dict[str, str]:
+        """The ontology's labels of a class or property, by language."""
+        return _by_language(self.ontology, URIRef(iri), RDFS.label)
+
     def class_label(self, cls: str, lang: str) -> str:
-        labels = _by_language(self.ontology, URIRef(cls), RDFS.label)
+        labels = self.labels_of(cls)
         return labels.get(lang) or labels.get("en") or _humane(_local(cls))
+
+    def spec_of(self, prop: Any) -> FieldSpec:
+        """The field a property shape describes (for the values a new thing needs)."""
+        return self._spec(prop, None)
 
     def model(self, kind: str, lang: str, store: Reader | None = None) -> dict[str, Any]:
         """The form of one kind in one language, as JSON for the web form.
@@ -495,6 +656,12 @@ class Catalogue:
         }
         if not spec.multiple:
             out["errors"]["one"] = spec.error(lang, "one")
+        if spec.min_length:
+            out["minLength"] = spec.min_length
+            out["errors"]["short"] = spec.error(lang, "short", count=spec.min_length)
+        if spec.max_length:
+            out["maxLength"] = spec.max_length
+            out["errors"]["long"] = spec.error(lang, "long", count=spec.max_length)
         if spec.value == "date":
             out["format"] = {
                 "pattern": r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$",
@@ -509,7 +676,7 @@ class Catalogue:
                 out["errors"]["minimum"] = spec.error(lang, "minimum", minimum=f"{spec.minimum:g}")
         elif spec.value == "langText":
             out["languages"] = [
-                {"code": code, "label": LANGUAGE_NAMES[code][lang]} for code in LANGUAGES
+                {"code": code, "label": LANGUAGE_TITLES[code][lang]} for code in LANGUAGES
             ]
         elif spec.value == "choice":
             out["errors"]["invalid"] = spec.error(lang, "choice")
@@ -524,10 +691,15 @@ class Catalogue:
             "allowNew": spec.allow_new,
         }
         if spec.classes:
+            from uikg.graph.new_things import new_kinds
+
             pick["lookup"] = {"class": list(spec.classes)}
             pick["newLabel"] = text(lang, "new")
+            pick["newKinds"] = [k.to_json(self, lang) for k in new_kinds(spec, self)]
         if spec.key == "source.language":
             pick["options"] = language_options(lang)
+        elif spec.key == "source.kind":
+            pick["options"] = [o.to_json() for o in source_kind_options(lang)]
         elif spec.scheme:
             pick["scheme"] = spec.scheme
             found = options(store, spec, lang, self) if store is not None else []
@@ -553,7 +725,11 @@ class Option:
 
 
 def language_options(lang: str) -> list[dict[str, str | None]]:
-    return [Option(code, names[lang]).to_json() for code, names in LANGUAGE_NAMES.items()]
+    return [Option(code, names[lang]).to_json() for code, names in LANGUAGE_TITLES.items()]
+
+
+def source_kind_options(lang: str) -> list[Option]:
+    return [Option(cls, names[lang]) for cls, names in SOURCE_KINDS.items()]
 
 
 _LABEL = (
@@ -568,7 +744,8 @@ _CONTEXT = "|".join(
 _SAFE_IRI = re.compile(r"https?://[A-Za-z0-9._~:/#@!$&'()*+,;=%-]+")
 
 
-def _iri(value: str, what: str) -> str:
+def safe_iri(value: str, what: str) -> str:
+    """``value`` if it is an IRI that is safe to write into a query; else a 400 naming ``what``."""
     from uikg.graph.errors import BadRequest
 
     if not _SAFE_IRI.fullmatch(value) or any(c in value for c in "<>\"{}|^`\\' "):
@@ -629,16 +806,18 @@ def options(
     catalogue = catalogue or Catalogue.default()
     found: list[Option] = []
     if spec.key == "source.language":
-        return [Option(code, names[lang]) for code, names in LANGUAGE_NAMES.items()]
+        return [Option(code, names[lang]) for code, names in LANGUAGE_TITLES.items()]
+    if spec.key == "source.kind":
+        return source_kind_options(lang)
     if spec.scheme:
-        scheme = _iri(spec.scheme, "the scheme")
+        scheme = safe_iri(spec.scheme, "the scheme")
         for option in _candidates(
             store, catalogue, f"?o <{SKOS.inScheme}> <{scheme}> .", lang, LOOKUP_SCAN
         ):
             found.append(Option(option.value, option.label))  # a concept needs no context
     for cls in spec.classes:
         found += _candidates(
-            store, catalogue, f"?o a <{_iri(cls, 'the class')}> .", lang, LOOKUP_SCAN
+            store, catalogue, f"?o a <{safe_iri(cls, 'the class')}> .", lang, LOOKUP_SCAN
         )
     unique = {o.value: o for o in found}
     return sorted(unique.values(), key=lambda o: (fold(o.label), o.context or ""))[:limit]
@@ -673,121 +852,9 @@ def lookup(
 
 def existing(store: Reader, iris: Iterable[str]) -> set[str]:
     """Which of ``iris`` the graph already says something about."""
-    wanted = sorted({_iri(iri, "the identifier") for iri in iris})
+    wanted = sorted({safe_iri(iri, "the identifier") for iri in iris})
     if not wanted:
         return set()
     values = " ".join(f"<{iri}>" for iri in wanted)
     rows = store.query(f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}")
     return {row["s"].value for row in rows}
-
-
-# -- the form as the first web form used it ----------------------------------------------------
-@dataclass
-class Field:
-    path: str
-    name: str
-    required: bool
-    multiple: bool
-    datatype: str | None = None
-    lang: bool = False
-    date: bool = False
-    options: list[dict[str, str]] = field(default_factory=list)
-    message: str | None = None
-
-
-def _options(store: Reader, *, scheme: str | None = None, cls: str | None = None) -> list[dict]:
-    if scheme:
-        where = f"?o <{SKOS.inScheme}> <{scheme}> ; <{SKOS.prefLabel}> ?l ."
-    elif cls:
-        where = f"?o a <{cls}> . OPTIONAL {{ ?o <http://www.w3.org/2000/01/rdf-schema#label> ?l }}"
-    else:
-        return []
-    query = (
-        f"SELECT ?o (SAMPLE(?en) AS ?label) (SAMPLE(?pl) AS ?labelPl) WHERE {{ {where} "
-        'BIND(IF(lang(?l) = "en" || lang(?l) = "", ?l, ?unbound) AS ?en) '
-        'BIND(IF(lang(?l) = "pl", ?l, ?unbound) AS ?pl) } '
-        f"GROUP BY ?o ORDER BY LCASE(STR(SAMPLE(?en))) LIMIT {PICK_LIMIT}"
-    )
-    out = []
-    for row in store.query(query):
-        iri = row["o"].value
-        label = row["label"].value if row["label"] is not None else _local(iri)
-        option = {"value": iri, "label": label}
-        if row["labelPl"] is not None:
-            option["labelPl"] = row["labelPl"].value
-        out.append(option)
-    return out
-
-
-def form_for(kind_name: str, shapes: rdflib.Graph, store: Reader) -> dict[str, Any]:
-    """The fields of one kind of record, merged over every shape that targets its class.
-
-    The first web form's shape of the data (``/contribute/forms/{kind}``): a flat list with
-    English names and every option inline. ``Catalogue.model`` is the field model in people's
-    words, grouped, in English or Polish.
-    """
-    kind = KINDS[kind_name]
-    fields: dict[str, Field] = {}
-    for shape in shapes.subjects(SH.targetClass, URIRef(kind.cls)):
-        if (shape, SH.severity, SH.Info) in shapes:
-            continue
-        for prop in shapes.objects(shape, SH.property):
-            path = shapes.value(prop, SH.path)
-            if not isinstance(path, URIRef) or (prop, SH.severity, SH.Info) in shapes:
-                continue
-            item = fields.setdefault(str(path), Field(str(path), _local(str(path)), False, True))
-            name = _by_language(shapes, prop, SH.name).get("en")
-            if name is not None:
-                item.name = name
-            min_count = shapes.value(prop, SH.minCount)
-            if min_count is not None and int(str(min_count)) > 0:
-                warning = (prop, SH.severity, SH.Warning) in shapes
-                item.required = item.required or not warning
-            if (
-                shapes.value(prop, SH.maxCount) is not None
-                and int(str(shapes.value(prop, SH.maxCount))) == 1
-            ):
-                item.multiple = False
-            datatype = shapes.value(prop, SH.datatype)
-            if datatype is not None:
-                item.datatype = str(datatype)
-                item.lang = str(datatype) == str(RDF.langString)
-            message = shapes.value(prop, SH.message)
-            if message is not None and item.message is None:
-                item.message = str(message)
-            node = shapes.value(prop, SH.node)
-            if node is not None and str(node).endswith("PartialDate"):
-                item.date = True
-            scheme = _scheme_of(shapes, node) if node is not None else None
-            classes = [str(c) for c in shapes.objects(prop, SH["class"])]
-            or_list = shapes.value(prop, SH["or"])
-            if or_list is not None:
-                for member in rdflib.collection.Collection(shapes, or_list):
-                    classes += [str(c) for c in shapes.objects(member, SH["class"])]
-            if not item.options:
-                if scheme:
-                    item.options = _options(store, scheme=scheme)
-                for cls in classes:
-                    item.options += _options(store, cls=cls)
-    # Shapes aimed at whoever uses a property (e.g. shp:Period on uikg:startDate) type it too.
-    for shape in set(shapes.subjects(SH.targetSubjectsOf, None)):
-        for prop in shapes.objects(shape, SH.property):
-            typed = fields.get(str(shapes.value(prop, SH.path)))
-            node = shapes.value(prop, SH.node)
-            if typed is not None and node is not None and str(node).endswith("PartialDate"):
-                typed.date = True
-    # The contribution policy (graph.contributions.check) wants a source on every record.
-    source = fields.setdefault(PROV_DERIVED, Field(PROV_DERIVED, "source work", True, True))
-    source.required = True
-    source.message = source.message or "Name the work the record comes from."
-    if not source.options:
-        source.options = _options(store, cls=str(UIKG.Publication))
-    ordered = sorted(fields.values(), key=lambda f: (not f.required, f.name.lower()))
-    return {
-        "kind": kind_name,
-        "title": kind.title,
-        "class": kind.cls,
-        "types": list(kind.types),
-        "slugKind": kind.slug_kind,
-        "fields": [asdict(f) for f in ordered],
-    }

@@ -8,11 +8,21 @@ methods, so offline tools and tests can hand one in directly.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Protocol
+
+from pyoxigraph import Variable
 
 
 class Reader(Protocol):
-    def query(self, sparql: str, *, union_default: bool = True) -> Any:
-        """``QuerySolutions`` for SELECT, ``QueryBoolean`` for ASK, triples for CONSTRUCT."""
+    def query(
+        self,
+        sparql: str,
+        *,
+        union_default: bool = True,
+        substitutions: Mapping[Variable, Any] | None = None,
+    ) -> Any:
+        """``QuerySolutions`` for SELECT, ``QueryBoolean`` for ASK, triples for CONSTRUCT;
+        ``substitutions`` bind a named query's parameters (never pasted into its text)."""
 
     def ask(self, sparql: str, *, union_default: bool = True) -> bool: ...

@@ -17,7 +17,7 @@ import asyncio
 import io
 import logging
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pyoxigraph import (
@@ -26,6 +26,7 @@ from pyoxigraph import (
     QuerySolutions,
     RdfFormat,
     Triple,
+    Variable,
     parse,
     parse_query_results,
 )
@@ -306,19 +307,32 @@ class GuardedReader:
     def __init__(self, service: GraphService) -> None:
         self._service = service
 
-    def query(self, sparql: str, *, union_default: bool = True) -> Any:
-        form, body = self._service._blocking(self._read(sparql, union_default))
+    def query(
+        self,
+        sparql: str,
+        *,
+        union_default: bool = True,
+        substitutions: Mapping[Variable, Any] | None = None,
+    ) -> Any:
+        pairs = tuple((v.value, str(term)) for v, term in (substitutions or {}).items())
+        form, body = self._service._blocking(self._read(sparql, union_default, pairs))
         return _parse(form, body)  # here: pyoxigraph's results may not cross threads
 
     def ask(self, sparql: str, *, union_default: bool = True) -> bool:
         return bool(self.query(sparql, union_default=union_default))
 
-    async def _read(self, sparql: str, union_default: bool) -> tuple[str, bytes]:
+    async def _read(
+        self, sparql: str, union_default: bool, substitutions: tuple[tuple[str, str], ...] = ()
+    ) -> tuple[str, bytes]:
         service = self._service
         form = await service.query_form(sparql)
         limit = service.settings.max_read_rows
         stream = await service.run(
-            sparql, _READ_FORMATS[form], union_default=union_default, max_rows=limit
+            sparql,
+            _READ_FORMATS[form],
+            union_default=union_default,
+            max_rows=limit,
+            substitutions=substitutions,
         )
         body = await stream.read()
         if stream.truncated:

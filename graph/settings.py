@@ -175,7 +175,7 @@ class Settings(BaseSettings):
         "notation (N/second|minute|hour|day, several separated by ';'); empty turns it off.",
     )
     rate_limited_paths: list[str] = Field(
-        default_factory=lambda: ["/validate", "/contributions/spreadsheet"],
+        default_factory=lambda: ["/validate", "/contributions/spreadsheet", "/contributions/form"],
         description="POSTs to these paths (and below them) count against the rate limit.",
     )
     assets_dir: Path | None = Field(

@@ -1,6 +1,7 @@
-"""Contributing without RDF: the field model, type-ahead pick-lists, spreadsheet templates and
-spreadsheet uploads. The domain logic is in ``graph.forms``, ``graph.entries`` and
-``graph.spreadsheets``; this router reads requests and writes answers.
+"""Contributing without RDF: the form and the curator's page, the field model, type-ahead
+pick-lists, the form's check and submission, spreadsheet templates and uploads. The domain
+logic is in ``graph.forms``, ``graph.form_entry``, ``graph.entries`` and ``graph.spreadsheets``;
+this router reads requests and writes answers.
 """
 
 from __future__ import annotations
@@ -8,14 +9,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Query, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from uikg.api.contribute_words import words
 from uikg.api.deps import ContributionsDep, CurrentUser, ServiceDep, SettingsDep
 from uikg.api.negotiation import choose
-from uikg.api.pages import templates
+from uikg.api.pages import reader_language, templates
 from uikg.api.ratelimit import RateLimit
-from uikg.graph.errors import BadRequest, NotFound
+from uikg.graph.errors import BadRequest, NotFound, UnsupportedMediaType
+from uikg.graph.form_entry import Form, read_json
+from uikg.graph.form_entry import Outcome as FormOutcome
 from uikg.graph.forms import KINDS, Catalogue, existing, lookup, options, pick_language
 from uikg.graph.ratelimit import RateLimiter
 from uikg.graph.spreadsheets.reading import CSV, XLSX, Limits, format_for, read_table
@@ -131,6 +135,144 @@ def type_ahead(
         raise BadRequest("say what to look up: class=… (repeatable) or scheme=…")
     found = lookup(service.reader, q, _lang(request, lang), classes=cls, scheme=scheme, limit=limit)
     return JSONResponse({"results": [o.to_json() for o in found]})
+
+
+# -- the pages ---------------------------------------------------------------------------------
+def _page(request: Request, template: str, lang: str | None, **extra: Any) -> Response:
+    language = pick_language(lang) if lang else reader_language(request)
+    said = words(language)
+    context = {
+        "request": request,
+        "root": str(request.base_url).rstrip("/"),
+        "lang": language,
+        "t": said,
+        "script": {"root": str(request.base_url).rstrip("/"), "lang": language, "words": said},
+        **extra,
+    }
+    response = templates().TemplateResponse(request, template, context)
+    response.headers["Vary"] = "Accept, Accept-Language"
+    return response
+
+
+@router.get("/contribute", response_class=HTMLResponse, include_in_schema=False)
+def contribute_page(request: Request, lang: Lang = None) -> Response:
+    """The form: fields in the reader's words, type-ahead pick-lists, a new source, errors next
+    to their fields (the script builds it from ``/contribute/fields/{kind}``)."""
+    language = pick_language(lang) if lang else reader_language(request)
+    kinds = [{"name": name, "title": kind.title_in(language)} for name, kind in KINDS.items()]
+    return _page(request, "contribute.html", language, kinds=kinds)
+
+
+@router.get("/curate", response_class=HTMLResponse, include_in_schema=False)
+def curate_page(request: Request, lang: Lang = None) -> Response:
+    """Contributions: a curator reviews and decides, a contributor follows their own."""
+    return _page(request, "curate.html", lang)
+
+
+# -- the form's check and submission ------------------------------------------------------------
+_FORM_BODY: dict[str, Any] = {
+    "content": {
+        JSON: {
+            "schema": {"type": "object"},
+            "example": {
+                "values": {
+                    "label": [{"text": "Lublin integration strategy", "lang": "en"}],
+                    "adoptionDate": ["2024-05"],
+                    "source.url": ["https://example.org/lublin/strategy"],
+                    "source.title": ["Lublin integration strategy"],
+                    "source.quotation": ["The city council adopted the strategy in May 2024."],
+                }
+            },
+        }
+    },
+    "required": True,
+}
+
+
+async def _form(
+    request: Request,
+    kind: str,
+    lang: str | None,
+    service: Any,
+    settings: Any,
+    contributions: Any,
+    user: Any,
+) -> FormOutcome:
+    kind = _kind(kind)
+    media_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if media_type != JSON:
+        raise UnsupportedMediaType("send the form's values as application/json")
+    payload = read_json(await request.body())
+    language = _lang(request, lang)
+
+    def work() -> FormOutcome:
+        form = Form(
+            Catalogue.default(),
+            kind,
+            language,
+            service.reader,
+            settings.base_iri,
+            lambda iris: existing(service.reader, iris),
+        )
+        if user is None:
+            return form.check(payload, contributions)
+        return form.submit(payload, contributions, user)
+
+    return await run_in_threadpool(work)
+
+
+@router.post(
+    "/contributions/form/{kind}/check",
+    operation_id="check_form",
+    openapi_extra={"requestBody": _FORM_BODY},
+    summary="Check the form's values without storing anything (public, rate-limited)",
+    responses={
+        400: {"description": "Not JSON, an unknown field, a value of the wrong shape."},
+        415: {"description": "Not application/json."},
+        429: {"description": "Over the per-client rate limit."},
+    },
+)
+async def check_form(
+    request: Request,
+    kind: str,
+    service: ServiceDep,
+    settings: SettingsDep,
+    contributions: ContributionsDep,
+    lang: Lang = None,
+) -> JSONResponse:
+    """Every problem, each with the field it belongs to (``field``, and ``subfield`` for a value
+    of a new thing), in the reader's words; ``conforms`` is true when the record may be sent."""
+    outcome = await _form(request, kind, lang, service, settings, contributions, None)
+    return JSONResponse(outcome.to_json())
+
+
+@router.post(
+    "/contributions/form/{kind}",
+    operation_id="submit_form",
+    status_code=201,
+    openapi_extra={"requestBody": _FORM_BODY},
+    summary="Queue the form's record as a contribution (contributor)",
+    responses={
+        201: {"description": "Queued as pending; Location names the contribution."},
+        422: {"description": "Nothing queued; every problem, by field."},
+        400: {"description": "Not JSON, an unknown field, a value of the wrong shape."},
+        415: {"description": "Not application/json."},
+    },
+)
+async def submit_form(
+    request: Request,
+    kind: str,
+    user: CurrentUser,
+    service: ServiceDep,
+    settings: SettingsDep,
+    contributions: ContributionsDep,
+    lang: Lang = None,
+) -> JSONResponse:
+    outcome = await _form(request, kind, lang, service, settings, contributions, user)
+    if outcome.contribution is None:
+        return JSONResponse(outcome.to_json(), status_code=422)
+    location = str(request.url_for("get_contribution", cid=outcome.contribution.id))
+    return JSONResponse(outcome.to_json(), status_code=201, headers={"Location": location})
 
 
 # -- templates ---------------------------------------------------------------------------------

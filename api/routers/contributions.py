@@ -16,6 +16,8 @@ from starlette.concurrency import run_in_threadpool
 
 from uikg.api.deps import ContributionsDep, Curator, CurrentUser, ServiceDep, SettingsDep
 from uikg.api.negotiation import choose
+from uikg.api.review_page import review_page
+from uikg.graph.auth import Role
 from uikg.graph.contributions import Status, format_for_media_type, history_of
 from uikg.graph.contributions.check import Checked
 from uikg.graph.sparql import formats
@@ -24,6 +26,7 @@ from uikg.graph.validation import ValidationReport
 router = APIRouter(tags=["Contributions"])
 
 JSON = "application/json"
+HTML = "text/html"
 TEXT = "text/plain"
 REPORT_TYPES = [JSON, formats.TURTLE, TEXT]
 RECORD_TYPES = {
@@ -143,8 +146,15 @@ async def submit(
 def list_contributions(
     user: CurrentUser, contributions: ContributionsDep, status: Status | None = None
 ) -> JSONResponse:
+    """``viewer`` says who asks and whether they may moderate (the page shows buttons only
+    then; accepting and rejecting check the role again)."""
     items = contributions.list_for(user, status)
-    return JSONResponse({"contributions": [c.to_json() for c in items]})
+    viewer = {
+        "name": user.name,
+        "role": user.role.value,
+        "moderates": user.role.allows(Role.curator),
+    }
+    return JSONResponse({"viewer": viewer, "contributions": [c.to_json() for c in items]})
 
 
 @router.get(
@@ -173,16 +183,29 @@ def get_record(
 @router.get(
     "/contributions/{cid}/review",
     operation_id="review_contribution",
-    summary="Report against the graph as it is now, and the diff (curator)",
+    summary="The record as it would be published, its diff and its report (curator)",
+    responses={
+        200: {
+            "description": "JSON for programs; an HTML fragment (the curator's page shows it).",
+            "content": {JSON: {}, HTML: {}},
+        }
+    },
 )
-def review(cid: str, user: Curator, contributions: ContributionsDep) -> JSONResponse:
-    contribution, checked, changes = contributions.review(cid, user)
+def review(request: Request, cid: str, user: Curator, contributions: ContributionsDep) -> Response:
+    """The record rendered with labels and quotes, how it compares with the published graph
+    (added, changed, also said, already there; each value with its sources), its report against
+    the graph as it is now, and who sent it when. Labels follow ``Accept-Language``."""
+    judged = contributions.view(cid, user, languages(request))
+    if choose(request.headers.get("accept"), [JSON, HTML]) == HTML:
+        return review_page(request, judged)
     return JSONResponse(
         {
-            "contribution": contribution.to_json(),
-            "report": report_json(checked.report),
-            "diff": changes.to_json(),
-        }
+            "contribution": judged.contribution.to_json(),
+            "report": report_json(judged.checked.report),
+            "diff": judged.diff.to_json(),
+            "review": judged.review.to_json(),
+        },
+        headers={"Vary": "Accept, Accept-Language"},
     )
 
 

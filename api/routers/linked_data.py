@@ -12,17 +12,20 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pyoxigraph import NamedNode, RdfFormat, serialize
+from pyoxigraph import Literal, NamedNode, RdfFormat, serialize
 
 from uikg.api.deps import ServiceDep, SettingsDep
+from uikg.api.entity import resource_context
 from uikg.api.negotiation import choose
-from uikg.api.pages import Links, resource_context, templates
+from uikg.api.pages import Links, reader_language, templates
 from uikg.graph.blank_nodes import stable
-from uikg.graph.describe import describe, to_quads, to_triples
+from uikg.graph.build import INFERRED
+from uikg.graph.describe import Description, describe, labels, to_quads, to_triples
 from uikg.graph.errors import NotFound
 from uikg.graph.namespaces import PREFIXES
 from uikg.graph.sparql import formats
 from uikg.graph.sparql.guard import check_iri
+from uikg.graph.summary import inverse_properties, summarise
 
 router = APIRouter(tags=["Linked Data"])
 HTML = "text/html"
@@ -135,7 +138,7 @@ def document(
     if more:
         headers["Link"] += f', <{page_link}?page={page + 1}>; rel="next"'
     if variant.rdf is None:
-        context = resource_context(description, links, ("en", "pl"))
+        context = _page_context(request, description, links, settings.base_iri, service)
         context.update(
             request=request,
             root=links.root,
@@ -147,6 +150,7 @@ def document(
             next_page=f"{page_link}?page={page + 1}" if more else None,
             previous_page=f"{page_link}?page={page - 1}" if page > 1 else None,
         )
+        headers["Vary"] = "Accept, Accept-Language, Cookie"
         response: Response = templates().TemplateResponse(
             request, "resource.html", context, headers=headers
         )
@@ -162,6 +166,35 @@ def document(
             data = serialize(triples, None, variant.rdf, prefixes=PREFIXES)
         response = Response(data, media_type=formats.charset(variant.media_type), headers=headers)
     return response
+
+
+def _page_context(
+    request: Request, description: Description, links: Links, base: str, service: ServiceDep
+) -> dict[str, object]:
+    """The HTML page's context: the summary from named queries, then every statement."""
+    summary = summarise(
+        service.reader,
+        request.app.state.catalogue,
+        base,
+        description.iri,
+        description.types,
+        known=description.labels,
+    )
+    predicates = sorted({s.predicate.value for s in description.inverse})
+    inverses = inverse_properties(service.reader, predicates)
+    missing = sorted(set(inverses.values()) - set(description.labels))
+    extra: dict[str, list[Literal]] = {}
+    for triple in labels(service.reader, missing) if missing else []:
+        extra.setdefault(triple.subject.value, []).append(triple.object)  # type: ignore[union-attr,arg-type]
+    return resource_context(
+        description,
+        links,
+        reader_language(request),
+        inferred_prefix=base + INFERRED,
+        summary=summary,
+        inverses=inverses,
+        extra_labels=extra,
+    )
 
 
 @router.get(

@@ -84,19 +84,22 @@ def _csv(graph: rdflib.Graph, items: list[str], context: dict[str, object]) -> s
     rows: dict[str, dict[str, list[str]]] = {item: defaultdict(list) for item in items}
     for subject, predicate, obj in graph:
         key = "type" if predicate == rdflib.RDF.type else names.get(str(predicate), str(predicate))
+        if isinstance(obj, rdflib.Literal) and obj.language:
+            key = f"{key}@{obj.language}"  # one column per language: label@en, label@pl
         rows[str(subject)][key].append(str(obj))
-    columns = sorted({key for row in rows.values() for key in row} - {"type", "label"})
+    keys = {key for row in rows.values() for key in row} - {"type"}
+    labels = sorted(k for k in keys if k == "label" or k.startswith("label@"))
+    columns = sorted(keys - set(labels))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["id", "type", "label", *columns])
+    writer.writerow(["id", "type", *labels, *columns])
     for item in items:
         row = rows[item]
         writer.writerow(
             [
                 item,
                 " | ".join(sorted(row.get("type", []))),
-                " | ".join(sorted(row.get("label", []))),
-                *(" | ".join(sorted(row.get(c, []))) for c in columns),
+                *(" | ".join(sorted(row.get(c, []))) for c in (*labels, *columns)),
             ]
         )
     return out.getvalue()
@@ -162,7 +165,7 @@ def _html_list(
         "alternates": alternates,
     }
     return templates().TemplateResponse(
-        request, "collection.html", context, headers={"Vary": "Accept, Accept-Language"}
+        request, "collection.html", context, headers={"Vary": "Accept, Accept-Language, Cookie"}
     )
 
 

@@ -1,5 +1,6 @@
-"""The web face for people who would rather look than read: home page, SPARQL workbench,
-pictures drawn from named queries, the contribution form and the curator's page.
+"""The web face for people who would rather look than read: home page, SPARQL workbench and
+pictures drawn from named queries (the contribution form and the curator's page are in
+``contribute``).
 
 The JavaScript packages (YASGUI, Vega, Leaflet, world-atlas) are served from the npm install in
 ``web/node_modules`` (``make assets``) through a whitelist of their built folders; without them
@@ -11,23 +12,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.concurrency import run_in_threadpool
 
+from uikg.api import i18n
 from uikg.api.deps import ServiceDep, SettingsDep
+from uikg.api.i18n import N_
 from uikg.api.pages import Links, reader_language, templates
+from uikg.api.questions import questions
 from uikg.graph import __version__
 from uikg.graph.citation import CODE_LICENSE, DATA_LICENSE, citation
 from uikg.graph.coverage import coverage
 from uikg.graph.describe import labels
 from uikg.graph.errors import NotFound
-from uikg.graph.forms import KINDS, form_for, load_shapes
 from uikg.graph.namespaces import PREFIXES
-from uikg.graph.paths import DataPaths
 from uikg.graph.service import GraphService
 from uikg.graph.settings import Settings
 from uikg.graph.vocabulary import completions
@@ -44,6 +46,7 @@ VENDOR = {
     "world-atlas": "world-atlas",
     "topojson-client": "topojson-client/dist",
     "swagger-ui": "swagger-ui-dist",
+    "axe-core": "axe-core",  # the accessibility checker the browser tests run on every page
 }
 
 
@@ -60,33 +63,41 @@ PICTURES = {
     for p in (
         Picture(
             "map",
-            "Map of cities by integration model",
+            N_("Map of cities by integration model"),
             "city_map",
-            "Every city in the graph at its WGS84 coordinates, coloured by the integration model "
-            "its policy documents, programmes or local bodies follow according to the sources "
-            "(grey: no model recorded). Select a marker for the city's page.",
+            N_(
+                "Every city in the graph at its WGS84 coordinates, coloured by the integration model "
+                "its policy documents, programmes or local bodies follow according to the sources "
+                "(grey: no model recorded). Select a marker for the city's page."
+            ),
         ),
         Picture(
             "timeline",
-            "Timeline of policies, programmes and memberships",
+            N_("Timeline of policies, programmes and memberships"),
             "policy_timeline",
-            "Dated policy documents, programmes and memberships by country, city initiatives "
-            "(circles) beside national measures (squares) and regional or European ones "
-            "(triangles), so that divergence in time is visible.",
+            N_(
+                "Dated policy documents, programmes and memberships by country, city initiatives "
+                "(circles) beside national measures (squares) and regional or European ones "
+                "(triangles), so that divergence in time is visible."
+            ),
         ),
         Picture(
             "matrix",
-            "Cities × Gdańsk-model policy areas",
+            N_("Cities × Gdańsk-model policy areas"),
             "city_policy_areas",
-            "For each city, the policy areas of the Gdańsk Immigrant Integration Model that its "
-            "documents, programmes and projects cover; darker cells have more items.",
+            N_(
+                "For each city, the policy areas of the Gdańsk Immigrant Integration Model that its "
+                "documents, programmes and projects cover; darker cells have more items."
+            ),
         ),
         Picture(
             "network",
-            "Network of actors",
+            N_("Network of actors"),
             "actor_network",
-            "Who adopted, signed, coordinates, funds or is a member of what. Filter by the "
-            "actor's country and by period; links without a year stay unless a period is set.",
+            N_(
+                "Who adopted, signed, coordinates, funds or is a member of what. Filter by the "
+                "actor's country and by period; links without a year stay unless a period is set."
+            ),
         ),
     )
 }
@@ -112,7 +123,6 @@ def _context(request: Request, **extra: Any) -> dict[str, Any]:
     return {
         "request": request,
         "root": str(request.base_url).rstrip("/"),
-        "lang": reader_language(request),
         "base": request.app.state.settings.base_iri,
         "assets": getattr(request.app.state, "assets_installed", False),
         "pictures": list(PICTURES.values()),
@@ -122,8 +132,25 @@ def _context(request: Request, **extra: Any) -> dict[str, Any]:
 
 def _page(request: Request, template: str, **extra: Any) -> HTMLResponse:
     response = templates().TemplateResponse(request, template, _context(request, **extra))
-    response.headers["Vary"] = "Accept, Accept-Language"
+    response.headers["Vary"] = "Accept, Accept-Language, Cookie"
     return response  # type: ignore[return-value]
+
+
+@router.get("/language")
+def switch_language(request: Request, lang: str = "en", next: str = "/") -> Response:
+    """The language switch: remembers the choice in a cookie and goes back to the page.
+
+    ``next`` must be a path on this server (never another site), without its own ``lang``.
+    """
+    chosen = i18n.pick(lang) or "en"
+    path, _, query = next.partition("?")
+    if not path.startswith("/") or path.startswith("//") or "\\" in path:
+        path, query = "/", ""
+    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "lang"]
+    target = path + (f"?{urlencode(kept)}" if kept else "")
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(i18n.COOKIE, chosen, max_age=365 * 24 * 3600, samesite="lax")
+    return response
 
 
 COUNTS = """
@@ -139,8 +166,7 @@ MODELS = """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?model ?label WHERE {
   ?model skos:inScheme <id/scheme/integration-model> ; skos:prefLabel ?label .
-  FILTER(lang(?label) = "en")
-} ORDER BY LCASE(?label)"""
+} ORDER BY ?model"""
 
 
 def _home_data(service: GraphService) -> dict[str, Any]:
@@ -148,7 +174,9 @@ def _home_data(service: GraphService) -> dict[str, Any]:
     for row in service.reader.query(COUNTS):
         counts = {name: int(row[name].value) for name in ("cities", "documents", "works", "claims")}
     # The scheme's IRI is relative: it resolves on the base IRI the service runs with.
-    models = [(r["model"].value, r["label"].value) for r in service.reader.query(MODELS)]
+    models: dict[str, dict[str, str]] = {}
+    for row in service.reader.query(MODELS):
+        models.setdefault(row["model"].value, {})[row["label"].language or ""] = row["label"].value
     return {"counts": counts, "models": models}
 
 
@@ -157,10 +185,18 @@ def home(request: Request, service: ServiceDep, settings: SettingsDep) -> Respon
     data = _home_data(service)
     base = settings.base_iri
     root = str(request.base_url).rstrip("/")
-    models = [
-        {"label": label, "href": root + "/" + iri[len(base) :] if iri.startswith(base) else iri}
-        for iri, label in data["models"]
-    ]
+    language = reader_language(request)
+    models = []
+    for iri, names in data["models"].items():
+        shown = next((code for code in (language, "en", "") if code in names), next(iter(names)))
+        models.append(
+            {
+                "label": names[shown],
+                "lang": shown if shown and shown != language else None,
+                "href": root + "/" + iri[len(base) :] if iri.startswith(base) else iri,
+            }
+        )
+    models.sort(key=lambda m: m["label"].lower())
     cite = citation(service.reader, base)
     return _page(
         request,
@@ -180,24 +216,27 @@ def workbench(request: Request, service: GraphService) -> HTMLResponse:
     examples = [
         {"name": q.name, "title": q.title, "query": q.text.strip()} for q in catalogue.values()
     ]
+    language = reader_language(request)
+    asked = questions(service.reader, catalogue, service.settings.base_iri, language)
     config = {
         "endpoint": str(request.base_url).rstrip("/") + "/sparql",
+        "queries": str(request.base_url).rstrip("/") + "/api/v1/queries/",
         "prefixes": PREFIXES,
         "examples": examples,
         "terms": completions(service.reader),
         "base": service.settings.base_iri,
     }
-    return _page(request, "workbench.html", examples=examples, config=config)
+    return _page(request, "workbench.html", examples=examples, config=config, questions=asked)
 
 
 @router.get("/docs", response_class=HTMLResponse)
 def api_docs(request: Request) -> Response:
     """Swagger UI from the pinned npm package (no CDN, no validator badge calling out)."""
     if not getattr(request.app.state, "assets_installed", False):
-        return _page(request, "missing-assets.html", what="the interactive API documentation")
+        return _page(request, "missing-assets.html", what=N_("the interactive API documentation"))
     root = str(request.base_url).rstrip("/")
     vendor = f"{root}/assets/vendor/swagger-ui"
-    return get_swagger_ui_html(
+    page = get_swagger_ui_html(
         openapi_url=f"{root}{request.app.openapi_url}",
         title=f"{request.app.title} — API",
         swagger_js_url=f"{vendor}/swagger-ui-bundle.js",
@@ -205,6 +244,16 @@ def api_docs(request: Request) -> Response:
         swagger_favicon_url=f"{vendor}/favicon-32x32.png",
         swagger_ui_parameters={"validatorUrl": None},
     )
+    # The page's language, and colours and keyboard order that pass WCAG AA (static/docs.css,
+    # static/docs.js): Swagger UI's own badges are white on light blue and green.
+    body = bytes(page.body).replace(b"<html>", b'<html lang="en">', 1)
+    body = body.replace(
+        b"</head>", f'<link rel="stylesheet" href="{root}/static/docs.css">\n</head>'.encode(), 1
+    )
+    body = body.replace(
+        b"</body>", f'<script src="{root}/static/docs.js"></script>\n</body>'.encode(), 1
+    )
+    return HTMLResponse(body)
 
 
 @router.get("/coverage", response_class=HTMLResponse)
@@ -235,34 +284,18 @@ def pictures(request: Request) -> Response:
 
 @router.get("/pictures/{name}", response_class=HTMLResponse)
 def picture(request: Request, name: str) -> Response:
+    return _page(request, "picture.html", picture=_picture(name))
+
+
+@router.get("/pictures/{name}/embed", response_class=HTMLResponse)
+def picture_embed(request: Request, name: str) -> Response:
+    """The picture alone, for an ``<iframe>`` on another site (its filters in the URL)."""
+    response = _page(request, "picture-embed.html", picture=_picture(name))
+    response.headers["Content-Security-Policy"] = "frame-ancestors *"
+    return response
+
+
+def _picture(name: str) -> Picture:
     if name not in PICTURES:
         raise NotFound(f"there is no picture {name!r}; try one of {', '.join(PICTURES)}")
-    return _page(request, "picture.html", picture=PICTURES[name])
-
-
-def _shapes(request: Request) -> Any:
-    state = request.app.state
-    if getattr(state, "shapes_graph", None) is None:
-        state.shapes_graph = load_shapes(DataPaths.locate().shapes)
-    return state.shapes_graph
-
-
-@router.get("/contribute", response_class=HTMLResponse)
-def contribute(request: Request) -> Response:
-    kinds = [{"name": name, "title": kind.title} for name, kind in KINDS.items()]
-    return _page(request, "contribute.html", kinds=kinds)
-
-
-@router.get("/contribute/forms/{kind}")
-async def contribution_form(request: Request, kind: str, service: ServiceDep) -> JSONResponse:
-    """The fields of a kind of record, from the shapes, with pick-lists from the graph."""
-    if kind not in KINDS:
-        raise NotFound(f"no form for {kind!r}; try one of {', '.join(KINDS)}")
-    shapes = await run_in_threadpool(_shapes, request)
-    form = await run_in_threadpool(form_for, kind, shapes, service.reader)
-    return JSONResponse(form)
-
-
-@router.get("/curate", response_class=HTMLResponse)
-def curate(request: Request) -> Response:
-    return _page(request, "curate.html")
+    return PICTURES[name]

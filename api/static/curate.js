@@ -1,54 +1,136 @@
-// The curator's page: pending contributions with their reports; accept or reject each.
+// Contributions, by role. A curator sees each pending record as it would be published, its
+// comparison with the graph and its report (an HTML fragment from /contributions/{id}/review),
+// and accepts or rejects it with a reason. A contributor sees only what they sent, its status and
+// what the curator said; the server refuses them the review and the decisions as well.
 (function () {
   "use strict";
-  const root = document.currentScript.dataset.root;
-  const list = document.getElementById("pending");
+  const config = JSON.parse(document.getElementById("page-config").textContent);
+  const { root, lang, words } = config;
+  const say = (key, values) =>
+    (words[key] || key).replace(/\{(\w+)\}/g, (_, name) => (values && name in values ? values[name] : ""));
+  const queue = document.getElementById("queue");
   const status = document.getElementById("status");
   let token = "";
-  const headers = () => ({ Authorization: `Bearer ${token}`, Accept: "application/json" });
 
-  async function decide(id, action, reason) {
-    const response = await fetch(`${root}/contributions/${id}/${action}`, {
-      method: "POST", headers: { ...headers(), "Content-Type": "application/json" },
+  const el = (tag, props, ...children) => {
+    const node = document.createElement(tag);
+    Object.assign(node, props || {});
+    for (const child of children) if (child !== null && child !== undefined) node.append(child);
+    return node;
+  };
+  const headers = (accept) => ({ Authorization: `Bearer ${token}`, Accept: accept, "Accept-Language": lang });
+  const when = (stamp) => stamp.replace("T", " ").slice(0, 16) + " UTC";
+  const titleOf = (c) => (c.titles && (c.titles[lang] || c.titles.en)) || c.title || c.id;
+
+  function history(contribution) {
+    const list = el("ul", { className: "history" });
+    for (const step of contribution.history) {
+      const agent = step.agent.replace(/\/$/, "").split("/").pop();
+      const action = say(`action.${step.action}`);
+      const item = el("li", {}, say("history.by", { action: action.charAt(0).toUpperCase() + action.slice(1), agent, time: when(step.time) }));
+      if (step.reason) item.append(" — ", el("span", { className: "reason" }, say("history.reason", { reason: step.reason })));
+      list.appendChild(item);
+    }
+    return list;
+  }
+
+  function summaryItem(contribution) {
+    const item = el("li", { className: `contribution status-${contribution.status}` });
+    item.dataset.contribution = contribution.id;
+    item.append(
+      el("h3", {}, titleOf(contribution)),
+      el("p", { className: "meta" }, `${when(contribution.submitted)} · `, el("strong", { className: "status" }, say(`status.${contribution.status}`))),
+      history(contribution),
+    );
+    return item;
+  }
+
+  async function decide(contribution, action, reason, item) {
+    const response = await fetch(`${root}/contributions/${contribution.id}/${action}`, {
+      method: "POST",
+      headers: { ...headers("application/json"), "Content-Type": "application/json" },
       body: JSON.stringify({ reason: reason || null }),
     });
     const data = await response.json();
-    status.textContent = response.ok ? `Contribution ${id} ${data.status}.` : `Could not ${action} ${id}: ${data.detail || response.status}`;
-    await refresh();
+    if (!response.ok) {
+      status.textContent = say("curate.failed", { action: say(`curate.${action}`), detail: data.detail || response.status });
+      return;
+    }
+    status.textContent = say("curate.done", { title: titleOf(contribution), status: say(`status.${data.status}`) });
+    item.remove();
+    await load(false);
   }
 
-  function item(c) {
-    const li = document.createElement("li");
-    li.className = "contribution";
-    const h = document.createElement("h2");
-    h.textContent = `${c.id}: ${c.iri}`;
-    const meta = document.createElement("p");
-    meta.textContent = `From ${c.contributor}, ${c.submitted}, ${c.triples} triples.`;
-    const rep = document.createElement("ul");
-    (c.report || []).forEach((r) => { const x = document.createElement("li"); x.textContent = `${r.severity}: ${r.message}`; rep.appendChild(x); });
-    if (!(c.report || []).length) { const x = document.createElement("li"); x.textContent = "The report has no findings."; rep.appendChild(x); }
-    const reasonId = `reason-${c.id}`;
-    const label = document.createElement("label"); label.htmlFor = reasonId; label.textContent = "Reason (required to reject)";
-    const reason = document.createElement("input"); reason.id = reasonId;
-    const accept = document.createElement("button"); accept.type = "button"; accept.textContent = `Accept ${c.id}`;
-    accept.addEventListener("click", () => decide(c.id, "accept", reason.value));
-    const reject = document.createElement("button"); reject.type = "button"; reject.textContent = `Reject ${c.id}`;
-    reject.addEventListener("click", () => { if (!reason.value.trim()) { reason.focus(); status.textContent = "Give a reason to reject."; return; } decide(c.id, "reject", reason.value); });
-    const actions = document.createElement("p"); actions.className = "actions"; actions.append(label, reason, accept, reject);
-    li.append(h, meta, rep, actions);
-    return li;
+  function decision(contribution, item) {
+    const id = `reason-${contribution.id}`;
+    const reason = el("textarea", { id, rows: 2 });
+    const accept = el("button", { type: "button", className: "accept" }, say("curate.accept"));
+    const reject = el("button", { type: "button", className: "reject" }, say("curate.reject"));
+    accept.addEventListener("click", () => decide(contribution, "accept", reason.value.trim(), item));
+    reject.addEventListener("click", () => {
+      if (!reason.value.trim()) {
+        status.textContent = say("curate.need.reason");
+        reason.setAttribute("aria-invalid", "true");
+        reason.focus();
+        return;
+      }
+      decide(contribution, "reject", reason.value.trim(), item);
+    });
+    return el("div", { className: "decision" },
+      el("label", { htmlFor: id }, say("curate.reason")), reason,
+      el("p", { className: "actions" }, accept, reject));
   }
 
-  async function refresh() {
-    const response = await fetch(`${root}/contributions?status=pending`, { headers: headers() });
+  async function pendingItem(contribution) {
+    const item = el("li", { className: "contribution pending-item" });
+    item.dataset.contribution = contribution.id;
+    item.textContent = say("curate.loading");
+    const response = await fetch(`${root}/contributions/${contribution.id}/review`, { headers: headers("text/html") });
+    item.textContent = "";
+    if (!response.ok) {
+      item.appendChild(el("p", { className: "error" }, `${titleOf(contribution)}: ${response.status}`));
+      return item;
+    }
+    const fragment = document.createElement("template");
+    fragment.innerHTML = await response.text(); // rendered and escaped by the server
+    item.appendChild(fragment.content);
+    item.appendChild(decision(contribution, item));
+    return item;
+  }
+
+  function section(title, items, empty) {
+    const list = el("ul", { className: "contributions" });
+    items.forEach((i) => list.appendChild(i));
+    if (!items.length) list.appendChild(el("li", { className: "muted" }, empty));
+    return el("section", {}, el("h2", {}, title), list);
+  }
+
+  async function load(announce) {
+    const response = await fetch(`${root}/contributions`, { headers: headers("application/json") });
     const data = await response.json();
-    list.textContent = "";
-    if (!response.ok) { status.textContent = data.detail || `Error ${response.status}`; return; }
-    data.contributions.forEach((c) => list.appendChild(item(c)));
-    if (!data.contributions.length) { const li = document.createElement("li"); li.textContent = "No pending contributions."; list.appendChild(li); }
+    queue.textContent = "";
+    if (!response.ok) {
+      status.textContent = data.detail || String(response.status);
+      return;
+    }
+    if (announce) status.textContent = say("curate.signed", { name: data.viewer.name, role: data.viewer.role });
+    const all = data.contributions;
+    if (data.viewer.moderates) {
+      const pending = all.filter((c) => c.status === "pending");
+      const items = await Promise.all(pending.map(pendingItem));
+      queue.appendChild(section(say("curate.pending"), items, say("curate.none")));
+      const decided = all.filter((c) => c.status !== "pending").slice(-10).reverse();
+      if (decided.length) queue.appendChild(section(say("curate.decided"), decided.map(summaryItem), ""));
+    } else {
+      const mine = all.slice().reverse().map(summaryItem);
+      queue.appendChild(section(say("curate.yours"), mine, say("curate.yours.none")));
+    }
+    queue.dataset.loaded = "true";
   }
 
-  document.getElementById("login").addEventListener("submit", (e) => {
-    e.preventDefault(); token = document.getElementById("curator-token").value.trim(); refresh();
+  document.getElementById("login").addEventListener("submit", (event) => {
+    event.preventDefault();
+    token = document.getElementById("token").value.trim();
+    load(true);
   });
 })();

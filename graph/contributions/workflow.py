@@ -26,6 +26,7 @@ the commit leaves it pending.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import secrets
 import threading
@@ -35,6 +36,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol, cast
 
+import rdflib
 from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, Triple
 from pyoxigraph import Store as OxStore
 
@@ -60,6 +62,8 @@ from uikg.graph.contributions.publish import (
     published_among,
 )
 from uikg.graph.contributions.record import Record, read_record
+from uikg.graph.contributions.review import Review, review
+from uikg.graph.describe import labels
 from uikg.graph.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
 from uikg.graph.namespaces import DCT, PROV, RDFS, UIKG, XSD
 from uikg.graph.settings import Settings
@@ -121,6 +125,7 @@ class Contribution:
     published_graph: str
     supersedes: str | None = None
     events: list[Event] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)  # what it is about, by language
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -138,7 +143,26 @@ class Contribution:
             "publishedGraph": self.published_graph if self.status is Status.accepted else None,
             "report": self.report,
             "history": [event.to_json() for event in self.events],
+            "title": self.title(),
+            "titles": self.titles,
         }
+
+    def title(self, languages: tuple[str, ...] = ("en",)) -> str | None:
+        """The name of what the record is about, in the first of ``languages`` it has."""
+        for language in (*languages, "en", "pl", ""):
+            if language in self.titles:
+                return self.titles[language]
+        return next(iter(self.titles.values()), None)
+
+
+@dataclass
+class Judged:
+    """A contribution under review: its report now, its triples' diff, the labelled review."""
+
+    contribution: Contribution
+    checked: Checked
+    diff: Diff
+    review: Review
 
 
 def _now() -> str:
@@ -341,7 +365,27 @@ class Contributions:
             published_graph=self.published_graph(cid),
             supersedes=revision[0].value.rsplit("/", 1)[-1] if revision else None,
             events=events,
+            titles=self._titles(cid),
         )
+
+    def _titles(self, cid: str) -> dict[str, str]:
+        """The labels of the record's main thing: the one naming its evidence, else any."""
+        rows = self._query(f"""
+            SELECT ?l (BOUND(?unit) AS ?main) WHERE {{ GRAPH <{self.record_graph(cid)}> {{
+              ?s <{RDFS}label> ?l . OPTIONAL {{ ?s <{UIKG}evidence> ?unit }}
+              FILTER NOT EXISTS {{ ?s <{RDF_TYPE}> <{UIKG}EvidenceUnit> }} }} }}
+            ORDER BY DESC(?main) STR(?l)""")
+        titles: dict[str, str] = {}
+        for row in rows:
+            titles.setdefault(getattr(row["l"], "language", None) or "", row["l"].value)
+        if not titles:  # a record adding to a published thing: the thing's published name
+            main = self._query(f"""SELECT ?s WHERE {{ GRAPH <{self.record_graph(cid)}> {{
+                ?s <{UIKG}evidence> ?unit }} }} LIMIT 1""")
+            for row in main:
+                for found in labels(self.publisher.store, [row["s"].value]):  # type: ignore[arg-type]
+                    language = getattr(found.object, "language", None) or ""
+                    titles.setdefault(language, found.object.value)  # type: ignore[union-attr]
+        return titles
 
     def get(self, cid: str, who: Principal) -> Contribution:
         """A contribution, for its contributor and for curators."""
@@ -391,6 +435,33 @@ class Contributions:
         record = self._as_record(contribution)
         checked = self.check(record, contribution.supersedes)
         return contribution, checked, diff(record, checked.closure, self.rules)
+
+    def view(self, cid: str, who: Principal, languages: tuple[str, ...] = ("en",)) -> Judged:
+        """What a curator judges: the record as it would be published and its comparison with
+        the graph (labels in ``languages``), and its report against the graph as it is now."""
+        contribution = self.get(cid, who)
+        if not who.role.allows(Role.curator):
+            raise Forbidden("reviewing a contribution needs the curator role")
+        record = self._as_record(contribution)
+        checked = self.check(record, contribution.supersedes, languages)
+        shown = review(
+            self.publisher.store,
+            record.triples,
+            self.published_graph(cid),
+            self.rules.functional | self.single_valued,
+            languages,
+            self.base,
+        )
+        return Judged(contribution, checked, diff(record, checked.closure, self.rules), shown)
+
+    @functools.cached_property
+    def single_valued(self) -> frozenset[str]:
+        """Properties the ontology says take one value (``uikg:expectsSingleValue``): sources
+        may still disagree, so the graph keeps both, but a curator sees them as a change."""
+        marked = self.rules.ontology.subjects(
+            rdflib.URIRef(UIKG + "expectsSingleValue"), rdflib.Literal(True)
+        )
+        return frozenset(str(p) for p in marked)
 
     # -- decisions -----------------------------------------------------------------------------
     def _next_event(self, cid: str) -> int:

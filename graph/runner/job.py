@@ -90,13 +90,16 @@ def run_job(
     media_type = job.media_type
     if media_type not in formats.for_form(info.form):  # the form was sniffed otherwise: a bug
         raise StoreError(f"{media_type} cannot carry a {info.form} result")
+    query, substitutions = job.query, job.substitutions
+    if substitutions and not store.native_substitutions:
+        query, substitutions = guard.bind_values(query, substitutions), ()
     try:
         result = store.query(
-            job.query,
+            query,
             default_graph=job.default_graph,
             named_graphs=job.named_graphs,
             union_default=job.union_default and not info.has_dataset,
-            substitutions=decode_substitutions(job.substitutions) or None,
+            substitutions=decode_substitutions(substitutions) or None,
             base_iri=job.base_iri,
             form=info.form,
         )

@@ -339,3 +339,33 @@ def explain(text: str, error: QuerySyntaxError) -> QuerySyntaxError:
             column=column,
         )
     return error
+
+
+def bind_values(text: str, bindings: Sequence[tuple[str, str]]) -> str:
+    """The query with ``bindings`` (variable, N-Triples term) bound where its pattern starts.
+
+    What pyoxigraph's ``substitutions`` do, for engines that only take query text: the values
+    are there before the pattern is evaluated, so FILTERs and joins see them (a trailing
+    ``VALUES`` would only join them with the answer). Terms come from parsed pyoxigraph terms,
+    never from what a client typed.
+
+    >>> bind_values("SELECT ?d WHERE { ?d ?p ?y FILTER(?y >= ?from) }", [("from", "2015")])
+    'SELECT ?d WHERE { VALUES (?from) { (2015) } ?d ?p ?y FILTER(?y >= ?from) }'
+    """
+    if not bindings:
+        return text
+    block = (
+        f" VALUES ({' '.join('?' + name for name, _ in bindings)}) "
+        f"{{ ({' '.join(term for _, term in bindings)}) }}"
+    )
+    tokens = list(tokenize(text))
+    body = _body(tokens)
+    after_where = False
+    for token in body:
+        if token.depth != 0:
+            continue
+        if token.kind is Kind.KEYWORD and token.upper == "WHERE":
+            after_where = True
+        elif token.text == "{" and (after_where or body[0].upper in ("SELECT", "ASK")):
+            return text[: token.start + 1] + block + text[token.start + 1 :]
+    return f"{text}\n{block.strip()}"  # no pattern (DESCRIBE <…>): the answer is joined

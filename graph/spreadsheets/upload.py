@@ -16,7 +16,6 @@ with the reason) so that none stays pending.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -25,27 +24,22 @@ from pyoxigraph import Literal, NamedNode, RdfFormat
 
 from uikg.graph.auth import Principal, Role
 from uikg.graph.contributions import Contributions
-from uikg.graph.contributions.check import POLICY_SHAPE
 from uikg.graph.entries import Built, Entry, build
 from uikg.graph.errors import BadRequest, PayloadTooLarge, ValidationFailed
 from uikg.graph.forms import (
     HIDDEN_PATHS,
     KINDS,
     LANGUAGE_NAMES,
-    XSD,
     Catalogue,
     FieldSpec,
     Option,
-    parse_partial_date,
+    typed,
 )
 from uikg.graph.search import fold
 from uikg.graph.spreadsheets.reading import Table, column_letter
 from uikg.graph.spreadsheets.templates import Column, columns
 from uikg.graph.validation import ValidationResult
 
-_URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
-_TRUE = {"true", "yes", "1", "tak", "prawda"}
-_FALSE = {"false", "no", "0", "nie", "fałsz", "falsz"}
 WITHDRAWN_BY = "spreadsheet-upload"
 
 
@@ -223,34 +217,8 @@ class Sheet:
                 value = next(iter(matches))
                 found.append(Literal(value) if spec.key == "source.language" else NamedNode(value))
             return found, None
-        if spec.value == "date":
-            typed = parse_partial_date(raw)
-            if typed is None:
-                return [], spec.error(lang, "date")
-            return [Literal(typed.text, datatype=NamedNode(typed.datatype))], None
-        if spec.value in ("integer", "decimal"):
-            try:
-                number = int(raw) if spec.value == "integer" else float(raw.replace(",", "."))
-            except ValueError:
-                return [], spec.error(lang, spec.value)
-            if spec.minimum is not None and number < spec.minimum:
-                return [], spec.error(lang, "minimum", minimum=f"{spec.minimum:g}")
-            text = str(number) if spec.value == "integer" else raw.replace(",", ".")
-            return [Literal(text, datatype=NamedNode(XSD + spec.value))], None
-        if spec.value == "url":
-            if not _URL.fullmatch(raw):
-                return [], spec.error(lang, "url")
-            return [Literal(raw, datatype=NamedNode(XSD + "anyURI"))], None
-        if spec.value == "boolean":
-            word = fold(raw)
-            if word not in _TRUE | _FALSE:
-                return [], spec.error(lang, "boolean")
-            return [
-                Literal("true" if word in _TRUE else "false", datatype=NamedNode(XSD + "boolean"))
-            ], None
-        if spec.value == "langText":
-            return [Literal(raw, language=column.language or lang)], None
-        return [Literal(raw)], None
+        values, problem = typed(spec, raw, lang, column.language)
+        return list(values), problem
 
     def entry(
         self, number: int, cells: list[str | None], placed: dict[int, Column]
@@ -378,31 +346,6 @@ class Sheet:
         self._findings(result, findings, where)  # warnings: advice for the contributor
         return True
 
-    @staticmethod
-    def _key_of(finding: Any, built: Built, specs: dict[str, FieldSpec]) -> str | None:
-        """The field of a finding about a value the row does not have (a missing one)."""
-        if finding.focus_node != built.subject:
-            return None
-        if finding.path is not None:
-            return _first_key(specs, finding.path)
-        if finding.source_shape == POLICY_SHAPE:
-            return "evidence"
-        if finding.value is not None:  # a SPARQL constraint names the value, not the path
-            keys = {
-                key
-                for (subject, path), key in built.origins.items()
-                if subject == built.subject
-                and any(
-                    t.predicate.value == path
-                    and isinstance(t.object, NamedNode | Literal)
-                    and t.object.value == finding.value
-                    for t in built.triples
-                )
-            }
-            if len(keys) == 1:
-                return keys.pop()
-        return None
-
     def _findings(
         self, result: RowResult, findings: list[Any], where: dict[str, tuple[str, str]]
     ) -> None:
@@ -412,7 +355,7 @@ class Sheet:
         for finding in findings:
             if finding.severity == "Info" or finding.path in HIDDEN_PATHS:
                 continue
-            key = result.built.field_of(finding) or self._key_of(finding, result.built, specs)
+            key, _ = result.built.key_of(finding, specs)
             spec = specs.get(key) if key else None
             column, label = where.get(key, (None, None)) if key else (None, None)
             if column is not None and column in flagged:
@@ -435,10 +378,6 @@ class Sheet:
                     detail=finding.message if spec is not None else None,
                 )
             )
-
-
-def _first_key(specs: dict[str, FieldSpec], path: str) -> str | None:
-    return next((k for k, s in specs.items() if s.path == path and s.part == "record"), None)
 
 
 def process(

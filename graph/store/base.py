@@ -30,6 +30,10 @@ def graph_ref(graph: str | None) -> str:
 class Store(ABC):
     """A quad store reachable by SPARQL, with whole-graph operations (the Graph Store Protocol)."""
 
+    # Whether ``query`` takes ``substitutions`` (bound before evaluation, as pyoxigraph does);
+    # for a store that does not, the runner binds them in the query text.
+    native_substitutions = True
+
     @abstractmethod
     def query(
         self,

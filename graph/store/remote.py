@@ -23,7 +23,6 @@ Engine quirks handled here, each found by running the store test suite on that e
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
@@ -43,7 +42,6 @@ from pyoxigraph import (
 
 from uikg.graph.errors import QuerySyntaxError, StoreError
 from uikg.graph.store.base import QueryResult, Store, Substitutions
-from uikg.graph.terms import json_term
 
 _ASK_COLUMN = "__ASK_RETVAL"
 _SOLUTIONS = QueryResultsFormat.JSON.media_type
@@ -51,6 +49,8 @@ _TRIPLES = RdfFormat.N_TRIPLES.media_type
 
 
 class RemoteStore(Store):
+    native_substitutions = False  # the protocol has none: runner.job binds them in the text
+
     def __init__(
         self,
         query_url: str,
@@ -83,8 +83,11 @@ class RemoteStore(Store):
         base_iri: str | None = None,
         form: str = "SELECT",
     ) -> QueryResult:
-        if substitutions and form != "SELECT":
-            sparql = _bind_values(sparql, substitutions)
+        if substitutions:
+            raise StoreError(
+                "a remote store takes no substitutions: bind them in the query text first "
+                "(runner.job does, with guard.bind_values)"
+            )
         if base_iri:  # the protocol has no base parameter; a prologue may hold several BASEs
             sparql = f"BASE <{base_iri}>\n{sparql}"
         fields: dict[str, str | list[str]] = {"query": sparql}
@@ -102,8 +105,6 @@ class RemoteStore(Store):
             result = parse_query_results(body, solutions)
             if form == "ASK" and isinstance(result, QuerySolutions):
                 return _ask_from_solutions(result)
-            if substitutions and isinstance(result, QuerySolutions):
-                return _join(result, substitutions)
             return result
         if graph is not None:
             return (quad.triple for quad in parse(body, graph))
@@ -243,36 +244,3 @@ def _ask_from_solutions(solutions: QuerySolutions) -> QueryBoolean:
     answer = bool(rows) and rows[0][_ASK_COLUMN].value not in ("0", "false")
     document = b'{"head":{},"boolean":' + (b"true" if answer else b"false") + b"}"
     return parse_query_results(io.BytesIO(document), QueryResultsFormat.JSON)  # type: ignore[return-value]
-
-
-def _join(solutions: QuerySolutions, substitutions: Substitutions) -> QuerySolutions:
-    """pyoxigraph's substitutions, done here: the solutions joined with the one bound row.
-
-    pyoxigraph joins the bindings with the query's solutions after evaluation (a solution
-    that leaves a variable unbound takes the given value), so doing the same join on the
-    remote answer gives the same rows on every backend.
-    """
-    names = [v.value for v in solutions.variables]
-    bound = {variable.value: term for variable, term in substitutions.items()}
-    missing = sorted(set(bound) - set(names))
-    if missing:
-        raise QuerySyntaxError(f"the variables {missing} are not in the query's projection")
-    kept = []
-    for row in solutions:
-        values = {name: row[name] for name in names}
-        if all(values[name] is None or values[name] == term for name, term in bound.items()):
-            values.update(bound)
-            kept.append({n: json_term(t) for n, t in values.items() if t is not None})
-    document = json.dumps({"head": {"vars": names}, "results": {"bindings": kept}}).encode()
-    return parse_query_results(io.BytesIO(document), QueryResultsFormat.JSON)  # type: ignore[return-value]
-
-
-def _bind_values(sparql: str, substitutions: Substitutions) -> str:
-    """Bind variables of an ASK or CONSTRUCT with a trailing VALUES block.
-
-    Terms come from pyoxigraph objects, whose ``str`` is their N-Triples form, so nothing the
-    caller typed is pasted into the query text.
-    """
-    names = " ".join(str(variable) for variable in substitutions)
-    values = " ".join(str(term) for term in substitutions.values())
-    return f"{sparql}\nVALUES ({names}) {{ ({values}) }}"

@@ -292,3 +292,17 @@ def test_another_copy_of_the_data_never_validates_an_old_etag(
         )
     finally:
         second.stop()
+
+
+def test_the_language_switch_is_part_of_the_validator(server: Server) -> None:
+    """A page read in English does not validate the same page once Polish is chosen: the
+    browser revalidates with the English ETag and must get the Polish page, not a 304."""
+    english = get(server, "/doc/id/city/warsaw", "text/html")
+    assert "Cookie" in english.headers["vary"]
+    polish = httpx.get(
+        server.url + "/doc/id/city/warsaw",
+        headers={"Accept": "text/html", "If-None-Match": english.headers["etag"]},
+        cookies={"uikg_lang": "pl"},
+    )
+    assert polish.status_code == 200 and "<h1>Warszawa</h1>" in polish.text
+    assert polish.headers["etag"] != english.headers["etag"]

@@ -125,7 +125,9 @@ def test_lists_as_csv(web: httpx.Client, site: Site) -> None:
     ID = site.id
     reply = web.get("/api/v1/cities", params={"limit": 500}, headers={"Accept": "text/csv"})
     rows = list(csv.DictReader(io.StringIO(reply.text)))
-    assert any(r["id"] == ID + "city/gdansk" and "Gdańsk" in r["label"] for r in rows)
+    assert any(r["id"] == ID + "city/gdansk" and r["label@pl"] == "Gdańsk" for r in rows)
+    krakow = next(r for r in rows if r["id"] == ID + "city/krakow")
+    assert (krakow["label@en"], krakow["label@pl"]) == ("Krakow", "Kraków")  # one column each
 
 
 def test_unknown_item_is_404(web: httpx.Client) -> None:

@@ -83,6 +83,11 @@ def page(browser: object) -> Iterator[tuple[object, Console]]:
     assert unexpected == [], unexpected
 
 
-def shot(page: object, name: str, full: bool = True) -> None:
+def shot(page: object, name: str, full: bool = True, clip: dict[str, float] | None = None) -> None:
+    """Save a screenshot: the whole page, the viewport (``full=False``) or a region (``clip``)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full)  # type: ignore[attr-defined]
+    path = str(SHOTS / f"{name}.png")
+    if clip is not None:
+        page.screenshot(path=path, full_page=True, clip=clip)  # type: ignore[attr-defined]
+    else:
+        page.screenshot(path=path, full_page=full)  # type: ignore[attr-defined]

@@ -23,6 +23,9 @@ PAGES = [
     "/pictures/timeline",
     "/pictures/matrix",
     "/pictures/network",
+    "/pictures/network/embed?country=Poland",
+    "/doc/graph/evidence/essay/l17",
+    "/?lang=pl",
     "/contribute",
     "/curate",
     "/ontology",
@@ -85,7 +88,7 @@ def test_result_iris_open_this_servers_pages(web_server, recorded) -> None:
     page.keyboard.press("Control+Enter")
     link = page.locator(".yasr table.dataTable tbody a[href]").first
     link.wait_for()
-    link.click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        link.click()
     assert page.url.startswith(web_server.url + "/")
     assert _elsewhere(seen, web_server.url) == []

@@ -1,12 +1,11 @@
-"""The web face in headless Chromium: workbench, pictures, contribution form, curator page."""
+"""The web face in headless Chromium: home, workbench and pictures (the contribution form and
+the curator's page: test_contribute.py)."""
 
 from __future__ import annotations
 
 import re
 
-import httpx
-
-from tests.e2e.conftest import CONTRIBUTOR_TOKEN, CURATOR_TOKEN, shot
+from tests.e2e.conftest import shot
 
 
 def test_home_page_has_counts_search_and_entry_points(web_server, page):
@@ -51,8 +50,10 @@ def test_query_typed_into_yasgui_returns_rows(web_server, page):
     page.locator(".yasqe .CodeMirror").click()
     page.keyboard.press("Control+Enter")
     page.wait_for_selector(".yasr table.dataTable tbody tr")
-    assert "https://w3id.org/uikg/id/city/gdansk" in page.locator(".yasr").inner_text()
-    shot(page, "sparql-workbench")
+    page.wait_for_selector(".yasr a[data-labelled]")
+    assert "Gdańsk" in page.locator(".yasr").inner_text()  # the label, not the IRI
+    gdansk = page.get_by_role("link", name="Gdańsk").first
+    assert gdansk.get_attribute("href") == "https://w3id.org/uikg/id/city/gdansk"
 
 
 def test_workbench_shows_the_servers_syntax_error(web_server, page):
@@ -106,6 +107,9 @@ def test_map_has_a_gdansk_marker_whose_popup_links_to_its_page(web_server, page)
     link.wait_for()
     assert link.inner_text() == "Gdańsk" and link.get_attribute("href").endswith("/id/city/gdansk")
     assert "two-way integration" in page.locator(".leaflet-popup").inner_text()
+    page.wait_for_function(
+        "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
+    )
     shot(page, "map")
     link.click()
     page.wait_for_url(re.compile(r"/doc/id/city/gdansk"))
@@ -135,52 +139,6 @@ def test_network_filters_by_country(web_server, page):
     page.wait_for_function(f"document.querySelector('#picture').dataset.links != '{everything}'")
     assert 0 < int(page.locator("#picture").get_attribute("data-links")) < everything
     shot(page, "network")
-
-
-def test_contribution_through_the_form_is_accepted_by_a_curator(web_server, page):
-    page, _ = page
-    slug = "lublin-membership-eurocities-test"
-    page.goto(web_server.url + "/contribute", wait_until="networkidle")
-    page.get_by_label("Membership in a network or programme").check()
-    page.wait_for_selector("legend:has-text('Membership')")
-    page.get_by_label("Identifier").fill(slug)
-    page.locator('[name="https://w3id.org/uikg/ontology#member"]').select_option(
-        "https://w3id.org/uikg/id/organisation/lublin-municipality"
-    )
-    page.locator('[name="https://w3id.org/uikg/ontology#memberOf"]').select_option(
-        "https://w3id.org/uikg/id/project/clip-study-2009-2011"
-    )
-    page.get_by_role("button", name="Check with the validator").click()
-    page.wait_for_selector("#report .error")
-    assert "evidence" in page.locator("#report").inner_text()  # the server's message
-    page.locator('[name="https://w3id.org/uikg/ontology#evidence"]').select_option(
-        "https://w3id.org/uikg/graph/evidence/article/fn10"
-    )
-    page.locator('[name="http://www.w3.org/ns/prov#wasDerivedFrom"]').select_option(index=0)
-    page.locator('[name="https://w3id.org/uikg/ontology#startDate"]').fill("2010")
-    page.get_by_label("Contributor token").fill(CONTRIBUTOR_TOKEN)
-    page.get_by_role("button", name="Send for review").click()
-    page.wait_for_selector("#report[data-contribution]")
-    assert "pending" in page.locator("#report").inner_text()
-    cid = page.locator("#report").get_attribute("data-contribution")
-    shot(page, "contribute")
-
-    page.goto(web_server.url + "/curate", wait_until="networkidle")
-    page.get_by_label("Curator token").fill(CURATOR_TOKEN)
-    page.get_by_role("button", name="Show pending contributions").click()
-    item = page.locator(".contribution", has_text=f"{cid}:")
-    item.wait_for()
-    shot(page, "curate")
-    item.get_by_role("button", name=re.compile("^Accept")).click()
-    page.wait_for_selector("#status:has-text('accepted')")
-
-    iri = f"https://w3id.org/uikg/id/involvement/{slug}"
-    answer = httpx.get(
-        web_server.url + "/sparql",
-        params={"query": f"ASK {{ <{iri}> <https://w3id.org/uikg/ontology#startDate> ?d }}"},
-        headers={"Accept": "application/sparql-results+json"},
-    )
-    assert answer.json()["boolean"] is True
 
 
 def test_map_shows_every_model_of_a_city_and_explains_grey(web_server, page):

@@ -12,7 +12,7 @@ from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, RdfForm
 
 from tests.conftest import remote_store_for, virtuoso_store_for
 from tests.support.servers import Server
-from uikg.graph.errors import QuerySyntaxError
+from uikg.graph.errors import QuerySyntaxError, StoreError
 from uikg.graph.store.base import Store
 from uikg.graph.store.embedded import EmbeddedStore
 
@@ -111,12 +111,16 @@ def test_ask_construct_and_literals(store: Store) -> None:
     assert triples == [t("a", "label", Literal("Gdańsk", language="pl"))]
 
 
-def test_substitutions_bind_values(store: Store) -> None:
+def test_substitutions_bind_values_or_are_refused(store: Store) -> None:
+    """The embedded store binds them before evaluation; a remote one refuses them with a clear
+    error (the runner binds them in the query text: tests/graph/test_job.py)."""
     store.replace_graph(G1, [t("a", "p", "b"), t("c", "p", "d")])
-    rows = store.query(
-        "SELECT ?s ?o WHERE { ?s ?p ?o }", substitutions={Variable("s"): NamedNode(EX + "c")}
-    )
-    assert [row["o"].value for row in rows] == [EX + "d"]
+    query, bound = "SELECT ?s ?o WHERE { ?s ?p ?o }", {Variable("s"): NamedNode(EX + "c")}
+    if not store.native_substitutions:
+        with pytest.raises(StoreError, match="bind them in the query text"):
+            store.query(query, substitutions=bound)
+        return
+    assert [row["o"].value for row in store.query(query, substitutions=bound)] == [EX + "d"]
 
 
 def test_update_is_applied(store: Store) -> None:

@@ -42,7 +42,9 @@ class Report:
         out: list[dict[str, Any]] = []
         c = CHECK_CONCURRENCY
         # The engine path is judged with the result cache off when the run measured it.
-        engine = "uikg-nocache" if any(x["target"] == "uikg-nocache" for x in self.cells) else "uikg"
+        engine = (
+            "uikg-nocache" if any(x["target"] == "uikg-nocache" for x in self.cells) else "uikg"
+        )
         for mix in ("point", "api", "analytical"):
             uikg = self.cell(engine, mix, c)
             if uikg is None:

@@ -28,8 +28,9 @@ def test_a_tree_is_sampled_whole_with_shared_pages_once() -> None:
     child = subprocess.Popen([sys.executable, "-c", PROGRAM], stdout=subprocess.PIPE)
     try:
         assert child.stdout is not None and child.stdout.readline() == b"ready\n"
-        assert len(tree(os.getpid(), include_root=False)) == 2
-        sampler = MemorySampler(os.getpid(), include_root=False, interval=0.05).start()
+        # The child's tree, not this process's: the session's servers are children of it too.
+        assert len(tree(child.pid)) == 2
+        sampler = MemorySampler(child.pid, include_root=True, interval=0.05).start()
         time.sleep(0.3)
         sampler.phase = "point"
         time.sleep(0.3)

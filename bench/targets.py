@@ -242,7 +242,11 @@ class Uikg(_Server):
         if timeout_s is not None:
             settings["query_timeout_s"] = f"{timeout_s:g}"
         began = time.perf_counter()
-        self.server = start_uikg(self.workdir / "data", self.workdir, **settings)
+        # The first start of a data dir writes the change feed's first page (every graph):
+        # about a minute at 1 M triples on 2 busy cores.
+        self.server = start_uikg(
+            self.workdir / "data", self.workdir, start_timeout_s=600, **settings
+        )
         if settings.get("query_in_memory", "true").lower() == "true":
             self.server.wait_for_queries_on("memory", timeout=600)
             self.log(

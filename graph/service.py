@@ -33,7 +33,7 @@ from pyoxigraph import (
 
 from uikg.graph.dataset import Dump, Dumps
 from uikg.graph.errors import ResultTooLarge, UIKGError
-from uikg.graph.feed import DEFAULT, Feed, graphs_in
+from uikg.graph.feed import DEFAULT, Feed, give_back_memory, graphs_in
 from uikg.graph.runner.cache import CachedResult, ResultCache
 from uikg.graph.runner.executors import Executor, executor_for
 from uikg.graph.runner.job import QueryJob
@@ -94,9 +94,9 @@ class GraphService:
     async def start(self) -> None:
         """Start what runs queries, on the event loop that will serve them."""
         self._loop = asyncio.get_running_loop()
+        if self.settings.change_feed:  # first: with the engine loading, the dataset was twice
+            await asyncio.to_thread(self._feed_catch_up)  # in memory at once (bench/README.md)
         await self._executor.start()
-        if self.settings.change_feed:
-            await asyncio.to_thread(self._feed_catch_up)
 
     def _feed_catch_up(self) -> None:
         """The first build this data dir's feed sees (or a rebuild since) becomes a page."""
@@ -104,6 +104,7 @@ class GraphService:
             self._feed(
                 self.feed.catch_up, self.store, build_time(self.store, self.settings.base_iri)
             )
+        give_back_memory()
 
     @staticmethod
     def _feed(step: Any, *args: Any) -> None:

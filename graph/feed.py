@@ -26,6 +26,7 @@ import json
 import os
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,15 +107,16 @@ class Feed:
         return dict(json.loads(path.read_text(encoding="utf-8")))
 
     # -- writing -------------------------------------------------------------------------------
-    def catch_up(self, store: Store, built: str | None) -> Page | None:
+    def catch_up(self, store: Store, built: str | None) -> int | None:
         """At start, every graph against the feed: the first build the feed sees, a rebuild
-        made while no service ran, or a write whose page a crash lost, becomes a page."""
+        made while no service ran, or a write whose page a crash lost, becomes a page (its
+        number is returned)."""
         with self._lock:
             state = self._state()
             kind = "build" if not self.count() or state.get("built") != built else "recovery"
             return self._record(store, None, kind, state, built)
 
-    def record(self, store: Store, graphs: set[str] | None, kind: str) -> Page | None:
+    def record(self, store: Store, graphs: set[str] | None, kind: str) -> int | None:
         """After a write: a page with the graphs (all, when ``None``) whose content changed."""
         with self._lock:
             state = self._state()
@@ -127,42 +129,36 @@ class Feed:
         kind: str,
         state: dict[str, Any],
         built: str | None,
-    ) -> Page | None:
+    ) -> int | None:
         known: dict[str, str] = dict(state["hashes"])
         current = _hashes(store, graphs)
         names = set(current) | (set(known) if graphs is None else graphs & set(known))
-        members = []
-        for graph in sorted(names):
-            digest = current.get(graph)
-            if digest == known.get(graph):
-                continue
-            if digest is None:
-                members.append(Member(graph, True, ""))
-                known.pop(graph, None)
+        changed = [g for g in sorted(names) if current.get(g) != known.get(g)]
+        for graph in changed:
+            if graph in current:
+                known[graph] = current[graph]
             else:
-                triples = store.triples(graph or None)
-                members.append(Member(graph, False, "\n".join(f"{_line(t)} ." for t in triples)))
-                known[graph] = digest
-        if not members:
-            self._save_state(known, built)
-            return None
-        page = Page(self.count() + 1, kind, _now(), members)
-        self._write_page(page)
+                known.pop(graph, None)
+        if changed:
+            number = self.count() + 1
+            self._write_page(
+                number, kind, _now(), (_member(store, g, g not in current) for g in changed)
+            )
         self._save_state(known, built)
-        return page
+        return number if changed else None
 
-    def _write_page(self, page: Page) -> None:
+    def _write_page(self, number: int, kind: str, time: str, members: Iterable[Member]) -> None:
+        """Written member by member: a first page holds every graph, which would otherwise be
+        in memory whole, twice (as members and as JSON text)."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        body = {
-            "number": page.number,
-            "kind": page.kind,
-            "time": page.time,
-            "members": [m.__dict__ for m in page.members],
-        }
-        target = self.folder / f"{page.number}.json"
+        head = json.dumps({"number": number, "kind": kind, "time": time})
+        target = self.folder / f"{number}.json"
         partial = target.with_suffix(".partial")
-        with partial.open("w", encoding="utf-8") as out:  # streamed: a first page is every graph
-            json.dump(body, out, ensure_ascii=False)
+        with partial.open("w", encoding="utf-8") as out:
+            out.write(head[:-1] + ', "members": [')
+            for index, member in enumerate(members):
+                out.write((", " if index else "") + json.dumps(member.__dict__, ensure_ascii=False))
+            out.write("]}")
         os.replace(partial, target)
 
     def _save_state(self, hashes: dict[str, str], built: str | None) -> None:
@@ -171,6 +167,13 @@ class Feed:
         partial = target.with_suffix(".partial")
         partial.write_text(json.dumps({"hashes": hashes, "built": built}), encoding="utf-8")
         os.replace(partial, target)
+
+
+def _member(store: Store, graph: str, deleted: bool) -> Member:
+    if deleted:
+        return Member(graph, True, "")
+    triples = store.triples(graph or None)
+    return Member(graph, False, "\n".join(f"{_line(t)} ." for t in triples))
 
 
 def give_back_memory() -> None:

@@ -256,8 +256,8 @@ class Uikg(_Server):
     def describe(self) -> str:
         extra = ", ".join(f"{k}={v}" for k, v in sorted(self.settings.items()))
         memory = self.settings.get("query_in_memory", "true").lower() == "true"
-        workers = "an in-memory copy" if memory else "RocksDB snapshots"
-        return f"uikg serve (FastAPI + worker processes over {workers})" + (
+        engine = "a query engine over an in-memory copy" if memory else "RocksDB snapshots"
+        return f"uikg serve (FastAPI + {engine})" + (
             f" with {extra}" if extra else ", default settings"
         )
 

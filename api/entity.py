@@ -22,6 +22,7 @@ from uikg.api.wording import (
     literal_text,
     local_name,
     property_label,
+    web_address,
 )
 from uikg.api.wording import date_text as _date_text
 from uikg.graph.describe import UIKG, Description, Evidence, Statement
@@ -43,6 +44,16 @@ FIRST = (
 INTERNAL = (
     UIKG + "curationNote",
     "http://www.w3.org/2004/02/skos/core#editorialNote",
+)
+# Properties whose values are usually pages elsewhere, shown by their address when unnamed.
+WEB_PAGES = frozenset(
+    {
+        "http://purl.org/dc/terms/source",
+        "http://www.w3.org/2000/01/rdf-schema#seeAlso",
+        "http://xmlns.com/foaf/0.1/page",
+        "http://xmlns.com/foaf/0.1/homepage",
+        "http://www.w3.org/ns/prov#hadPrimarySource",
+    }
 )
 SUMMARY = (
     "http://www.w3.org/2004/02/skos/core#definition",
@@ -94,9 +105,13 @@ class Group:
     lang: str | None = None
 
 
-def value(words: Words, term: object, links: Links) -> Value:
+def value(words: Words, term: object, links: Links, *, web: bool = False) -> Value:
+    """A term as a reader sees it; ``web``: an IRI without a label is a page elsewhere, shown
+    by its address (a vocabulary term without one keeps its local name)."""
     if isinstance(term, NamedNode):
         text, language = words.label(term.value)
+        if not text and web:
+            text = _link_name(term.value)
         return Value(
             text or local_name(term.value), links.href(term.value), words.foreign(language)
         )
@@ -112,10 +127,11 @@ def value(words: Words, term: object, links: Links) -> Value:
 def source(words: Words, item: Evidence, links: Links) -> dict[str, Any]:
     """What a reader sees of one evidence unit: where (work, passage), and the quote or the
     curators' reasoning."""
-    label = item.label or local_name(item.graph)
+    label, language = item.name((words.language, "en", "pl", ""))
     return {
         "href": links.href(item.graph),
-        "label": label,
+        "label": label or local_name(item.graph),
+        "label_lang": words.foreign(language),
         "work_href": links.href(item.work) if item.work else None,
         "work_label": words.text(item.work) if item.work else None,
         "locator": item.locator,
@@ -163,7 +179,10 @@ def _groups(
                 label = inverse_label(predicate, label, backward, words.language)
                 language = None
             groups[predicate] = Group(label, links.href(predicate), [], words.foreign(language))
-        item = value(words, statement.subject if inverse else statement.object, links)
+        if inverse:
+            item = value(words, statement.subject, links)
+        else:
+            item = value(words, statement.object, links, web=predicate in WEB_PAGES)
         item.evidence = [
             source(words, description.evidence[g], links)
             for g in statement.graphs
@@ -300,7 +319,7 @@ def _link_name(iri: str) -> str:
         return f"Wikidata {local_name(iri)}"
     if "geonames.org" in iri:
         return f"GeoNames {local_name(iri)}"
-    return iri
+    return web_address(iri)
 
 
 # -- the summary's sections ------------------------------------------------------------------

@@ -130,5 +130,5 @@ def questions(
                     "options": [] if kind == "year" else choices.get(kind, []),
                 }
             )
-        out.append({"name": query.name, "title": query.title, "parts": parts})
+        out.append({"name": query.name, "title": query.title_in(language), "parts": parts})
     return out

@@ -15,15 +15,7 @@ from babel.numbers import format_decimal
 from pyoxigraph import Literal, NamedNode
 
 from uikg.api.i18n import N_, gettext
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-UIKG = "https://w3id.org/uikg/ontology#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-SCHEMA = "https://schema.org/"
+from uikg.graph.namespaces import DCT, PROV, RDF, RDFS, SCHEMA, SKOS, UIKG, XSD
 
 # Reused vocabularies' properties, named as a reader would (their own labels are terse or
 # absent: "lat", "sfWithin").
@@ -163,6 +155,16 @@ def local_name(iri: str) -> str:
         if separator in iri.rstrip(separator):
             iri = iri.rstrip(separator).rsplit(separator, 1)[1]
     return iri
+
+
+def web_address(iri: str, longest: int = 60) -> str:
+    """A web page's address as people write it: no scheme, no trailing slash, shortened in the
+    middle when long (``example.org/lublin/strategy``)."""
+    address = iri.split("://", 1)[-1].rstrip("/")
+    if len(address) <= longest:
+        return address
+    keep = (longest - 1) // 2
+    return f"{address[:keep]}…{address[-keep:]}"
 
 
 def literal_text(literal: Literal, language: str) -> str:

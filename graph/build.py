@@ -23,7 +23,7 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, RdfFormat, Triple, pars
 
 from uikg.graph import quotes
 from uikg.graph.errors import DataError, UIKGError, ValidationFailed
-from uikg.graph.namespaces import PROV, UIKG, XSD
+from uikg.graph.namespaces import PROV, RDFS, UIKG, XSD
 from uikg.graph.paths import DataPaths
 from uikg.graph.settings import DEFAULT_BASE_IRI, Settings
 from uikg.graph.store.base import Store
@@ -232,7 +232,11 @@ def build(
         inferred, report.warnings = check(sources, progress)
         graphs[base + INFERRED] = from_rdflib(inferred)
         report.inferred = len(inferred)
-    graphs[base + BUILD_META] = _build_activity(base, sources) + _verified_quotes(base, verified)
+    graphs[base + BUILD_META] = (
+        _build_activity(base, sources)
+        + _verified_quotes(base, verified)
+        + (_inferred_names(base) if checks else [])
+    )
 
     progress(f"writing {len(graphs)} graphs")
     for name, triples in graphs.items():
@@ -285,6 +289,17 @@ def _verified_quotes(base: str, verified: list[quotes.Verified] | None) -> list[
             Triple(NamedNode(item.iri), NamedNode(UIKG + "quoteFoundAt"), Literal(where))
         )
     return triples
+
+
+# The reasoner's graph, as pages name it where it is the source of a statement.
+INFERRED_NAMES = {"en": "derived by the reasoner", "pl": "wyprowadzone automatycznie z danych"}
+
+
+def _inferred_names(base: str) -> list[Triple]:
+    return [
+        Triple(NamedNode(base + INFERRED), NamedNode(RDFS + "label"), Literal(name, language=lang))
+        for lang, name in INFERRED_NAMES.items()
+    ]
 
 
 def _build_activity(base: str, sources: list[SourceFile]) -> list[Triple]:

@@ -18,15 +18,14 @@ from typing import IO, Any, cast
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
 from uikg.graph import __version__, citation
+from uikg.graph.namespaces import DCT, XSD
 from uikg.graph.reader import Reader
 from uikg.graph.store.base import Store
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
-DCT = "http://purl.org/dc/terms/"
 SPDX = "http://spdx.org/rdf/terms#"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-XSD = "http://www.w3.org/2001/XMLSchema#"
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 LDES_SPEC = "https://w3id.org/ldes/specification"
 OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"

@@ -54,7 +54,7 @@ class Evidence:
     """
 
     graph: str
-    label: str | None = None
+    names: dict[str, str] = field(default_factory=dict)  # the unit's labels by language
     work: str | None = None
     locator: str | None = None
     quotation: str | None = None
@@ -68,6 +68,13 @@ class Evidence:
     read_from: list[str] = field(default_factory=list)
     statements: list[Triple] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
+
+    def name(self, languages: tuple[str, ...] = ("en", "pl", "")) -> tuple[str | None, str]:
+        """The unit's label for a reader of ``languages`` (then any), and its language."""
+        for language in (*languages, *self.names):
+            if language in self.names:
+                return self.names[language], language
+        return None, ""
 
     @property
     def is_reading(self) -> bool:
@@ -217,8 +224,9 @@ def evidence_units(
         "OPTIONAL { ?g uikg:readingNote ?note } OPTIONAL { ?g uikg:readFrom ?from } }"
     ):
         item = out[row["g"].value]
+        if row["label"] is not None:
+            item.names.setdefault(row["label"].language or "", row["label"].value)
         for name, column in (
-            ("label", "label"),
             ("work", "work"),
             ("locator", "locator"),
             ("quotation", "quote"),

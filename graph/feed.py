@@ -33,6 +33,7 @@ from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
+from uikg.graph.namespaces import DCT, PROV
 from uikg.graph.store.base import Store
 
 DEFAULT = ""  # the default graph's key
@@ -203,8 +204,6 @@ def _hashes(store: Store, graphs: set[str] | None) -> dict[str, str]:
 # -- the pages as RDF ----------------------------------------------------------------------------
 LDES = "https://w3id.org/ldes#"
 TREE = "https://w3id.org/tree#"
-DCT = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
 AS = "https://www.w3.org/ns/activitystreams#"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD_DATETIME = NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")

@@ -45,14 +45,13 @@ from uikg.graph.forms import (
     text,
     typed,
 )
-from uikg.graph.namespaces import RDFS, SKOS
+from uikg.graph.namespaces import RDFS, SH, SKOS
 from uikg.graph.new_things import NewKind, new_kind, new_kinds
 from uikg.graph.reader import Reader
 from uikg.graph.validation import ValidationResult
 
 MAX_VALUES = 50  # values of one field
 MAX_CHARS = 10_000  # characters of one value
-SH = "http://www.w3.org/ns/shacl#"
 # A parenthesis that shows RDF syntax ("(rdfs:label "…"@en)") in a shape's message.
 _RDF_IN_WORDS = re.compile(r" ?\([^()]*(?:\"…\"@|\^\^|\w+:\w+)[^()]*\)")
 

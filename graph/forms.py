@@ -33,15 +33,14 @@ import rdflib.collection
 from pyoxigraph import Literal, NamedNode
 from rdflib import RDF, RDFS, SH, Namespace, URIRef
 
+from uikg.graph.namespaces import DCT, XSD
 from uikg.graph.reader import Reader
 from uikg.graph.search import fold
 
 UIKG = Namespace("https://w3id.org/uikg/ontology#")
 SHP = "https://w3id.org/uikg/shapes#"
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
-DCT = "http://purl.org/dc/terms/"
 FOAF_NAME = "http://xmlns.com/foaf/0.1/name"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 PICK_LIMIT = 300
 LOOKUP_SCAN = 5_000  # candidate rows read for one type-ahead search
 LANGUAGES = ("en", "pl")

@@ -28,3 +28,7 @@ FOAF = PREFIXES["foaf"]
 ORG = PREFIXES["org"]
 OA = PREFIXES["oa"]
 GEO = PREFIXES["geo"]
+
+# Namespaces the project reads but does not write in Turtle prefixes.
+SH = "http://www.w3.org/ns/shacl#"
+SCHEMA = "https://schema.org/"

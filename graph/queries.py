@@ -2,7 +2,8 @@ r"""The named-query catalogue: one ``.rq`` file per competency question, with a 
 
 Header lines start with ``#+ `` so the file stays valid SPARQL (the grlc convention). Parameters
 are SPARQL variables of the same name; :meth:`NamedQuery.bind` turns user strings into RDF terms
-for pyoxigraph ``substitutions`` — values are never pasted into the query text.
+for pyoxigraph ``substitutions`` — values are never pasted into the query text. ``title`` is
+English; ``title_pl`` (``title_{language}``) names the query for readers of that language.
 
 >>> text = "#+ title: Demo\n#+ params:\n#+   - {name: year, type: gYear}\nSELECT * {}"
 >>> q = parse_named_query("demo", text)
@@ -59,6 +60,11 @@ class NamedQuery:
     text: str
     params: list[QueryParam] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)  # other languages' (``title_pl``)
+
+    def title_in(self, language: str) -> str:
+        """The title in ``language`` where the header gives one, else the English one."""
+        return self.titles.get(language, self.title)
 
     def bind(self, values: dict[str, str], base: str) -> dict[pyoxigraph.Variable, Any]:
         """Validate and convert parameter values; raise :class:`BadRequest` naming the parameter."""
@@ -139,6 +145,11 @@ def parse_named_query(name: str, text: str, base: str = DEFAULT_BASE_IRI) -> Nam
         text=text,
         params=params,
         tags=[str(t) for t in meta.get("tags") or []],
+        titles={
+            key.removeprefix("title_"): str(value)
+            for key, value in meta.items()
+            if key.startswith("title_")
+        },
     )
 
 

@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from uikg.graph.describe import UIKG, Evidence, evidence_units, labels
+from uikg.graph.namespaces import OWL, SKOS
 from uikg.graph.queries import NamedQuery
 from uikg.graph.reader import Reader
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-OWL = "http://www.w3.org/2002/07/owl#"
 Term = NamedNode | BlankNode | Literal
 Row = dict[str, Term]
 

@@ -25,6 +25,7 @@ from uikg.api.params import with_params
 from uikg.api.streams import respond
 from uikg.graph import rest
 from uikg.graph.errors import NotFound
+from uikg.graph.namespaces import DCT, SH
 from uikg.graph.queries import NamedQuery
 from uikg.graph.runner.stream import Stream
 from uikg.graph.service import GraphService
@@ -34,8 +35,6 @@ JSONLD = formats.JSON_LD
 JSON = "application/json"
 HTML = "text/html"
 PREFIX = "/api/v1"
-SH = "http://www.w3.org/ns/shacl#"
-DCT = "http://purl.org/dc/terms/"
 
 
 def _service(request: Request) -> GraphService:
@@ -341,6 +340,10 @@ def _catalogue_triples(catalogue: dict[str, NamedQuery], root: str) -> list[Any]
         triples += [
             Triple(node, rdf_type, NamedNode(SH + "SPARQLExecutable")),
             Triple(node, NamedNode(DCT + "title"), Literal(query.title, language="en")),
+            *(
+                Triple(node, NamedNode(DCT + "title"), Literal(title, language=language))
+                for language, title in query.titles.items()
+            ),
             Triple(node, NamedNode(DCT + "description"), Literal(query.description, language="en")),
             Triple(node, NamedNode(SH + "select"), Literal(query.text)),
         ]
@@ -378,6 +381,7 @@ def build_router(catalogue: dict[str, NamedQuery], max_limit: int, base: str) ->
                 {
                     "name": q.name,
                     "title": q.title,
+                    "titles": dict(q.titles, en=q.title),
                     "description": q.description,
                     "tags": q.tags,
                     "href": f"{root}{PREFIX}/queries/{q.name}",

@@ -213,10 +213,11 @@ def workbench(request: Request, service: GraphService) -> HTMLResponse:
     """The YASGUI page, served at ``/sparql`` when a browser asks for HTML (in a worker
     thread: the autocomplete's terms are read through the service)."""
     catalogue = request.app.state.catalogue
-    examples = [
-        {"name": q.name, "title": q.title, "query": q.text.strip()} for q in catalogue.values()
-    ]
     language = reader_language(request)
+    examples = [
+        {"name": q.name, "title": q.title_in(language), "query": q.text.strip()}
+        for q in catalogue.values()
+    ]
     asked = questions(service.reader, catalogue, service.settings.base_iri, language)
     config = {
         "endpoint": str(request.base_url).rstrip("/") + "/sparql",

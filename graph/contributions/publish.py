@@ -18,9 +18,11 @@ before, kept in the private queue) says exactly what the revision retracts.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from babel.dates import format_date
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
 from uikg.graph.namespaces import DCT, PROV, RDFS, UIKG, XSD
@@ -87,6 +89,24 @@ def held_elsewhere(store: Store, triples: list[Triple], retracted: set[Quad]) ->
     return held
 
 
+# What pages call a published contribution and its inferences (an id is no name).
+_CALLED = {"en": "contribution of {date}", "pl": "zgłoszenie z {date}"}
+_RECORDS = {"en": "contributions and their review", "pl": "zgłoszenia i ich ocena"}
+_INFERRED = {
+    "en": "derived by the reasoner from the contribution of {date}",
+    "pl": "wyprowadzone automatycznie ze zgłoszenia z {date}",
+}
+
+
+def _named(names: dict[str, str], submitted: str) -> dict[str, str]:
+    """``names`` in each language, with the day the contribution was sent."""
+    day = dt.datetime.fromisoformat(submitted.replace("Z", "+00:00")).date()
+    return {
+        language: name.format(date=format_date(day, format="long", locale=language))
+        for language, name in names.items()
+    }
+
+
 # -- the update ---------------------------------------------------------------------------------
 @dataclass
 class Acceptance:
@@ -122,6 +142,15 @@ class Acceptance:
             f"<{c}> <{RDF_TYPE}> <{PROV}Entity> ; <{PROV}wasAttributedTo> <{self.contributor}> ;",
             f"  <{PROV}generatedAtTime> {submitted} ; <{PROV}wasGeneratedBy> <{submission}> ;",
             f"  <{UIKG}recordHash> {lit(self.digest)} ; <{UIKG}recordGraph> <{self.own_graph}> .",
+            *(
+                f"<{node}> <{RDFS}label> {Literal(label, language=language)} ."
+                for node, names in ((c, _CALLED), (self.inferred_graph, _INFERRED))
+                for language, label in _named(names, self.submitted).items()
+            ),
+            *(
+                f"<{self.meta}> <{RDFS}label> {Literal(t, language=lang)} ."
+                for lang, t in _RECORDS.items()
+            ),
             f'<{submission}> <{RDF_TYPE}> <{PROV}Activity> ; <{RDFS}label> "submission"@en ;',
             f"  <{PROV}wasAssociatedWith> <{self.contributor}> ; <{PROV}endedAtTime> {submitted} ;",
             f"  <{PROV}generated> <{c}> .",

@@ -157,7 +157,7 @@ def _sources(description: Description, statement: Statement, own: str) -> list[S
         found.append(
             Source(
                 unit=graph,
-                label=item.label or _local(graph),
+                label=item.name()[0] or _local(graph),
                 work=item.work,
                 work_label=(description.label(item.work) or _local(item.work))
                 if item.work

@@ -49,6 +49,16 @@ def test_new_document_with_its_own_evidence_is_published(app: TestClient) -> Non
     assert DOCUMENT in documents
     page = app.get("/doc/id/document/lublin-integration-strategy-2024.html").text
     assert "Lublin integration strategy" in page and "Lublin strategy page, paragraph 1" in page
+    # Pointers are named in words: the source by its address, the contribution by its day.
+    assert '<a href="https://example.org/lublin/strategy">example.org/lublin/strategy</a>' in page
+    contribution_id = location.rsplit("/", 1)[1]
+    assert f">{contribution_id}<" not in page and ">contributions<" not in page
+    assert ">contributions and their review<" in page
+    assert (
+        ">contribution of " in page and ">derived by the reasoner from the contribution of" in page
+    )
+    polish = app.get("/doc/id/document/lublin-integration-strategy-2024.html?lang=pl").text
+    assert ">zgłoszenie z " in polish and ">wyprowadzone automatycznie ze zgłoszenia z " in polish
     ask = app.get(
         "/sparql",
         params={"query": f"ASK {{ <{DOCUMENT}> a <https://w3id.org/uikg/ontology#Strategy> }}"},

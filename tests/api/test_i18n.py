@@ -102,3 +102,18 @@ def test_catalogue_files_ship_with_the_package() -> None:
     data = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
     assert "locales/*/LC_MESSAGES/*.po" in data["package-data"]["uikg.api"]
     assert Path(i18n.LOCALES / "pl" / "LC_MESSAGES" / "messages.po").is_file()
+
+
+def test_the_workbench_names_its_questions_and_examples_in_the_readers_language(
+    built_client: TestClient,
+) -> None:
+    polish = built_client.get("/sparql", params={"lang": "pl"}, headers={"Accept": "text/html"})
+    assert ">Przypisy artykułu</option>" in polish.text  # an example query
+    assert ">Footnote citations of the article</option>" not in polish.text
+    assert 'aria-label="Aktorzy w mieście"' in polish.text  # a question
+    listed = built_client.get("/api/v1/queries", headers={"Accept": "application/json"}).json()
+    footnotes = next(q for q in listed if q["name"] == "footnotes")
+    assert footnotes["titles"] == {
+        "en": "Footnote citations of the article",
+        "pl": "Przypisy artykułu",
+    }

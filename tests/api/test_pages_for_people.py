@@ -85,3 +85,12 @@ def test_coverage_page_lists_passages_and_what_nothing_cites(
     without = make_settings(copy_data_dir(built_dir, tmp_path / "plain"))
     with TestClient(create_app(without)) as client:
         assert "UIKG_SOURCES_DIR" in client.get("/coverage", headers=BROWSER).text
+
+
+def test_the_reasoners_statements_name_their_source_in_words(built_client: TestClient) -> None:
+    for language, name in (("en", "derived by the reasoner"), ("pl", "wyprowadzone automatycznie")):
+        page = built_client.get(
+            "/doc/id/city/gdansk", params={"lang": language}, headers={"Accept": "text/html"}
+        ).text
+        assert f">{name}" in page, language
+        assert ">inferred<" not in page

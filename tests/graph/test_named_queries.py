@@ -15,6 +15,7 @@ def test_catalogue_has_at_least_twenty_documented_queries():
     assert len(CATALOGUE) >= 20
     for query in CATALOGUE.values():
         assert query.title and query.description
+        assert query.title_in("pl") != query.title, f"{query.name}: no Polish title (title_pl)"
         for param in query.params:
             assert param.example, (query.name, param.name)
 

@@ -23,8 +23,9 @@ import pyoxigraph
 from bench import mixes
 from bench.generate import ensure_dataset
 from bench.load import DEFAULT_MAX_REQUESTS, Group
+from bench.memory import MemorySampler
 from bench.report import Report
-from bench.targets import TARGETS, Target, Uikg
+from bench.targets import TARGETS, Target, Uikg, UikgNoCache
 
 HERE = Path(__file__).resolve().parent
 ISOLATION_TARGETS = ("uikg", "oxigraph-disk")
@@ -53,7 +54,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--mixes", default="point,api,analytical")
     parser.add_argument(
         "--targets",
-        default="floor,oxigraph-disk,oxigraph-mem,uikg",
+        default="floor,oxigraph-disk,oxigraph-mem,uikg,uikg-nocache",
         help=f"any of {', '.join(TARGETS)}",
     )
     parser.add_argument(
@@ -121,8 +122,8 @@ def log(message: str) -> None:
 
 
 def _make(name: str, data: Path, workdir: Path, args: argparse.Namespace) -> Target:
-    if name == "uikg":
-        return Uikg(data, workdir, log, settings=args.uikg_settings)
+    if name in (Uikg.name, UikgNoCache.name):
+        return TARGETS[name](data, workdir, log, settings=args.uikg_settings)  # type: ignore[call-arg]
     return TARGETS[name](data, workdir, log)
 
 
@@ -141,9 +142,13 @@ def measure_target(
     report: Report,
 ) -> None:
     target.prepare()
-    target.start()
+    # The benchmark's own process when the target runs in it (the floor), else the servers it
+    # starts: every process of the target, from its start (loading included) to its stop.
+    memory = MemorySampler(os.getpid(), include_root=not target.http).start()
     try:
+        target.start()
         for mix in args.mixes:
+            memory.phase = mix
             if args.warmup > 0:
                 warmup = requests.cell(mix, "warmup")
                 target.run([Group(warmup, 8)], args.warmup, args.max_requests)
@@ -156,7 +161,15 @@ def measure_target(
                 report.add(target.name, mix, summary)
                 log(f"{target.name:>13} {mix:>10} c={concurrency:<3} {_fmt(summary)}")
     finally:
+        memory.sample()
+        memory.stop()
         target.stop()
+    report.memory[target.name] = used = memory.summary()
+    if used["peak"] is not None:
+        log(
+            f"{target.name:>13} memory: peak PSS {used['peak']['pss_mb']:,.0f} MB "
+            f"(RSS {used['peak']['rss_mb']:,.0f} MB, {used['peak']['processes']} processes)"
+        )
     if args.isolation == "on" and target.name in ISOLATION_TARGETS:
         report.isolation.append(isolation(target, requests.cell("point", "isolation"), args))
 

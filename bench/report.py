@@ -22,6 +22,7 @@ class Report:
     meta: dict[str, Any] = field(default_factory=dict)
     cells: list[dict[str, Any]] = field(default_factory=list)
     isolation: list[dict[str, Any]] = field(default_factory=list)
+    memory: dict[str, dict[str, Any]] = field(default_factory=dict)  # target -> MemorySampler
 
     def add(self, target: str, mix: str, summary: dict[str, Any]) -> None:
         self.cells.append({"target": target, "mix": mix, **summary})
@@ -40,8 +41,12 @@ class Report:
     def checks(self) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         c = CHECK_CONCURRENCY
+        # The engine path is judged with the result cache off when the run measured it.
+        engine = (
+            "uikg-nocache" if any(x["target"] == "uikg-nocache" for x in self.cells) else "uikg"
+        )
         for mix in ("point", "api", "analytical"):
-            uikg = self.cell("uikg", mix, c)
+            uikg = self.cell(engine, mix, c)
             if uikg is None:
                 continue
             if mix == "point":
@@ -55,13 +60,28 @@ class Report:
             ratio = uikg["rps"] / reference["rps"]
             out.append(
                 {
-                    "check": f"{mix} mix at concurrency {c}",
+                    "check": f"{mix} mix at concurrency {c} ({engine})",
                     "goal": goal,
                     "reference": reference["target"],
                     "uikg_rps": uikg["rps"],
                     "reference_rps": reference["rps"],
                     "ratio": round(ratio, 3),
                     "met": ratio >= factor,
+                }
+            )
+        ours = [m for t in ("uikg", "uikg-nocache") if (m := self.memory.get(t)) and m["peak"]]
+        reference = self.memory.get("oxigraph-mem")
+        if ours and reference and reference["peak"]:
+            uikg = max(ours, key=lambda m: m["peak"]["pss_mb"])
+            ratio = uikg["peak"]["pss_mb"] / reference["peak"]["pss_mb"]
+            out.append(
+                {
+                    "check": "peak memory (PSS of the process tree, loading included)",
+                    "goal": "≤ 2 × oxigraph-mem",
+                    "uikg_mb": uikg["peak"]["pss_mb"],
+                    "reference_mb": reference["peak"]["pss_mb"],
+                    "ratio": round(ratio, 3),
+                    "met": ratio <= 2.0,
                 }
             )
         for run in self.isolation:
@@ -83,6 +103,7 @@ class Report:
                 "meta": self.meta,
                 "cells": self.cells,
                 "isolation": self.isolation,
+                "memory": self.memory,
                 "checks": self.checks(),
             },
             indent=2,
@@ -147,11 +168,38 @@ class Report:
                     f"| {_ms(load['p50_ms'])} / {_ms(load['p99_ms'])} | {load['rps']:,.1f} "
                     f"| {sum(load['errors'].values()) or ''} | {outcomes} |"
                 )
+        if self.memory:
+            lines += [
+                "",
+                "## memory",
+                "",
+                "Sampled from `/proc/PID/smaps_rollup` every 0.5 s over each target's whole "
+                "process tree, from its start to its stop (PSS counts a shared page once).",
+                "",
+                "| target | peak PSS MB | peak RSS MB | processes at the peak "
+                "| peak PSS while serving MB | peak PSS while loading MB |",
+                "|---|---:|---:|---:|---:|---:|",
+            ]
+            for name, used in self.memory.items():
+                top, serving = used["peak"], used["peak_serving"]
+                loading = used["phases"].get("start")
+                if top is None:
+                    continue
+                lines.append(
+                    f"| {name} | {top['pss_mb']:,.0f} | {top['rss_mb']:,.0f} | {top['processes']} "
+                    f"| {serving['pss_mb'] if serving else 0:,.0f} "
+                    f"| {loading['pss_mb'] if loading else 0:,.0f} |"
+                )
         checks = self.checks()
         if checks:
             lines += ["", "## goals", "", "| check | goal | measured | met |", "|---|---|---|---|"]
             for check in checks:
-                if "ratio" in check:
+                if "uikg_mb" in check:
+                    measured = (
+                        f"uikg {check['uikg_mb']:,.0f} MB vs {check['reference_mb']:,.0f} MB "
+                        f"= {check['ratio']:.2f}×"
+                    )
+                elif "ratio" in check:
                     measured = (
                         f"uikg {check['uikg_rps']:,.1f} rps vs {check['reference']} "
                         f"{check['reference_rps']:,.1f} rps = {check['ratio']:.2f}×"

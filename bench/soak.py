@@ -4,10 +4,12 @@ For a few minutes, readers query the endpoint, the REST API and the pages while 
 submits records and a curator accepts them; optionally the server is SIGKILLed at random
 moments (accepts in flight) and restarted on the same data. At the end every accepted record
 must be published exactly once, every pending one must still be pending, no read may have
-failed, and the server's memory (RSS of its process tree) is reported as a curve.
-Loopback only, bounded in time and requests.
+failed outside the kill windows, and the memory of the server's process tree (PSS and RSS,
+``bench.memory``) is reported as a curve. Every process the soak starts ends with it: the last
+server is stopped, and its query processes die with it. Loopback only, bounded in time.
 
     python -m bench.soak --seconds 180 --kills 3
+    python -m bench.soak --data-dir COPY   # a scratch copy of a built data dir: no build
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.memory import MB, MemorySampler  # noqa: E402
 from tests.support.servers import Server, free_port, start_uikg  # noqa: E402
 
 CONTRIBUTOR = "soak-contributor-token-0123456789"
@@ -77,32 +80,6 @@ class Tally:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def _process_tree_rss(pid: int) -> int:
-    """RSS in bytes of a process and all its descendants (query workers included)."""
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-            status = Path(f"/proc/{entry}/status").read_text()
-        except OSError:
-            continue
-        parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                rss[int(entry)] = int(line.split()[1]) * 1024
-    tree, frontier = {pid}, [pid]
-    while frontier:
-        current = frontier.pop()
-        for child, parent in parents.items():
-            if parent == current and child not in tree:
-                tree.add(child)
-                frontier.append(child)
-    return sum(rss.get(p, 0) for p in tree)
-
-
 class Soak:
     def __init__(
         self, data_dir: Path, log_dir: Path, seconds: float, kills: int, readers: int
@@ -114,7 +91,8 @@ class Soak:
         self.readers = readers
         self.port = free_port()
         self.tally = Tally()
-        self.rss: list[tuple[float, int]] = []
+        # Every process the soak starts is a descendant of this one (until it is killed).
+        self.memory = MemorySampler(os.getpid(), include_root=False, interval=1.0)
         self.server: Server | None = None
         self.restarting = threading.Event()
         self.started = time.monotonic()
@@ -213,14 +191,6 @@ class Soak:
                             self.tally.accepted.add(cid)
                 time.sleep(0.3)
 
-    def sampler(self) -> None:
-        while self.running():
-            if self.server is not None and self.server.alive():
-                self.rss.append(
-                    (time.monotonic() - self.started, _process_tree_rss(self.server.process.pid))
-                )
-            time.sleep(1)
-
     def killer(self) -> None:
         rng = random.Random(7)
         total = self.deadline - time.monotonic()
@@ -230,6 +200,7 @@ class Soak:
                 return
             self.restarting.set()
             assert self.server is not None
+            self.memory.phase = f"kill {index + 1}"
             self.server.kill()
             print(
                 f"  killed the server (SIGKILL #{index + 1}) at {time.monotonic() - self.started:.0f} s"
@@ -238,20 +209,28 @@ class Soak:
             self.restarting.clear()
 
     def run(self) -> dict[str, object]:
-        self.start()
-        threads = [threading.Thread(target=self.reader, args=(i,)) for i in range(self.readers)]
-        threads += [
-            threading.Thread(target=self.contributor),
-            threading.Thread(target=self.curator),
-            threading.Thread(target=self.sampler),
-        ]
-        if self.kills:
-            threads.append(threading.Thread(target=self.killer))
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        return self.verify()
+        """The load, then the checks; the server is stopped whatever happens."""
+        self.memory.start()
+        try:
+            self.start()
+            self.memory.phase = "load"
+            threads = [threading.Thread(target=self.reader, args=(i,)) for i in range(self.readers)]
+            threads += [
+                threading.Thread(target=self.contributor),
+                threading.Thread(target=self.curator),
+            ]
+            if self.kills:
+                threads.append(threading.Thread(target=self.killer))
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            self.memory.phase = "checks"
+            return self.verify()
+        finally:
+            self.memory.stop()
+            if self.server is not None:
+                self.server.stop()
 
     def verify(self) -> dict[str, object]:
         """Every contribution: accepted ones published exactly once, the rest still pending."""
@@ -291,7 +270,11 @@ class Soak:
                 if cid in self.tally.accepted and status != "accepted":
                     problems.append(f"{cid} was accepted (200) but is now {status}")
         latencies = sorted(self.tally.latencies)
-        rss = [value for _, value in self.rss]
+        samples = self.memory.samples
+        pss = [s.pss for s in samples]
+        rss = [s.rss for s in samples]
+        # After warm-up: from the second half of the run on, memory should stay level.
+        later = [s.pss for s in samples[len(samples) // 2 :]]
         return {
             "reads": len(latencies),
             "read_errors": len(self.tally.errors),
@@ -305,11 +288,17 @@ class Soak:
             "pending": sum(1 for s in statuses.values() if s == "pending"),
             "kills": self.kills,
             "consistency_problems": problems,
-            "rss_mb_start": round(rss[0] / 2**20, 1) if rss else None,
-            "rss_mb_end": round(rss[-1] / 2**20, 1) if rss else None,
-            "rss_mb_max": round(max(rss) / 2**20, 1) if rss else None,
-            "rss_curve_mb": [
-                (round(t), round(v / 2**20, 1)) for t, v in self.rss[:: max(1, len(self.rss) // 30)]
+            "pss_mb_start": round(pss[0] / MB, 1) if pss else None,
+            "pss_mb_end": round(pss[-1] / MB, 1) if pss else None,
+            "pss_mb_max": round(max(pss) / MB, 1) if pss else None,
+            "pss_mb_second_half_min_max": [round(min(later) / MB, 1), round(max(later) / MB, 1)]
+            if later
+            else None,
+            "rss_mb_max": round(max(rss) / MB, 1) if rss else None,
+            # (seconds, phase, PSS MB, RSS MB, processes), at most 120 points
+            "memory_curve": [
+                (round(s.at_s), s.phase, round(s.pss / MB, 1), round(s.rss / MB, 1), s.processes)
+                for s in samples[:: max(1, len(samples) // 120)]
             ],
         }
 
@@ -322,29 +311,39 @@ def main() -> int:
     parser.add_argument("--kills", type=int, default=3)
     parser.add_argument("--readers", type=int, default=4)
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "soak.json")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="a scratch copy of a built data dir to soak (changed by the soak); default: build one",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="uikg-soak-"))
+    data_dir = args.data_dir or work / "data"
     try:
-        print(f"building the graph into {work} …")
-        built = os.spawnv(
-            os.P_WAIT,
-            sys.executable,
-            [sys.executable, "-m", "uikg.api", "build", "--data-dir", str(work / "data")],
-        )
-        if built != 0:
-            print("the build failed", file=sys.stderr)
-            return 2
+        if args.data_dir is None:
+            print(f"building the graph into {work} …")
+            built = os.spawnv(
+                os.P_WAIT,
+                sys.executable,
+                [sys.executable, "-m", "uikg.api", "build", "--data-dir", str(data_dir)],
+            )
+            if built != 0:
+                print("the build failed", file=sys.stderr)
+                return 2
         print(
             f"soaking for {args.seconds:.0f} s with {args.readers} readers, a contributor, a curator"
             f" and {args.kills} kills …"
         )
-        figures = Soak(work / "data", work, args.seconds, args.kills, args.readers).run()
+        figures = Soak(data_dir, work, args.seconds, args.kills, args.readers).run()
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(figures, indent=1))
         for key, value in figures.items():
-            if key != "rss_curve_mb":
+            if key != "memory_curve":
                 print(f"  {key}: {value}")
-        print("  rss curve (s, MB): " + " ".join(f"{t}:{v}" for t, v in figures["rss_curve_mb"]))  # type: ignore[union-attr]
+        print(
+            "  PSS curve (s: MB): "
+            + " ".join(f"{point[0]}:{point[2]:.0f}" for point in figures["memory_curve"][::4])  # type: ignore[index]
+        )
         ok = not figures["read_errors"] and not figures["consistency_problems"]
         print("PASS" if ok else "FAIL")
         return 0 if ok else 1

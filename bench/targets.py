@@ -242,7 +242,11 @@ class Uikg(_Server):
         if timeout_s is not None:
             settings["query_timeout_s"] = f"{timeout_s:g}"
         began = time.perf_counter()
-        self.server = start_uikg(self.workdir / "data", self.workdir, **settings)
+        # The first start of a data dir writes the change feed's first page (every graph):
+        # about a minute at 1 M triples on 2 busy cores.
+        self.server = start_uikg(
+            self.workdir / "data", self.workdir, start_timeout_s=600, **settings
+        )
         if settings.get("query_in_memory", "true").lower() == "true":
             self.server.wait_for_queries_on("memory", timeout=600)
             self.log(
@@ -252,12 +256,24 @@ class Uikg(_Server):
     def describe(self) -> str:
         extra = ", ".join(f"{k}={v}" for k, v in sorted(self.settings.items()))
         memory = self.settings.get("query_in_memory", "true").lower() == "true"
-        workers = "an in-memory copy" if memory else "RocksDB snapshots"
-        return f"uikg serve (FastAPI + worker processes over {workers})" + (
+        engine = "a query engine over an in-memory copy" if memory else "RocksDB snapshots"
+        return f"uikg serve (FastAPI + {engine})" + (
             f" with {extra}" if extra else ", default settings"
         )
 
 
+class UikgNoCache(Uikg):
+    """The same service with the result cache off: the engine path alone, what a workload
+    whose questions never repeat gets."""
+
+    name = "uikg-nocache"
+
+    def __init__(
+        self, data: Path, workdir: Path, log: Log, settings: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(data, workdir, log, {"query_cache_mb": "0", **(settings or {})})
+
+
 TARGETS: dict[str, type[Target]] = {
-    cls.name: cls for cls in (Floor, FloorDisk, OxigraphDisk, OxigraphMemory, Uikg)
+    cls.name: cls for cls in (Floor, FloorDisk, OxigraphDisk, OxigraphMemory, Uikg, UikgNoCache)
 }

@@ -8,7 +8,7 @@ Nothing here imports a web framework. The map, from the bottom up:
   + Graph Store Protocol server). Depends on nothing below but settings, errors and terms.
 - ``sparql/``: the SPARQL language: lexer, guard (limits, SERVICE, LOAD), media types, result
   writers with the row limit, the service description.
-- ``runner/``: what runs a query: the job, the worker pool and its zygote (in-memory copies),
+- ``runner/``: what runs a query: the job, the pool, its in-memory engine and on-disk workers,
   the wire between them, the executors (pool, or a thread for a remote store), result streams
   and the result cache.
 - ``service``: ``GraphService``, the one door the HTTP layer reads and writes through; its

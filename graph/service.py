@@ -36,7 +36,7 @@ from pyoxigraph import (
 
 from uikg.graph.dataset import Dump, Dumps
 from uikg.graph.errors import ResultTooLarge, UIKGError
-from uikg.graph.feed import DEFAULT, Feed, graphs_in
+from uikg.graph.feed import DEFAULT, Feed, give_back_memory, graphs_in
 from uikg.graph.runner.cache import CachedResult, ResultCache
 from uikg.graph.runner.executors import Executor, executor_for
 from uikg.graph.runner.job import QueryJob
@@ -99,9 +99,9 @@ class GraphService:
     async def start(self) -> None:
         """Start what runs queries, on the event loop that will serve them."""
         self._loop = asyncio.get_running_loop()
+        if self.settings.change_feed:  # first: with the engine loading, the dataset was twice
+            await asyncio.to_thread(self._feed_catch_up)  # in memory at once (bench/README.md)
         await self._executor.start()
-        if self.settings.change_feed:
-            await asyncio.to_thread(self._feed_catch_up)
         if self._versions.ttl_s is not None:  # others may write the store
             self._watcher = asyncio.create_task(self._watch(self._versions.ttl_s))
 
@@ -131,6 +131,7 @@ class GraphService:
             self._feed(
                 self.feed.catch_up, self.store, build_time(self.store, self.settings.base_iri)
             )
+        give_back_memory()
 
     @staticmethod
     def _feed(step: Any, *args: Any) -> None:

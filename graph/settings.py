@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal
@@ -75,16 +76,22 @@ class Settings(BaseSettings):
         "statistics (their queries bound themselves; a read past this is an error, never a "
         "silently shorter page).",
     )
-    query_workers: int = 4
-    query_workers_max: int = 8
+    query_workers: int = Field(
+        default_factory=lambda: min(os.cpu_count() or 2, 8),
+        description="Queries the in-memory engine runs at once at full priority (one a core: "
+        "more only slows them; a query past slow_query_nice_after_s stops counting), and the "
+        "on-disk workers started with the service.",
+    )
+    query_workers_max: int = Field(
+        default=8, description="Queries running at once in all (engine threads; disk workers)."
+    )
     query_queue_timeout_s: float = 5.0
     query_memory_mb: int = 4096
     query_in_memory: bool = Field(
         default=True,
         description="Query an in-memory copy of the store, loaded in the background at start "
-        "and after each write (the on-disk snapshot answers meanwhile). Several times faster on "
-        "joins and aggregates; costs about 450 MB of RAM per million triples, twice while a "
-        "new copy loads.",
+        "(the on-disk snapshot answers meanwhile); writes reach it as updates. Several times "
+        "faster on joins and aggregates; costs about 400 MB of RAM per million triples.",
     )
     query_cache_mb: int = 64
     query_cache_entry_kb: int = 1024

@@ -1,7 +1,9 @@
-"""What runs a query: time limits that hold, crashes that cost one query, results as bytes.
+"""What runs a query: time limits that hold, crashes the server survives, results as bytes.
 
 ``job`` (one query, text to bytes, on any store) → ``executors`` (``PoolExecutor`` for the
-embedded store: ``pool`` of ``worker`` processes, forked by a ``zygote`` over an in-memory copy,
-talking over ``wire``; ``InlineExecutor`` for a remote store: a thread with a deadline) →
-``stream`` (the bytes as they arrive) and ``cache`` (complete short results per generation).
+embedded store; ``InlineExecutor`` for a remote store: a thread with a deadline). The pool
+(``pool``) sends each job to the ``engine`` (one process, the store in memory, queries in
+threads, writes applied as updates) or, while the engine loads and for what it could not
+finish, to a ``worker`` process over the on-disk snapshot; messages go over ``wire``. The
+bytes come back as a ``stream``; complete short results go into the ``cache`` per generation.
 """

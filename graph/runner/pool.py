@@ -1,35 +1,48 @@
-"""Query execution in worker processes: time limits that hold, and crashes that cost one query.
+"""Query execution in processes of their own: time limits that hold, crashes the server survives.
 
-pyoxigraph cannot cancel a running query from Python, and some inputs crash it outright. So each
-query runs in a worker process over a read-only snapshot of the store (a RocksDB checkpoint made
-with hard links, see ``Snapshots``). A worker past the time limit is killed and replaced; a worker
-that dies takes only its own query with it. A query that runs long is niced, so cheap queries
-from other clients keep the CPU.
+pyoxigraph cannot cancel a running query from Python, and some inputs crash it outright, so no
+query runs in the service's process. Two kinds of query processes:
 
-With ``memory`` on, a zygote process (``graph.runner.zygote``) loads the newest snapshot into
-memory in the background and forks workers that share it; until it is ready (after start-up and
-after every write) queries run on the on-disk snapshot, so a write is visible at once.
+- the **engine** (``graph.runner.engine``): one process holding the newest snapshot in memory,
+  running up to ``max_size`` queries at once in threads; each write reaches it as a SPARQL Update.
+- **disk workers** (``graph.runner.worker``): one query at a time over a read-only on-disk
+  snapshot (a RocksDB checkpoint made with hard links, see ``Snapshots``). They answer while the
+  engine loads (at start, after a write it cannot replay, after it was stopped) or applies a
+  write (so a write is visible at once), the queries the engine could not finish, and every
+  query when ``memory`` is off.
 
-The pool lives on the service's event loop: a query in flight is a socket the loop watches, not a
-thread, and the time limit is a loop timer that kills the worker. The first chunk of output (or
-the end of a short result, or the error) is awaited before the caller commits to a status code,
-so errors found before the first byte are real HTTP errors.
+Time limit: a disk worker past it is killed and replaced. A query past it in the engine cannot
+be stopped alone, so the engine is killed: the other queries it was running start again on disk
+workers (those whose first bytes had gone out end with an error), and a new engine loads in the
+background. The same query sent again then runs on a disk worker, so one query costs the engine
+once. A crash is handled the same way; the query that crashed the engine then crashes only its
+own disk worker.
+
+Scheduling: the engine runs ``size`` queries at full priority (about the number of cores: more
+only slows them down, bench/README.md) and at most ``max_size`` in all; a query running longer
+than ``nice_after_s`` is niced and stops counting against ``size``, so cheap queries get through
+while heavy ones run.
+
+The pool lives on the service's event loop: a query in flight is a message the loop awaits, not
+a thread, and the time limit is a loop timer. The first chunk of output (or the end of a short
+result, or the error) is awaited before the caller commits to a status code, so errors found
+before the first byte are real HTTP errors.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import os
-import pickle
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections import OrderedDict, deque
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,85 +99,19 @@ class Snapshots:
                 self._kept.discard(generation)
 
 
-class _Forked:
-    """A worker forked by a zygote: not our child, so it is killed by pid and reaped there."""
-
-    def __init__(self, pid: int) -> None:
-        self.pid = pid
-
-    def kill(self) -> None:
-        os.kill(self.pid, signal.SIGKILL)
-
-    def wait(self, timeout: float | None = None) -> int | None:
-        return None
-
-
-@dataclass(eq=False)
-class _Zygote:
-    """One generation of the store in memory, and the workers forked from it."""
-
-    generation: int
-    process: subprocess.Popen[bytes]
-    control: socket.socket
-    workers: int = 0
-    talking: threading.Lock = field(default_factory=threading.Lock)  # one request at a time
-
-    @classmethod
-    async def start(cls, generation: int, path: Path, memory_bytes: int) -> _Zygote:
-        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        process = _python("uikg.graph.runner.zygote", child, str(path), str(memory_bytes))
-        zygote = cls(generation, process, parent)
-        try:
-            reply = await asyncio.to_thread(zygote._receive)
-        except BaseException:
-            zygote.close()
-            raise
-        if reply[0] != "ready":
-            zygote.close()
-            raise OSError(f"loading generation {generation} into memory failed: {reply[1]}")
-        return zygote
-
-    def _receive(self) -> tuple[Any, ...]:
-        data, fds, _, _ = socket.recv_fds(self.control, 65_536, 1)
-        if not data:
-            raise OSError(f"the zygote exited (code {self.process.poll()})")
-        message: tuple[Any, ...] = pickle.loads(data)  # noqa: S301 (our own process)
-        return (*message, *fds)
-
-    def fork(self) -> tuple[_Forked, socket.socket]:
-        with self.talking:
-            self.control.send(b"fork")
-            _, pid, fd = self._receive()
-        self.workers += 1
-        return _Forked(pid), socket.socket(fileno=fd)
-
-    def apply(self, path: Path, base_iri: str | None) -> None:
-        """Apply the update in ``path`` to the copy; workers forked later see it."""
-        with self.talking:
-            self.control.send(pickle.dumps(("apply", str(path), base_iri)))
-            reply = self._receive()
-        if reply[0] != "applied":
-            raise OSError(f"applying an update to the in-memory copy failed: {reply[1]}")
-
-    def close(self) -> None:
-        """The zygote exits; workers it forked run on until they are retired."""
-        self.control.close()
-        threading.Thread(target=_reap, args=(self.process,), daemon=True).start()
-
-
 @dataclass(eq=False)
 class _Worker:
-    process: subprocess.Popen[bytes] | _Forked
+    """A disk worker: one query at a time over the newest on-disk snapshot."""
+
+    process: subprocess.Popen[bytes]
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
-    zygote: _Zygote | None = None  # None: a worker over the on-disk snapshots
-    copy: int | None = None  # the zygote's generation when it forked this worker
     generation: int | None = None
     niced: bool = False
     nice_timer: asyncio.TimerHandle | None = None
 
     def kill(self) -> None:
-        """SIGKILL and close; the process is reaped off the loop (or by its zygote)."""
+        """SIGKILL and close; the process is reaped off the loop."""
         if self.nice_timer is not None:
             self.nice_timer.cancel()
         with contextlib.suppress(ProcessLookupError):
@@ -172,23 +119,80 @@ class _Worker:
         self.writer.close()
 
 
+class _Ticket:
+    """One query in the engine: its messages as they arrive, for the stream that reads them.
+
+    Besides the engine's own messages it may get ``("retry",)`` (the engine stopped before
+    answering: run it elsewhere) or ``("fail", error)``.
+    """
+
+    __slots__ = ("ident", "key", "started", "timer", "messages", "waiter", "received", "abandoned")
+
+    def __init__(self, ident: int, key: Hashable, started: float) -> None:
+        self.ident = ident
+        self.key = key
+        self.started = started
+        self.timer: asyncio.TimerHandle | None = None
+        self.messages: deque[tuple[Any, ...]] = deque()
+        self.waiter: asyncio.Future[None] | None = None
+        self.received = False  # something reached the stream: bytes may have gone out
+        self.abandoned = False  # the client went away; the engine finishes it anyway
+
+    def push(self, message: tuple[Any, ...]) -> None:
+        self.received = self.received or message[0] in ("c", "e", "x")
+        self.messages.append(message)
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(None)
+
+    async def next(self) -> tuple[Any, ...]:
+        while not self.messages:
+            self.waiter = asyncio.get_running_loop().create_future()
+            await self.waiter
+        return self.messages.popleft()
+
+
+@dataclass(eq=False)
+class _Engine:
+    """The engine process, the generation its copy is at, and the queries in it."""
+
+    process: subprocess.Popen[bytes]
+    reader: asyncio.StreamReader
+    writer: asyncio.StreamWriter
+    generation: int
+    tickets: dict[int, _Ticket] = field(default_factory=dict)
+    updates: dict[int, asyncio.Future[tuple[Any, ...]]] = field(default_factory=dict)
+    alive: bool = True
+    listener: asyncio.Task[None] | None = None
+
+    def kill(self) -> None:
+        self.alive = False
+        with contextlib.suppress(ProcessLookupError):
+            self.process.kill()
+        self.writer.close()
+        threading.Thread(target=_reap, args=(self.process,), daemon=True).start()
+
+
 @dataclass
 class PoolStats:
-    started: int = 0
-    forked: int = 0
+    started: int = 0  # disk workers
     killed_timeout: int = 0
     crashed: int = 0
     queries: int = 0
     memory_queries: int = 0
     memory_loads: int = 0
     memory_applies: int = 0
+    retried: int = 0  # queries the engine was running when it stopped, run again on disk
     extra: dict[str, int] = field(default_factory=dict)
 
 
-class WorkerPool:
-    """A bounded, self-healing pool of query processes over the newest snapshot.
+QUARANTINE = 1024  # query texts remembered as having stopped the engine
 
-    Used from one event loop; workers are started on first need and then kept warm.
+
+class WorkerPool:
+    """The engine and a bounded, self-healing set of disk workers.
+
+    Used from one event loop; disk workers are started on first need and kept warm while the
+    engine is not there.
     """
 
     def __init__(
@@ -215,243 +219,325 @@ class WorkerPool:
         self._busy: set[_Worker] = set()
         self._starting = 0
         self._freed: asyncio.Event | None = None
-        self._zygotes: list[_Zygote] = []
-        self._loading: int | None = None  # the generation a zygote is loading
+        self._engine: _Engine | None = None
+        self._loading: int | None = None  # the generation an engine is loading
+        self._loading_process: subprocess.Popen[bytes] | None = None
         self._load_task: asyncio.Task[None] | None = None
         self._failed: int | None = None  # the generation whose load failed
         self._changes: dict[int, Change | None] = {}  # generation -> its write, to apply
         self._changes_lock = threading.Lock()  # writers note changes from their own threads
         self._applying: asyncio.Task[None] | None = None
+        self._quarantine: OrderedDict[Hashable, None] = OrderedDict()
+        self._ids = itertools.count()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
         self.stats = PoolStats()
 
     async def start(self) -> None:
-        """Start the warm workers, and the in-memory copy in the background."""
+        """Start loading the engine in the background, and the disk workers that answer
+        meanwhile, so the first queries do not wait for one."""
         self._loop = asyncio.get_running_loop()
         generation, path = self._snapshots.current
-        self._load_memory(generation, path)
-        await self._warm(None)
-
-    async def _warm(self, zygote: _Zygote | None) -> None:
-        """Start workers until ``size`` are up, so the first queries do not wait for one."""
+        self._load_engine(generation, path)
         while not self._closed and len(self._idle) + len(self._busy) + self._starting < self._size:
             self._starting += 1
             try:
-                worker = await self._spawn(zygote)
-            except OSError as error:  # the copy was superseded and closed meanwhile
-                log.info("stopped starting workers: %s", error)
-                return
+                worker = await self._spawn()
             finally:
                 self._starting -= 1
             self._idle.append(worker)
 
     @property
     def in_memory(self) -> bool:
-        """Whether queries now run on an in-memory copy of the newest snapshot."""
-        return self._ready_zygote(self._snapshots.generation) is not None
+        """Whether queries now run on the engine's in-memory copy of the newest snapshot."""
+        engine = self._engine
+        return engine is not None and engine.generation == self._snapshots.generation
 
-    # -- the in-memory copy -----------------------------------------------------------------
-    def _ready_zygote(self, generation: int) -> _Zygote | None:
-        for zygote in self._zygotes:
-            if zygote.generation == generation:
-                return zygote
-        return None
-
-    def _load_memory(self, generation: int, path: Path) -> None:
-        """Start loading ``generation`` unless a load is under way (it catches up when done)."""
+    # -- the engine ---------------------------------------------------------------------------
+    def _load_engine(self, generation: int, path: Path) -> None:
+        """Start loading ``generation`` unless there is an engine (writes reach it as updates)
+        or one is loading."""
         if (
             self._memory
             and not self._closed
+            and self._engine is None
             and self._loading is None
             and generation != self._failed
-            and self._ready_zygote(generation) is None
-            and not self._will_apply(generation)
         ):
             self._loading = generation
             self._load_task = asyncio.get_running_loop().create_task(self._load(generation, path))
 
     async def _load(self, generation: int, path: Path) -> None:
         try:
-            zygote = await _Zygote.start(generation, path, self._memory_bytes)
+            engine = await self._start_engine(generation, path)
         except OSError as error:
             log.warning("queries stay on the on-disk snapshot: %s", error)
             self._failed = generation  # not retried until a write makes a new one
-            zygote = None
+            return
         finally:
             self._loading = None
-        if zygote is not None:
-            if self._closed:
-                zygote.close()
-                return
-            self._zygotes.append(zygote)
-            self.stats.memory_loads += 1
-            for worker in [w for w in self._idle if not self._usable(w)]:
-                self._idle.remove(worker)
-                self._retire(worker)
-            self._collect_zygotes()
-            await self._warm(zygote)
-            self._notify()
-        current, current_path = self._snapshots.current
-        if current != generation and zygote is not None:
-            self._apply_changes()  # writes made while it loaded, if they are known
-            self._load_memory(current, current_path)
-
-    def _collect_zygotes(self) -> None:
-        """Close the zygotes of older generations once their last worker is gone; the newest
-        stays, whatever its generation: the writes made since are applied to it."""
-        if not self._zygotes:
+            self._loading_process = None
+        if self._closed:
+            engine.kill()
             return
-        newest = max(self._zygotes, key=lambda z: z.generation)
-        current = self._snapshots.generation
-        for zygote in [
-            z
-            for z in self._zygotes
-            if z is not newest and z.generation < current and z.workers == 0
-        ]:
-            self._zygotes.remove(zygote)
-            zygote.close()
+        self._engine = engine
+        self.stats.memory_loads += 1
+        engine.listener = asyncio.get_running_loop().create_task(self._listen(engine))
+        self._apply_changes()  # the writes made while it loaded
+        for worker in self._idle[1:]:  # one disk worker stays warm for what the engine can't run
+            self._idle.remove(worker)
+            self._retire(worker)
+        self._notify()
 
-    def _usable(self, worker: _Worker) -> bool:
-        """A worker may run the next query: over the newest in-memory copy, if there is one
-        (forked after the copy's last update)."""
-        ready = self._ready_zygote(self._snapshots.generation)
-        return worker.zygote is ready and (ready is None or worker.copy == ready.generation)
+    async def _start_engine(self, generation: int, path: Path) -> _Engine:
+        parent, child = socket.socketpair()
+        process = _python(
+            "uikg.graph.runner.engine",
+            child,
+            str(path),
+            str(self._memory_bytes),
+            str(self._max),
+            str(self._nice_after),
+        )
+        self._loading_process = process
+        reader, writer = await asyncio.open_connection(sock=parent, limit=2**20)
+        try:
+            message = await wire.read(reader)
+        except (asyncio.IncompleteReadError, OSError):
+            message = (
+                "failed",
+                f"the engine exited (code {await asyncio.to_thread(_reap, process)})",
+            )
+        except BaseException:
+            process.kill()
+            writer.close()
+            raise
+        if message[0] != "ready":
+            process.kill()
+            writer.close()
+            threading.Thread(target=_reap, args=(process,), daemon=True).start()
+            raise OSError(f"loading generation {generation} into memory failed: {message[1]}")
+        return _Engine(process, reader, writer, generation)
 
-    # -- writes applied to the in-memory copy ----------------------------------------------
+    async def _listen(self, engine: _Engine) -> None:
+        """Hand the engine's messages to the queries (and updates) they belong to."""
+        try:
+            while True:
+                message = await wire.read(engine.reader)
+                kind, ident = message[0], message[1]
+                if kind == "u":
+                    future = engine.updates.pop(ident, None)
+                    if future is not None and not future.done():
+                        future.set_result(message)
+                    continue
+                ticket = engine.tickets.get(ident)
+                if ticket is None:
+                    continue
+                if kind != "c":  # its end: the engine has room for another
+                    del engine.tickets[ident]
+                    if ticket.timer is not None:
+                        ticket.timer.cancel()
+                    self._notify()
+                if not ticket.abandoned:
+                    ticket.push(message)
+        except asyncio.CancelledError:
+            return
+        except Exception as error:  # EOF, a broken socket, a message that does not unpickle
+            if engine.alive:
+                log.warning("the query engine stopped (%s): queries go to disk meanwhile", error)
+                self.stats.crashed += 1
+                self._lose(engine, None)
+
+    def _lose(self, engine: _Engine, culprit: _Ticket | None) -> None:
+        """The engine is gone (killed for ``culprit``, or crashed): its other queries run
+        again on disk workers, and a new engine loads."""
+        engine.kill()
+        if self._engine is engine:
+            self._engine = None
+        for ticket in engine.tickets.values():
+            if ticket.timer is not None:
+                ticket.timer.cancel()
+            if ticket is culprit or ticket.abandoned:
+                continue
+            if ticket.received:
+                ticket.push(
+                    (
+                        "fail",
+                        EngineCrashed(
+                            "the query engine was stopped while sending this result (another "
+                            "query ran past the time limit, or crashed it); run it again"
+                        ),
+                    )
+                )
+            else:
+                self.stats.retried += 1
+                ticket.push(("retry",))
+        engine.tickets.clear()
+        for future in engine.updates.values():
+            if not future.done():
+                future.set_result(("u", -1, False, "the engine stopped"))
+        engine.updates.clear()
+        if not self._closed:
+            generation, path = self._snapshots.current
+            self._load_engine(generation, path)
+        self._notify()
+
+    def _expire(self, engine: _Engine, ticket: _Ticket) -> None:
+        """A query in the engine ran past the time limit: the engine goes with it."""
+        if engine.tickets.pop(ticket.ident, None) is None:
+            return
+        self.stats.killed_timeout += 1
+        self._remember(ticket.key)
+        if not ticket.abandoned:
+            ticket.push(("fail", QueryTimeout.after(self._timeout)))
+        log.warning("a query ran past the time limit: the query engine is restarted")
+        self._lose(engine, ticket)
+
+    def _remember(self, key: Hashable) -> None:
+        """This query stopped the engine: it runs on a disk worker from now on."""
+        self._quarantine[key] = None
+        self._quarantine.move_to_end(key)
+        while len(self._quarantine) > QUARANTINE:
+            self._quarantine.popitem(last=False)
+
+    def _room(self, engine: _Engine, now: float) -> float | None:
+        """None if the engine may take a query now, else how long until a running one is
+        niced (and so stops counting against ``size``)."""
+        if len(engine.tickets) >= self._max:
+            return self._nice_after
+        fresh = [t.started for t in engine.tickets.values() if now - t.started < self._nice_after]
+        if len(fresh) < self._size:
+            return None
+        return min(fresh) + self._nice_after - now
+
+    # -- writes applied to the engine's copy --------------------------------------------------
     def note_change(self, generation: int, change: Change | None) -> None:
         """A write makes ``generation`` (called from the writer's thread, before the snapshot
-        is published). With its change known, the copy applies it in milliseconds instead of
+        is published). With its change known, the engine applies it in milliseconds instead of
         loading the whole store again; until then, queries run on the on-disk snapshot."""
         if not self._memory or self._loop is None:
             return
         with self._changes_lock:
+            engine = self._engine
+            floor = engine.generation if engine is not None else self._loading
+            for old in [g for g in self._changes if floor is None or g <= floor]:
+                del self._changes[old]
             self._changes[generation] = change
         self._loop.call_soon_threadsafe(self._apply_changes)
-
-    def _will_apply(self, generation: int) -> bool:
-        """Whether ``generation`` will reach memory by an update of the newest copy."""
-        newest = max((z.generation for z in self._zygotes), default=self._loading)
-        if newest is None or newest >= generation:
-            return False
-        with self._changes_lock:
-            return all(self._changes.get(g) is not None for g in range(newest + 1, generation + 1))
 
     def _apply_changes(self) -> None:
         if self._applying is None or self._applying.done():
             self._applying = asyncio.get_running_loop().create_task(self._apply_pending())
 
     async def _apply_pending(self) -> None:
-        """Apply the noted changes to the newest copy, in order; fall back to a new load when
-        one is unknown or fails."""
-        while not self._closed and self._zygotes:
-            zygote = max(self._zygotes, key=lambda z: z.generation)
-            following = zygote.generation + 1
+        """Apply the noted changes to the engine's copy, in order; load a new copy when one is
+        unknown or fails."""
+        while not self._closed:
+            engine = self._engine
+            if engine is None:
+                return
+            following = engine.generation + 1
             with self._changes_lock:
                 for old in [g for g in self._changes if g < following]:
                     del self._changes[old]
                 if following not in self._changes:
                     return
-                change = self._changes[following]  # kept until applied: see _will_apply
-            if change is None:  # a write the copy cannot replay: load the store again
-                generation, path = self._snapshots.current
-                self._load_memory(generation, path)
+                change = self._changes[following]
+            if change is not None:
+                ident = next(self._ids)
+                future = engine.updates[ident] = asyncio.get_running_loop().create_future()
+                engine.writer.write(wire.encode(("u", ident, change.update, change.base_iri)))
+                reply = await future
+            if change is None or not reply[2]:
+                why = "a write it cannot replay" if change is None else reply[3]
+                if engine.alive:
+                    log.warning("loading the in-memory copy again: %s", why)
+                    self._lose(engine, None)
                 return
-            script = self._snapshots.path(following).with_suffix(".rq")
-            try:
-                await asyncio.to_thread(script.write_text, change.update, encoding="utf-8")
-                await asyncio.to_thread(zygote.apply, script, change.base_iri)
-            except OSError as error:
-                log.warning("reloading the in-memory copy: %s", error)
-                self._zygotes.remove(zygote)
-                zygote.close()
-                generation, path = self._snapshots.current
-                self._load_memory(generation, path)
-                return
-            finally:
-                script.unlink(missing_ok=True)
-            zygote.generation = following  # the change is dropped as old on the next round
+            engine.generation = following
             self.stats.memory_applies += 1
-            for worker in [w for w in self._idle if not self._usable(w)]:
-                self._idle.remove(worker)
-                self._retire(worker)
-            if zygote.generation == self._snapshots.generation:
-                await self._warm(zygote)
             self._notify()
 
-    # -- workers ----------------------------------------------------------------------------
-    async def _spawn(self, zygote: _Zygote | None) -> _Worker:
-        process: subprocess.Popen[bytes] | _Forked
-        copy = zygote.generation if zygote is not None else None
-        if zygote is not None:
-            process, parent = await asyncio.to_thread(zygote.fork)
-            self.stats.forked += 1
-        else:
-            parent, child = socket.socketpair()
-            process = _python("uikg.graph.runner.worker", child, str(self._memory_bytes))
-            self.stats.started += 1
+    # -- disk workers -------------------------------------------------------------------------
+    async def _spawn(self) -> _Worker:
+        parent, child = socket.socketpair()
+        process = _python("uikg.graph.runner.worker", child, str(self._memory_bytes))
+        self.stats.started += 1
         reader, writer = await asyncio.open_connection(sock=parent, limit=2**20)
-        return _Worker(process, reader, writer, zygote, copy)
+        return _Worker(process, reader, writer)
 
-    # -- lifecycle of one query -------------------------------------------------------------
+    # -- lifecycle of one query ---------------------------------------------------------------
     async def run(self, job: QueryJob) -> ResultStream:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self._timeout
-        worker, generation, path = await self._acquire(loop)
-        worker.generation = generation
-        worker.writer.write(wire.encode((generation, str(path), job)))
-        worker.nice_timer = loop.call_later(self._nice_after, self._nice, worker)
-        self.stats.queries += 1
-        if worker.zygote is not None:
-            self.stats.memory_queries += 1
-        stream = ResultStream(self, worker, deadline)
+        deadline = asyncio.get_running_loop().time() + self._timeout
+        stream = ResultStream(self, job, deadline)
         await stream.start()
         return stream
 
-    async def _acquire(self, loop: asyncio.AbstractEventLoop) -> tuple[_Worker, int, Path]:
-        """A worker for the newest snapshot (in memory if loaded), and that snapshot."""
+    async def _dispatch(self, stream: ResultStream) -> None:
+        """Send the stream's job to the engine (if it has the newest generation and room) or
+        to a disk worker; wait (up to the queue timeout) when neither can take it."""
+        loop = asyncio.get_running_loop()
         give_up = loop.time() + self._queue_timeout
         while True:
             if self._closed:
                 raise Overloaded("the query service is shutting down")
+            now = loop.time()
             generation, path = self._snapshots.current
-            self._load_memory(generation, path)
-            zygote = self._ready_zygote(generation)
-            worker = next((w for w in reversed(self._idle) if self._usable(w)), None)
-            if worker is not None:
-                self._idle.remove(worker)
-                break
-            if self._idle and len(self._busy) + len(self._idle) + self._starting >= self._max:
-                self._retire(self._idle.pop(0))  # an idle worker of an older copy makes room
-            if len(self._busy) + len(self._idle) + self._starting < self._max:
-                self._starting += 1  # holds the slot while the process starts
-                try:
-                    worker = await self._spawn(zygote)
-                except OSError as error:
-                    if zygote is None:
-                        raise
-                    # The zygote died (out of memory?): back to the on-disk snapshot.
-                    log.warning("the in-memory copy is gone, queries run on disk: %s", error)
-                    if zygote in self._zygotes:  # a concurrent query may have found out first
-                        self._zygotes.remove(zygote)
-                        zygote.close()
-                    self._failed = generation
-                    continue
-                finally:
-                    self._starting -= 1
-                break
+            self._load_engine(generation, path)
+            engine = self._engine
+            wait: float | None = None
+            if (
+                engine is not None
+                and engine.generation == generation
+                and not stream.disk_only
+                and stream.key not in self._quarantine
+            ):
+                wait = self._room(engine, now)
+                if wait is None:
+                    ticket = _Ticket(next(self._ids), stream.key, now)
+                    ticket.timer = loop.call_at(stream.deadline, self._expire, engine, ticket)
+                    engine.tickets[ticket.ident] = ticket
+                    engine.writer.write(wire.encode(("q", ticket.ident, stream.job)))
+                    self.stats.queries += 1
+                    self.stats.memory_queries += 1
+                    stream.ticket = ticket
+                    return
+            else:
+                worker = await self._disk_worker()
+                if worker is not None:
+                    worker.generation = generation
+                    worker.writer.write(wire.encode((generation, str(path), stream.job)))
+                    worker.nice_timer = loop.call_later(self._nice_after, self._nice, worker)
+                    self.stats.queries += 1
+                    stream.worker = worker
+                    return
             if self._freed is None or self._freed.is_set():
                 self._freed = asyncio.Event()  # every waiter wakes on the next release
+            until = give_up if wait is None else min(give_up, now + wait)
             try:
-                async with asyncio.timeout_at(give_up):
+                async with asyncio.timeout_at(until):
                     await self._freed.wait()
             except TimeoutError:
-                raise Overloaded(
-                    f"all {self._max} query workers are busy; retry in a moment",
-                    retry_after=max(1, int(self._timeout)),
-                ) from None
+                if loop.time() >= give_up:
+                    raise Overloaded(
+                        f"all {self._max} query workers are busy; retry in a moment",
+                        retry_after=max(1, int(self._timeout)),
+                    ) from None
+
+    async def _disk_worker(self) -> _Worker | None:
+        """An idle disk worker, or a new one if there is room; None when all are busy."""
+        if self._idle:
+            worker = self._idle.pop()
+        elif len(self._busy) + self._starting < self._max:
+            self._starting += 1  # holds the slot while the process starts
+            try:
+                worker = await self._spawn()
+            finally:
+                self._starting -= 1
+        else:
+            return None
         self._busy.add(worker)
-        return worker, generation, path
+        return worker
 
     def _notify(self) -> None:
         if self._freed is not None:
@@ -469,16 +555,16 @@ class WorkerPool:
             except OSError:  # lowering a nice value needs privileges: retire the worker instead
                 self._retire(worker)
                 return
-        if self._closed or not self._usable(worker):
+        # While the engine answers, one disk worker stays warm; otherwise those started for a
+        # burst stay (starting one costs ~0.1 s).
+        if self._closed or (self.in_memory and self._idle):
             self._retire(worker)
-            return
-        # Workers started for a burst stay warm: starting one costs ~0.1 s, far more than the
-        # memory an idle worker holds (measured in bench/README.md).
-        self._idle.append(worker)
-        self._notify()
+        else:
+            self._idle.append(worker)
+            self._notify()
         held = {w.generation for w in (*self._idle, *self._busy) if w.generation is not None}
         if self._loading is not None:
-            held.add(self._loading)  # its zygote is reading that snapshot
+            held.add(self._loading)  # the loading engine is reading that snapshot
         self._snapshots.prune(held)
 
     def _discard(self, worker: _Worker) -> None:
@@ -488,11 +574,7 @@ class WorkerPool:
 
     def _retire(self, worker: _Worker) -> None:
         worker.kill()
-        if worker.zygote is not None:
-            worker.zygote.workers -= 1
-            self._collect_zygotes()
-        else:
-            threading.Thread(target=_reap, args=(worker.process,), daemon=True).start()
+        threading.Thread(target=_reap, args=(worker.process,), daemon=True).start()
         self._notify()
 
     def _nice(self, worker: _Worker) -> None:
@@ -501,8 +583,8 @@ class WorkerPool:
             os.setpriority(os.PRIO_PROCESS, worker.process.pid, 10)
             worker.niced = True
 
-    async def receive(self, worker: _Worker, deadline: float) -> tuple[str, Any]:
-        """The worker's next message, killing it if the deadline passes first."""
+    async def receive(self, worker: _Worker, deadline: float, key: Hashable) -> tuple[str, Any]:
+        """The disk worker's next message, killing it if the deadline passes first."""
         try:
             async with asyncio.timeout_at(deadline):
                 return await wire.read(worker.reader)  # type: ignore[no-any-return]
@@ -512,6 +594,7 @@ class WorkerPool:
             raise QueryTimeout.after(self._timeout) from None
         except (asyncio.IncompleteReadError, OSError):
             self.stats.crashed += 1
+            self._remember(key)  # never again in the engine, where it would cost more
             self._busy.discard(worker)
             code = await asyncio.to_thread(_reap, worker.process)
             self._retire(worker)
@@ -529,59 +612,98 @@ class WorkerPool:
         self._notify()
         for worker in workers:
             worker.kill()
-        for zygote in self._zygotes:
-            zygote.close()
-        self._zygotes.clear()
-        await asyncio.to_thread(lambda: [_reap(worker.process) for worker in workers])
+        if self._engine is not None:
+            engine, self._engine = self._engine, None
+            engine.kill()
+            if engine.listener is not None:
+                engine.listener.cancel()
+        if self._loading_process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                self._loading_process.kill()
+            workers_processes = [w.process for w in workers] + [self._loading_process]
+        else:
+            workers_processes = [w.process for w in workers]
+        if self._load_task is not None:
+            self._load_task.cancel()
+        await asyncio.to_thread(lambda: [_reap(process) for process in workers_processes])
 
 
 def _python(module: str, channel: socket.socket, *args: str) -> subprocess.Popen[bytes]:
-    """``python -m module FD *args``, talking to us over ``channel`` (closed here).
+    """``python -m module FD PARENT *args``, talking to us over ``channel`` (closed here).
 
     A fresh interpreter, not a fork: this process has threads and an open RocksDB; and not
-    multiprocessing's spawn, which re-runs the parent's main script.
+    multiprocessing's spawn, which re-runs the parent's main script. ``PARENT`` (this process)
+    lets the child die with it. Two malloc arenas: the engine's threads would otherwise each
+    keep their own, and the memory freed in them.
     """
     with channel:
         return subprocess.Popen(
-            [sys.executable, "-m", module, str(channel.fileno()), *args],
+            [sys.executable, "-m", module, str(channel.fileno()), str(os.getpid()), *args],
             pass_fds=[channel.fileno()],
             stdin=subprocess.DEVNULL,
+            env={**os.environ, "MALLOC_ARENA_MAX": "2"},
         )
 
 
-def _reap(process: subprocess.Popen[bytes] | _Forked) -> int | None:
+def _reap(process: subprocess.Popen[bytes]) -> int | None:
     with contextlib.suppress(subprocess.TimeoutExpired):
         return process.wait(timeout=5)
     return None
 
 
 class ResultStream(ChunkStream):
-    """The bytes of one query's result, read from its worker as the client consumes them."""
+    """The bytes of one query's result, from the engine or a disk worker, as the client
+    consumes them."""
 
-    def __init__(self, pool: WorkerPool, worker: _Worker, deadline: float):
+    def __init__(self, pool: WorkerPool, job: QueryJob, deadline: float):
         super().__init__()
         self._pool = pool
-        self._worker: _Worker | None = worker
-        self._deadline = deadline
+        self.job = job
+        self.key: Hashable = (job.query, job.default_graph, job.named_graphs, job.substitutions)
+        self.deadline = deadline
+        self.disk_only = False  # the engine stopped while running it once
+        self.ticket: _Ticket | None = None
+        self.worker: _Worker | None = None
 
     async def _receive(self) -> tuple[str, object]:
-        assert self._worker is not None
+        while True:
+            if self.ticket is not None:
+                message = await self.ticket.next()
+                kind = message[0]
+                if kind == "c":
+                    return "chunk", (message[2], message[3])
+                self.ticket = None
+                if kind == "e":
+                    return "end", message[2]
+                if kind == "retry":
+                    self.disk_only = True
+                    continue
+                raise message[-1]  # "x" (the query's error) or "fail"
+            if self.worker is not None:
+                return await self._from_worker(self.worker)
+            await self._pool._dispatch(self)
+
+    async def _from_worker(self, worker: _Worker) -> tuple[str, object]:
         try:
-            message = await self._pool.receive(self._worker, self._deadline)
+            kind, value = await self._pool.receive(worker, self.deadline, self.key)
         except UIKGError:
-            self._worker = None  # receive() already killed it
+            self.worker = None  # receive() already killed it
             raise
-        kind, value = message
         if kind == "chunk":
             return kind, value
-        worker, self._worker = self._worker, None
+        self.worker = None
         self._pool._release(worker)
         if kind == "end":
             return kind, value
-        raise value
+        raise value  # type: ignore[misc]
 
     def close(self) -> None:
-        """Abandon the query (client went away): the only sure way to stop it is the kill."""
-        if self._worker is not None:
-            worker, self._worker = self._worker, None
+        """Abandon the query (the client went away). A disk worker is killed, the only sure way
+        to stop it; the engine finishes the query (its time limit still holds) unheard."""
+        if self.ticket is not None:
+            self.ticket.abandoned = True
+            self.ticket.messages.clear()
+            self.ticket = None
+        if self.worker is not None:
+            worker, self.worker = self.worker, None
             self._pool._discard(worker)

@@ -1,12 +1,16 @@
-"""A query worker process: ``python -m uikg.graph.runner.worker FD MEMORY_BYTES``.
+"""A query worker process over the on-disk snapshots: ``python -m uikg.graph.runner.worker FD
+PARENT MEMORY_BYTES``.
 
-Started by ``graph.runner.pool.WorkerPool`` over the on-disk snapshots, or forked by a
-``graph.runner.zygote`` over its in-memory copy; either way it talks to the pool over the socket
-``FD`` (messages framed by ``graph.sparql.wire``).
+Started by ``graph.runner.pool.WorkerPool``, one query at a time, while the in-memory engine
+(``graph.runner.engine``) loads, for the queries it could not finish, and for every query when
+the in-memory copy is off. It talks to the pool over the socket ``FD`` (messages framed by
+``graph.runner.wire``).
 """
 
 from __future__ import annotations
 
+import ctypes
+import os
 import resource
 import signal
 import socket
@@ -21,6 +25,19 @@ from uikg.graph.store.base import Store
 from uikg.graph.store.embedded import EmbeddedStore
 
 OpenStore = Callable[[int, str], Store]
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Be killed when the service's process dies, even by SIGKILL, even inside a query that
+    would never end (Linux; elsewhere the closed socket ends an idle process)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it died before the line above
+        os._exit(0)
 
 
 def serve(sock: socket.socket, open_store: OpenStore, memory_bytes: int) -> None:
@@ -70,4 +87,5 @@ class Snapshot:
 
 
 if __name__ == "__main__":
-    serve(socket.socket(fileno=int(sys.argv[1])), Snapshot(), int(sys.argv[2]))
+    die_with_parent(int(sys.argv[2]))
+    serve(socket.socket(fileno=int(sys.argv[1])), Snapshot(), int(sys.argv[3]))

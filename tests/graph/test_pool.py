@@ -1,7 +1,8 @@
-"""The worker pool's two kinds of workers: over the in-memory copy, and over the on-disk snapshot.
+"""The pool's two kinds of query processes: the engine over the in-memory copy, and workers over
+the on-disk snapshot.
 
-A write must be visible to the next query at once, although the in-memory copy takes a while
-to reload: the pool answers from the on-disk snapshot until the new copy is ready.
+A write must be visible to the next query at once: the pool answers from the on-disk snapshot
+until the engine has applied it (or, after a write it cannot replay, loaded the store again).
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ import asyncio
 import time
 from pathlib import Path
 
+import pytest
 from pyoxigraph import Literal, NamedNode, Triple
 
 from tests.conftest import make_settings
 from tests.support import aio
+from uikg.graph.errors import QueryTimeout
 from uikg.graph.service import GraphService
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -112,21 +115,90 @@ def test_without_the_copy_every_query_runs_on_disk(tmp_path: Path) -> None:
         service.close()
 
 
-def test_a_dead_zygote_sends_queries_back_to_disk(tmp_path: Path) -> None:
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return True
+
+
+async def _ends(pid: int, within_s: float = 5.0) -> bool:
+    """Whether ``pid`` ends within ``within_s``: a SIGKILLed process takes a moment to go."""
+    deadline = time.monotonic() + within_s
+    while not _gone(pid):
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
+
+
+def test_a_dead_engine_sends_queries_to_disk_until_a_new_one_loads(tmp_path: Path) -> None:
     async def scenario(service: GraphService) -> None:
         await service.start()
         service.update("INSERT DATA { <http://ex/a> <http://ex/p> 1 }")
         await until_memory(service)
         pool = service._executor.pool  # type: ignore[attr-defined]
-        pool._zygotes[0].process.kill()
-        pool._zygotes[0].process.wait()
-        # two at once: one takes the warm worker, the other needs a new one the zygote can't fork
+        loads = pool.stats.memory_loads
+        pool._engine.process.kill()
+        pool._engine.process.wait()
         assert await asyncio.gather(count(service), count(service)) == [1, 1]
-        assert service.query_store == "disk"
+        await until_memory(service)
+        assert pool.stats.memory_loads == loads + 1
         assert await count(service) == 1
         await service.stop()
 
     settings = make_settings(tmp_path, query_cache_mb=0, query_workers=1, query_workers_max=3)
+    service = GraphService.open(settings)
+    try:
+        aio.run(scenario(service))
+    finally:
+        service.close()
+
+
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o }"
+
+
+def test_a_query_past_the_limit_costs_the_engine_once(tmp_path: Path) -> None:
+    """The engine cannot stop one query: it is restarted, the query it was running beside the
+    late one runs again on disk, and the late query's text never reaches the engine again."""
+
+    async def heavy(service: GraphService) -> str:
+        try:
+            await (await service.run(HEAVY, "text/csv")).read()
+        except QueryTimeout:
+            return "timeout"
+        return "answered"
+
+    async def scenario(service: GraphService) -> None:
+        await service.start()
+        rows = " ".join(f"<http://ex/s{i}> <http://ex/p> {i} ." for i in range(60))
+        service.update(f"INSERT DATA {{ {rows} }}")
+        await until_memory(service)
+        pool = service._executor.pool  # type: ignore[attr-defined]
+        engine, loads = pool._engine, pool.stats.memory_loads
+        first = asyncio.ensure_future(heavy(service))
+        await asyncio.sleep(0.3)
+        # another text, sent later: in the engine when the first one's time runs out
+        second = asyncio.ensure_future(service.run(HEAVY + " LIMIT 1", "text/csv"))
+        assert await first == "timeout"
+        assert not engine.alive and await _ends(engine.process.pid)
+        with pytest.raises(QueryTimeout):  # it ran again on disk, and ran out of time there
+            await (await second).read()
+        assert pool.stats.retried == 1
+        await until_memory(service)
+        assert pool.stats.memory_loads == loads + 1
+        engine = pool._engine
+        assert await heavy(service) == "timeout"  # the same text: on a disk worker this time
+        assert pool._engine is engine and engine.alive
+        assert await count(service) == 60
+        processes = [engine.process.pid, *(w.process.pid for w in pool._idle)]
+        await service.stop()
+        assert all([await _ends(pid) for pid in processes])
+
+    settings = make_settings(
+        tmp_path, query_cache_mb=0, query_workers=2, query_workers_max=4, query_timeout_s=1.5
+    )
     service = GraphService.open(settings)
     try:
         aio.run(scenario(service))

@@ -76,6 +76,7 @@ def start_uikg(
     log_dir: Path,
     port: int | None = None,
     ready: str = "/health",
+    start_timeout_s: float = 60,
     **settings: str,
 ) -> Server:
     """``uikg serve`` on a (free) loopback port, with settings as UIKG_* variables; started
@@ -103,7 +104,7 @@ def start_uikg(
         env=env,
     )
     url = f"http://127.0.0.1:{port}"
-    _wait(url + ready, process, log)
+    _wait(url + ready, process, log, timeout=start_timeout_s)
     return Server(url, process, log)
 
 

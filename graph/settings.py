@@ -93,6 +93,16 @@ class Settings(BaseSettings):
         "(the on-disk snapshot answers meanwhile); writes reach it as updates. Several times "
         "faster on joins and aggregates; costs about 400 MB of RAM per million triples.",
     )
+    engine_reload_backoff_s: float = Field(
+        default=10.0,
+        description="After the in-memory engine is lost a second time in a row (a query past "
+        "the limit, or a crash), wait this long before loading it again, doubling with each "
+        "further loss; queries run on disk meanwhile (0: reload at once, always).",
+    )
+    engine_reload_backoff_max_s: float = Field(
+        default=600.0,
+        description="The longest such wait; an engine not lost for this long is forgiven.",
+    )
     query_cache_mb: int = 64
     query_cache_entry_kb: int = 1024
     slow_query_nice_after_s: float = 0.25

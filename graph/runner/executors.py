@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from uikg.graph.runner.job import QueryJob
-from uikg.graph.runner.pool import Change, Snapshots, WorkerPool
+from uikg.graph.runner.pool import Change, ReloadBackoff, Snapshots, WorkerPool
 from uikg.graph.runner.stream import Stream, ThreadStream
 from uikg.graph.settings import Settings
 from uikg.graph.store.base import Store
@@ -44,6 +44,10 @@ class PoolExecutor:
             nice_after_s=settings.slow_query_nice_after_s,
             memory_bytes=settings.query_memory_mb * 1024 * 1024,
             memory=settings.query_in_memory,
+            reload_backoff=ReloadBackoff(
+                first_s=settings.engine_reload_backoff_s,
+                max_s=settings.engine_reload_backoff_max_s,
+            ),
         )
 
     async def start(self) -> None:

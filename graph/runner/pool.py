@@ -16,7 +16,10 @@ be stopped alone, so the engine is killed: the other queries it was running star
 workers (those whose first bytes had gone out end with an error), and a new engine loads in the
 background. The same query sent again then runs on a disk worker, so one query costs the engine
 once. A crash is handled the same way; the query that crashed the engine then crashes only its
-own disk worker.
+own disk worker. An engine lost again soon after (a client varying a heavy query's text, which
+the "never again" list cannot see) is reloaded after a wait that doubles with each further loss
+(``ReloadBackoff``): meanwhile every query runs on disk workers, each stoppable on its own, so
+such a client costs speed but never a reload storm.
 
 Scheduling: the engine runs ``size`` queries at full priority (about the number of cores: more
 only slows them down, bench/README.md) and at most ``max_size`` in all; a query running longer
@@ -53,6 +56,27 @@ from uikg.graph.runner.job import QueryJob
 from uikg.graph.runner.stream import ChunkStream
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class ReloadBackoff:
+    """How long to wait before loading a new engine after one was lost (killed for a query past
+    the limit, or crashed): at once the first time; after a further loss within ``max_s`` of the
+    previous one, ``first_s``, doubling each time, at most ``max_s``."""
+
+    first_s: float
+    max_s: float
+    losses: int = 0
+    last: float = float("-inf")
+
+    def after_loss(self, now: float) -> float:
+        if now - self.last > self.max_s:  # quiet long enough: forgiven
+            self.losses = 0
+        self.last = now
+        self.losses += 1
+        if self.losses == 1 or self.first_s <= 0:
+            return 0.0
+        return float(min(self.first_s * 2 ** (self.losses - 2), self.max_s))
 
 
 @dataclass(frozen=True)
@@ -182,6 +206,7 @@ class PoolStats:
     memory_loads: int = 0
     memory_applies: int = 0
     retried: int = 0  # queries the engine was running when it stopped, run again on disk
+    reloads_delayed: int = 0  # engine losses whose reload waited (``ReloadBackoff``)
     extra: dict[str, int] = field(default_factory=dict)
 
 
@@ -206,6 +231,7 @@ class WorkerPool:
         nice_after_s: float,
         memory_bytes: int = 0,
         memory: bool = False,
+        reload_backoff: ReloadBackoff | None = None,
     ) -> None:
         self._snapshots = snapshots
         self._size = size
@@ -228,6 +254,9 @@ class WorkerPool:
         self._changes_lock = threading.Lock()  # writers note changes from their own threads
         self._applying: asyncio.Task[None] | None = None
         self._quarantine: OrderedDict[Hashable, None] = OrderedDict()
+        self._backoff = reload_backoff or ReloadBackoff(first_s=0.0, max_s=0.0)
+        self._reload_at = 0.0  # no engine loads before this (loop time)
+        self._reload_timer: asyncio.TimerHandle | None = None
         self._ids = itertools.count()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
@@ -263,6 +292,7 @@ class WorkerPool:
             and self._engine is None
             and self._loading is None
             and generation != self._failed
+            and asyncio.get_running_loop().time() >= self._reload_at
         ):
             self._loading = generation
             self._load_task = asyncio.get_running_loop().create_task(self._load(generation, path))
@@ -378,9 +408,21 @@ class WorkerPool:
                 future.set_result(("u", -1, False, "the engine stopped"))
         engine.updates.clear()
         if not self._closed:
-            generation, path = self._snapshots.current
-            self._load_engine(generation, path)
+            loop = asyncio.get_running_loop()
+            wait = self._backoff.after_loss(loop.time())
+            if wait > 0:
+                self.stats.reloads_delayed += 1
+                log.warning("the query engine was lost again: it reloads in %.0f s", wait)
+                self._reload_at = loop.time() + wait
+                self._reload_timer = loop.call_at(self._reload_at, self._reload)
+            else:
+                self._reload()
         self._notify()
+
+    def _reload(self) -> None:
+        self._reload_timer = None
+        generation, path = self._snapshots.current
+        self._load_engine(generation, path)
 
     def _expire(self, engine: _Engine, ticket: _Ticket) -> None:
         """A query in the engine ran past the time limit: the engine goes with it."""
@@ -625,6 +667,8 @@ class WorkerPool:
             workers_processes = [w.process for w in workers]
         if self._load_task is not None:
             self._load_task.cancel()
+        if self._reload_timer is not None:
+            self._reload_timer.cancel()
         await asyncio.to_thread(lambda: [_reap(process) for process in workers_processes])
 
 

@@ -17,6 +17,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 from tests.conftest import make_settings
 from tests.support import aio
 from uikg.graph.errors import QueryTimeout
+from uikg.graph.runner.pool import ReloadBackoff
 from uikg.graph.service import GraphService
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -198,6 +199,55 @@ def test_a_query_past_the_limit_costs_the_engine_once(tmp_path: Path) -> None:
 
     settings = make_settings(
         tmp_path, query_cache_mb=0, query_workers=2, query_workers_max=4, query_timeout_s=1.5
+    )
+    service = GraphService.open(settings)
+    try:
+        aio.run(scenario(service))
+    finally:
+        service.close()
+
+
+def test_reload_backoff_doubles_while_losses_repeat_and_forgives_quiet() -> None:
+    backoff = ReloadBackoff(first_s=10, max_s=60)
+    assert [backoff.after_loss(t) for t in (0, 1, 2, 3, 4)] == [0, 10, 20, 40, 60]
+    assert backoff.after_loss(200) == 0  # no loss for longer than the longest wait
+
+
+def test_an_engine_lost_again_soon_reloads_only_after_a_wait(tmp_path: Path) -> None:
+    """Varied heavy queries (each a new text, so the "never again" list cannot see them) cost
+    one reload, then the engine waits: queries meanwhile run, and stop, on disk workers."""
+
+    async def heavy(service: GraphService, text: str) -> None:
+        with pytest.raises(QueryTimeout):
+            await (await service.run(text, "text/csv")).read()
+
+    async def scenario(service: GraphService) -> None:
+        await service.start()
+        rows = " ".join(f"<http://ex/s{i}> <http://ex/p> {i} ." for i in range(60))
+        service.update(f"INSERT DATA {{ {rows} }}")
+        await until_memory(service)
+        pool = service._executor.pool  # type: ignore[attr-defined]
+        loads = pool.stats.memory_loads
+        await heavy(service, HEAVY)  # the first loss: a new engine loads at once
+        await until_memory(service)
+        assert pool.stats.memory_loads == loads + 1
+        await heavy(service, HEAVY + " LIMIT 7")  # lost again, soon: no reload for a while
+        assert pool.stats.reloads_delayed == 1
+        await heavy(service, HEAVY + " LIMIT 8")  # runs on disk: the engine is not there
+        assert service.query_store == "disk" and await count(service) == 60
+        await asyncio.sleep(1.0)
+        assert pool.stats.memory_loads == loads + 1 and pool._engine is None
+        await until_memory(service)  # after the wait, it loads again
+        assert pool.stats.memory_loads == loads + 2
+        await service.stop()
+
+    settings = make_settings(
+        tmp_path,
+        query_cache_mb=0,
+        query_workers=2,
+        query_workers_max=4,
+        query_timeout_s=1.0,
+        engine_reload_backoff_s=4.0,
     )
     service = GraphService.open(settings)
     try:

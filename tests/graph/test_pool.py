@@ -157,6 +157,14 @@ def test_a_dead_engine_sends_queries_to_disk_until_a_new_one_loads(tmp_path: Pat
         service.close()
 
 
+async def start_with_sixty(service: GraphService) -> None:
+    """Start the service with 60 triples (enough for HEAVY to outlast any limit) in memory."""
+    await service.start()
+    rows = " ".join(f"<http://ex/s{i}> <http://ex/p> {i} ." for i in range(60))
+    service.update(f"INSERT DATA {{ {rows} }}")
+    await until_memory(service)
+
+
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o }"
 
 
@@ -172,10 +180,7 @@ def test_a_query_past_the_limit_costs_the_engine_once(tmp_path: Path) -> None:
         return "answered"
 
     async def scenario(service: GraphService) -> None:
-        await service.start()
-        rows = " ".join(f"<http://ex/s{i}> <http://ex/p> {i} ." for i in range(60))
-        service.update(f"INSERT DATA {{ {rows} }}")
-        await until_memory(service)
+        await start_with_sixty(service)
         pool = service._executor.pool  # type: ignore[attr-defined]
         engine, loads = pool._engine, pool.stats.memory_loads
         first = asyncio.ensure_future(heavy(service))
@@ -222,10 +227,7 @@ def test_an_engine_lost_again_soon_reloads_only_after_a_wait(tmp_path: Path) -> 
             await (await service.run(text, "text/csv")).read()
 
     async def scenario(service: GraphService) -> None:
-        await service.start()
-        rows = " ".join(f"<http://ex/s{i}> <http://ex/p> {i} ." for i in range(60))
-        service.update(f"INSERT DATA {{ {rows} }}")
-        await until_memory(service)
+        await start_with_sixty(service)
         pool = service._executor.pool  # type: ignore[attr-defined]
         loads = pool.stats.memory_loads
         await heavy(service, HEAVY)  # the first loss: a new engine loads at once

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 
@@ -15,6 +15,20 @@ from uikg.graph.service import GraphService
 from uikg.graph.settings import Settings
 
 _lazy = threading.Lock()
+T = TypeVar("T")
+
+
+def once_per_app(request: Request, name: str, make: Callable[[Any], T]) -> T:
+    """``app.state.<name>``, made by ``make(state)`` the first time any thread asks."""
+    state = request.app.state
+    found = getattr(state, name, None)
+    if found is None:
+        with _lazy:
+            found = getattr(state, name, None)
+            if found is None:
+                found = make(state)
+                setattr(state, name, found)
+    return found  # type: ignore[no-any-return]
 
 
 def get_service(request: Request) -> GraphService:
@@ -31,26 +45,14 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 def get_registry(request: Request) -> TokenRegistry:
     """The tokens, read once per app (``create_app`` may set it early to fail at start-up)."""
-    state = request.app.state
-    registry = getattr(state, "auth", None)
-    if registry is None:
-        with _lazy:
-            registry = getattr(state, "auth", None)
-            if registry is None:
-                registry = state.auth = TokenRegistry.from_settings(state.settings)
-    return registry  # type: ignore[no-any-return]
+    return once_per_app(request, "auth", lambda state: TokenRegistry.from_settings(state.settings))
 
 
 def get_contributions(request: Request) -> Contributions:
     """The contribution queue of this process, opened (and reconciled) on first use."""
-    state = request.app.state
-    queue = getattr(state, "contributions", None)
-    if queue is None:
-        with _lazy:
-            queue = getattr(state, "contributions", None)
-            if queue is None:
-                queue = state.contributions = Contributions.open(state.settings, state.service)
-    return queue  # type: ignore[no-any-return]
+    return once_per_app(
+        request, "contributions", lambda state: Contributions.open(state.settings, state.service)
+    )
 
 
 ContributionsDep = Annotated[Contributions, Depends(get_contributions)]

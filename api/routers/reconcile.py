@@ -9,34 +9,25 @@ from __future__ import annotations
 
 import html
 import json
-import threading
 from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from uikg.api.deps import SettingsDep
+from uikg.api.deps import SettingsDep, once_per_app
 from uikg.api.pages import Links
 from uikg.graph import __version__
 from uikg.graph.errors import BadRequest, NotFound
 from uikg.graph.reconcile import UIKG, Reconciler
 
 router = APIRouter(prefix="/reconcile", tags=["Reconciliation"])
-_lazy = threading.Lock()
 NAME = "Urban Integration Knowledge Graph"
 
 
 def reconciler(request: Request) -> Reconciler:
     """One per app: its name index is rebuilt once per store generation, not per request."""
-    state = request.app.state
-    found = getattr(state, "reconciler", None)
-    if found is None:
-        with _lazy:
-            found = getattr(state, "reconciler", None)
-            if found is None:
-                found = state.reconciler = Reconciler(state.service, state.settings)
-    return found  # type: ignore[no-any-return]
+    return once_per_app(request, "reconciler", lambda s: Reconciler(s.service, s.settings))
 
 
 def _root(request: Request) -> str:

@@ -162,6 +162,8 @@ def check_zip(data: bytes, limits: Limits) -> None:
                             "spreadsheets never need one, and they are never expanded"
                         )
                     tail = chunk[-16:]
+        # zipfile raises NotImplementedError for a compression method it lacks, RuntimeError for
+        # an encrypted part.
         except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, OSError) as error:
             raise SpreadsheetRefused(
                 f"the part {part.filename} cannot be read ({error}); the file is damaged, "

@@ -64,12 +64,18 @@ _READ_FORMATS = {
 class GraphService:
     """Guarded reads for everyone, writes for those the HTTP layer has authorised."""
 
-    def __init__(self, settings: Settings, store: Store, executor: Executor) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        executor: Executor,
+        write_lock: threading.Lock | None = None,
+    ) -> None:
         self.settings = settings
         self.store = store  # for graph-side collaborators (contributions); never the HTTP layer
         self.limits = guard.Limits.from_settings(settings)
         self._executor = executor
-        self._write_lock = threading.Lock()
+        self._write_lock = write_lock or threading.Lock()  # shared with the executor's snapshots
         self._loop: asyncio.AbstractEventLoop | None = None
         self.generation = 0  # bumped after every write, so caches know when to refresh
         self._generation_lock = threading.Lock()  # bumped from writers' threads and the watcher
@@ -94,7 +100,8 @@ class GraphService:
         if not isinstance(store, EmbeddedStore):
             # Other processes may write a shared remote store behind our back: no result cache.
             settings = settings.model_copy(update={"query_cache_mb": 0})
-        return cls(settings, store, executor_for(store, settings))
+        write_lock = threading.Lock()
+        return cls(settings, store, executor_for(store, settings, write_lock), write_lock)
 
     async def start(self) -> None:
         """Start what runs queries, on the event loop that will serve them."""

@@ -99,6 +99,17 @@ class Settings(BaseSettings):
         "the limit, or a crash), wait this long before loading it again, doubling with each "
         "further loss; queries run on disk meanwhile (0: reload at once, always).",
     )
+    store_flush_after_kb: int = Field(
+        default=4096,
+        description="Flush the embedded store's write buffers after this much has been written "
+        "(as update text): bounds the memory they hold in the service (0: RocksDB decides, "
+        "up to 128 MB per index).",
+    )
+    engine_apply_wait_s: float = Field(
+        default=1.0,
+        description="How long a query waits for the in-memory engine to apply a write it has "
+        "been sent before the query runs on an on-disk snapshot instead (made for it).",
+    )
     engine_reload_backoff_max_s: float = Field(
         default=600.0,
         description="The longest such wait; an engine not lost for this long is forgiven.",

@@ -69,7 +69,9 @@ def open_queue(settings: Settings) -> Store:
             settings.queue_update_url or settings.queue_query_url,
             timeout=settings.remote_timeout_s,
         )
-    return EmbeddedStore(settings.data_dir / "contributions")
+    return EmbeddedStore(
+        settings.data_dir / "contributions", flush_after_bytes=settings.store_flush_after_kb * 1024
+    )
 
 
 def shared(queue: Store) -> bool:

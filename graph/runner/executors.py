@@ -6,6 +6,7 @@ Either way a query gets the same guard, time limit, row limit and result formats
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import Protocol
 
 from uikg.graph.runner.job import QueryJob
@@ -33,8 +34,10 @@ class Executor(Protocol):
 class PoolExecutor:
     """Embedded store: worker processes over snapshots (see ``runner.pool``)."""
 
-    def __init__(self, store: EmbeddedStore, settings: Settings) -> None:
-        self.snapshots = Snapshots(store.snapshot, settings.snapshots_path)
+    def __init__(
+        self, store: EmbeddedStore, settings: Settings, write_lock: AbstractContextManager[object]
+    ) -> None:
+        self.snapshots = Snapshots(store.snapshot, settings.snapshots_path, write_lock)
         self.pool = WorkerPool(
             self.snapshots,
             size=settings.query_workers,
@@ -48,6 +51,7 @@ class PoolExecutor:
                 first_s=settings.engine_reload_backoff_s,
                 max_s=settings.engine_reload_backoff_max_s,
             ),
+            apply_wait_s=settings.engine_apply_wait_s,
         )
 
     async def start(self) -> None:
@@ -61,7 +65,7 @@ class PoolExecutor:
         return await self.pool.run(job)
 
     def refresh(self, change: Change | None = None) -> None:
-        # The change is noted for the next generation before the snapshot exists, so no query
+        # The change is noted for the next generation before the generation moves, so no query
         # can see that generation without it (and start loading a whole copy instead).
         self.pool.note_change(self.snapshots.generation + 1, change)
         self.snapshots.publish()
@@ -96,7 +100,11 @@ class InlineExecutor:
         pass
 
 
-def executor_for(store: Store, settings: Settings) -> Executor:
+def executor_for(
+    store: Store, settings: Settings, write_lock: AbstractContextManager[object]
+) -> Executor:
+    """``write_lock`` is the one the service's writers hold: on-disk checkpoints take it, so
+    each holds whole writes."""
     if isinstance(store, EmbeddedStore):
-        return PoolExecutor(store, settings)
+        return PoolExecutor(store, settings, write_lock)
     return InlineExecutor(store, settings)

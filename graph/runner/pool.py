@@ -6,10 +6,12 @@ query runs in the service's process. Two kinds of query processes:
 - the **engine** (``graph.runner.engine``): one process holding the newest snapshot in memory,
   running up to ``max_size`` queries at once in threads; each write reaches it as a SPARQL Update.
 - **disk workers** (``graph.runner.worker``): one query at a time over a read-only on-disk
-  snapshot (a RocksDB checkpoint made with hard links, see ``Snapshots``). They answer while the
-  engine loads (at start, after a write it cannot replay, after it was stopped) or applies a
-  write (so a write is visible at once), the queries the engine could not finish, and every
-  query when ``memory`` is off.
+  snapshot (a RocksDB checkpoint made with hard links when one is needed, see ``Snapshots``).
+  They answer while the engine loads (at start, after a write it cannot replay, after it was
+  stopped), the queries the engine could not finish, and every query when ``memory`` is off.
+
+A write is visible to the next query: a query that arrives while the engine applies a write
+waits for it (up to ``apply_wait_s``, then it runs on disk), never on the copy before the write.
 
 Time limit: a disk worker past it is killed and replaced. A query past it in the engine cannot
 be stopped alone, so the engine is killed: the other queries it was running start again on disk
@@ -46,6 +48,7 @@ import sys
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,32 +91,48 @@ class Change:
 
 
 class Snapshots:
-    """Numbered read-only checkpoints of an embedded store; workers query the newest one."""
+    """Numbered read-only checkpoints of an embedded store, made when a process needs one.
 
-    def __init__(self, make: Callable[[Path], None], folder: Path) -> None:
+    Every write moves ``generation``; the checkpoint of a generation is made only when an engine
+    loads it or a disk worker is to query it, under the writers' lock, so it holds exactly the
+    writes of its generation. Why not one per write: a checkpoint flushes the store's write
+    buffers, and a flush per write (with the service's own reads between) grew the service's
+    memory with every accepted contribution, ~1 MB/s under the soak (bench/README.md).
+    """
+
+    def __init__(
+        self,
+        make: Callable[[Path], None],
+        folder: Path,
+        write_lock: AbstractContextManager[object] | None = None,
+    ) -> None:
         self._make = make
         self._folder = folder
+        self._write_lock = write_lock if write_lock is not None else threading.Lock()
         self._lock = threading.Lock()
         self.generation = 0
         self._kept: set[int] = set()  # generations on disk
         shutil.rmtree(folder, ignore_errors=True)  # left by a previous run; nobody holds them
         folder.mkdir(parents=True, exist_ok=True)
-        self.publish()
+        self.checkpoint()
 
     def path(self, generation: int) -> Path:
         return self._folder / f"{generation:08d}"
 
-    @property
-    def current(self) -> tuple[int, Path]:
-        return self._current  # one attribute, replaced whole: no lock needed to read it
-
     def publish(self) -> None:
-        """Checkpoint the store after a write, so the next query sees it."""
+        """A write made the next generation (called by the writer, holding its lock)."""
         with self._lock:
-            self._make(self.path(self.generation + 1))
             self.generation += 1
-            self._kept.add(self.generation)
-            self._current = (self.generation, self.path(self.generation))
+
+    def checkpoint(self) -> tuple[int, Path]:
+        """The newest generation and its checkpoint, made now if it is not on disk yet
+        (blocking: the loop calls it in a thread)."""
+        with self._write_lock, self._lock:
+            generation = self.generation
+            if generation not in self._kept:
+                self._make(self.path(generation))
+                self._kept.add(generation)
+            return generation, self.path(generation)
 
     def prune(self, held: set[int]) -> None:
         """Remove the older checkpoints no worker has open."""
@@ -232,6 +251,7 @@ class WorkerPool:
         memory_bytes: int = 0,
         memory: bool = False,
         reload_backoff: ReloadBackoff | None = None,
+        apply_wait_s: float = 1.0,
     ) -> None:
         self._snapshots = snapshots
         self._size = size
@@ -241,6 +261,7 @@ class WorkerPool:
         self._nice_after = nice_after_s
         self._memory_bytes = memory_bytes
         self._memory = memory
+        self._apply_wait = apply_wait_s
         self._idle: list[_Worker] = []
         self._busy: set[_Worker] = set()
         self._starting = 0
@@ -266,8 +287,7 @@ class WorkerPool:
         """Start loading the engine in the background, and the disk workers that answer
         meanwhile, so the first queries do not wait for one."""
         self._loop = asyncio.get_running_loop()
-        generation, path = self._snapshots.current
-        self._load_engine(generation, path)
+        self._load_engine()
         while not self._closed and len(self._idle) + len(self._busy) + self._starting < self._size:
             self._starting += 1
             try:
@@ -283,9 +303,10 @@ class WorkerPool:
         return engine is not None and engine.generation == self._snapshots.generation
 
     # -- the engine ---------------------------------------------------------------------------
-    def _load_engine(self, generation: int, path: Path) -> None:
-        """Start loading ``generation`` unless there is an engine (writes reach it as updates)
-        or one is loading."""
+    def _load_engine(self) -> None:
+        """Start loading the newest generation unless there is an engine (writes reach it as
+        updates) or one is loading."""
+        generation = self._snapshots.generation
         if (
             self._memory
             and not self._closed
@@ -295,14 +316,16 @@ class WorkerPool:
             and asyncio.get_running_loop().time() >= self._reload_at
         ):
             self._loading = generation
-            self._load_task = asyncio.get_running_loop().create_task(self._load(generation, path))
+            self._load_task = asyncio.get_running_loop().create_task(self._load())
 
-    async def _load(self, generation: int, path: Path) -> None:
+    async def _load(self) -> None:
         try:
+            generation, path = await asyncio.to_thread(self._snapshots.checkpoint)
+            self._loading = generation  # writes since the request are applied after the load
             engine = await self._start_engine(generation, path)
         except OSError as error:
             log.warning("queries stay on the on-disk snapshot: %s", error)
-            self._failed = generation  # not retried until a write makes a new one
+            self._failed = self._loading  # not retried until a write makes a new one
             return
         finally:
             self._loading = None
@@ -421,8 +444,7 @@ class WorkerPool:
 
     def _reload(self) -> None:
         self._reload_timer = None
-        generation, path = self._snapshots.current
-        self._load_engine(generation, path)
+        self._load_engine()
 
     def _expire(self, engine: _Engine, ticket: _Ticket) -> None:
         """A query in the engine ran past the time limit: the engine goes with it."""
@@ -515,25 +537,41 @@ class WorkerPool:
         await stream.start()
         return stream
 
+    def _catching_up(self, engine: _Engine, generation: int) -> bool:
+        """Whether the engine has been sent (or will be) every write up to ``generation``."""
+        with self._changes_lock:
+            return all(
+                self._changes.get(g) is not None
+                for g in range(engine.generation + 1, generation + 1)
+            )
+
     async def _dispatch(self, stream: ResultStream) -> None:
         """Send the stream's job to the engine (if it has the newest generation and room) or
-        to a disk worker; wait (up to the queue timeout) when neither can take it."""
+        to a disk worker; wait (up to the queue timeout) when neither can take it, and (up to
+        the apply wait) while the engine applies a write."""
         loop = asyncio.get_running_loop()
         give_up = loop.time() + self._queue_timeout
+        apply_until = loop.time() + self._apply_wait
         while True:
             if self._closed:
                 raise Overloaded("the query service is shutting down")
             now = loop.time()
-            generation, path = self._snapshots.current
-            self._load_engine(generation, path)
+            generation = self._snapshots.generation
+            self._load_engine()
             engine = self._engine
             wait: float | None = None
+            eligible = (
+                engine is not None and not stream.disk_only and stream.key not in self._quarantine
+            )
             if (
-                engine is not None
-                and engine.generation == generation
-                and not stream.disk_only
-                and stream.key not in self._quarantine
+                eligible
+                and engine is not None
+                and engine.generation < generation
+                and now < apply_until
+                and self._catching_up(engine, generation)
             ):
+                wait = apply_until - now  # each applied write wakes us
+            elif eligible and engine is not None and engine.generation == generation:
                 wait = self._room(engine, now)
                 if wait is None:
                     ticket = _Ticket(next(self._ids), stream.key, now)
@@ -547,6 +585,11 @@ class WorkerPool:
             else:
                 worker = await self._disk_worker()
                 if worker is not None:
+                    try:
+                        generation, path = await asyncio.to_thread(self._snapshots.checkpoint)
+                    except BaseException:
+                        self._release(worker)
+                        raise
                     worker.generation = generation
                     worker.writer.write(wire.encode((generation, str(path), stream.job)))
                     worker.nice_timer = loop.call_later(self._nice_after, self._nice, worker)

@@ -22,4 +22,8 @@ def open_store(settings: Settings, *, read_only: bool = False) -> Store:
             hidden_graphs=settings.remote_hidden_graphs,
             default_graph_iri=settings.remote_default_graph_iri,
         )
-    return EmbeddedStore(settings.store_path, read_only=read_only)
+    return EmbeddedStore(
+        settings.store_path,
+        read_only=read_only,
+        flush_after_bytes=settings.store_flush_after_kb * 1024,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
@@ -12,6 +13,8 @@ from pyoxigraph import Store as OxStore
 
 from uikg.graph.errors import QuerySyntaxError, StoreError, StoreLocked
 from uikg.graph.store.base import QueryResult, Store, Substitutions, data_block, graph_ref
+
+_TRIPLE_BYTES = 150  # about what a triple takes as update text
 
 
 def _graph_term(graph: str | None) -> NamedNode | DefaultGraph:
@@ -30,11 +33,23 @@ def syntax_error(error: SyntaxError) -> QuerySyntaxError:
 
 
 class EmbeddedStore(Store):
-    """A pyoxigraph store on disk (or in memory with ``path=None``, for tests and tools)."""
+    """A pyoxigraph store on disk (or in memory with ``path=None``, for tests and tools).
 
-    def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
+    ``flush_after_bytes``: flush the write buffers once this much has been written (counted as
+    update text or triples). Oxigraph lets RocksDB buffer up to 128 MB per index before it
+    flushes, so a service taking small writes all day would hold up to ~1.4 GB of buffers;
+    a flush per write, the other extreme, grew the process by the caches' churn (bench/README.md,
+    "soak").
+    """
+
+    def __init__(
+        self, path: Path | None, *, read_only: bool = False, flush_after_bytes: int = 0
+    ) -> None:
         self.path = path
         self.read_only = read_only
+        self._flush_after = flush_after_bytes if path is not None and not read_only else 0
+        self._unflushed = 0
+        self._unflushed_lock = threading.Lock()
         try:
             if path is None:
                 self._store = OxStore()
@@ -85,6 +100,17 @@ class EmbeddedStore(Store):
             self._store.update(sparql, base_iri=base_iri)
         except SyntaxError as error:
             raise syntax_error(error) from None
+        self._written(len(sparql))
+
+    def _written(self, size: int) -> None:
+        if not self._flush_after:
+            return
+        with self._unflushed_lock:
+            self._unflushed += size
+            if self._unflushed < self._flush_after:
+                return
+            self._unflushed = 0
+        self._store.flush()
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, NamedNode))
@@ -104,9 +130,11 @@ class EmbeddedStore(Store):
 
     def add_triples(self, graph: str | None, triples: Iterable[Triple]) -> None:
         target = _graph_term(graph)
-        self._store.extend(Quad(t.subject, t.predicate, t.object, target) for t in triples)
+        quads = [Quad(t.subject, t.predicate, t.object, target) for t in triples]
+        self._store.extend(quads)
         if graph and not self.has_graph(graph):
             self._store.add_graph(NamedNode(graph))
+        self._written(_TRIPLE_BYTES * len(quads))
 
     def drop_graph(self, graph: str | None) -> None:
         if graph is None:

@@ -77,6 +77,36 @@ def test_writes_are_visible_at_once_and_the_copy_catches_up(tmp_path: Path) -> N
         service.close()
 
 
+def test_writes_make_no_checkpoint_while_the_engine_keeps_up(tmp_path: Path) -> None:
+    """A checkpoint is made when a process needs one, not per write: while the engine applies
+    the writes, queries wait for it (never the copy before the write), and the only
+    checkpoint on disk stays the one the engine loaded."""
+
+    async def scenario(service: GraphService) -> None:
+        await service.start()
+        await until_memory(service)
+        pool = service._executor.pool  # type: ignore[attr-defined]
+        snapshots = service.settings.snapshots_path
+        assert len(list(snapshots.iterdir())) == 1
+        disk = pool.stats.queries - pool.stats.memory_queries
+        for number in range(1, 11):
+            service.update(f"INSERT DATA {{ <http://ex/{number}> <http://ex/p> {number} }}")
+            assert await count(service) == number  # the write, at once
+        assert pool.stats.queries - pool.stats.memory_queries == disk  # none ran on disk
+        assert [p.name for p in snapshots.iterdir()] == ["00000000"]
+        pool._engine.process.kill()  # the engine is lost: disk workers need the newest state
+        pool._engine.process.wait()
+        assert await count(service) == 10
+        assert "00000010" in [p.name for p in snapshots.iterdir()]
+        await service.stop()
+
+    service = GraphService.open(make_settings(tmp_path, query_cache_mb=0))
+    try:
+        aio.run(scenario(service))
+    finally:
+        service.close()
+
+
 def test_a_write_the_copy_cannot_replay_loads_it_again(tmp_path: Path) -> None:
     async def scenario(service: GraphService) -> None:
         await service.start()

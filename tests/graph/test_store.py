@@ -145,3 +145,37 @@ def test_load_and_quads_round_trip(store: Store) -> None:
     expected = {line.rstrip(" .") for line in nquads.decode().splitlines()}
     assert {str(quad) for quad in store.quads()} == expected
     assert store.count() == 2  # named graphs only
+
+
+def _tables(path: Path) -> int:
+    return len(list(path.glob("*.sst")))
+
+
+def test_the_embedded_store_flushes_its_write_buffers_after_the_configured_amount(
+    tmp_path: Path,
+) -> None:
+    """Small writes stay in the write buffers until their sum passes the threshold; then one
+    flush writes them out (files on disk), and the data reads the same."""
+    store = EmbeddedStore(tmp_path / "store", flush_after_bytes=2_000)
+    try:
+        before = _tables(tmp_path / "store")
+        store.update(f"INSERT DATA {{ <{EX}a> <{EX}p> 1 }}")
+        assert _tables(tmp_path / "store") == before  # still buffered
+        for number in range(40):
+            store.update(f"INSERT DATA {{ <{EX}s{number}> <{EX}p> {number} }}")
+        assert _tables(tmp_path / "store") > before
+        store.add_triples(G1, [t(f"x{n}", "p", n) for n in range(20)])
+        count = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        assert isinstance(count, QuerySolutions)
+        assert next(count)[Variable("n")] == Literal(61)
+    finally:
+        store.close()
+
+
+def test_without_a_threshold_nothing_is_flushed_until_close(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "store")
+    before = _tables(tmp_path / "store")
+    for number in range(40):
+        store.update(f"INSERT DATA {{ <{EX}s{number}> <{EX}p> {number} }}")
+    assert _tables(tmp_path / "store") == before
+    store.close()

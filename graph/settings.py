@@ -100,10 +100,10 @@ class Settings(BaseSettings):
         "further loss; queries run on disk meanwhile (0: reload at once, always).",
     )
     store_flush_after_kb: int = Field(
-        default=4096,
+        default=512,
         description="Flush the embedded store's write buffers after this much has been written "
-        "(as update text): bounds the memory they hold in the service (0: RocksDB decides, "
-        "up to 128 MB per index).",
+        "(as update text; the buffers take about 13 times as much): bounds the memory they hold "
+        "in the service (0: RocksDB decides, up to 128 MB per index).",
     )
     engine_apply_wait_s: float = Field(
         default=1.0,

@@ -34,6 +34,19 @@ class ResultCache:
         self.hits = 0
         self.misses = 0
 
+    @property
+    def size(self) -> int:
+        """Bytes of results held."""
+        return self._size
+
+    def clear(self) -> None:
+        """Forget every entry: after a write, none can be asked for again (their keys name the
+        generation before it), and left to the LRU they would hold their bytes until the cache
+        is full; under a stream of writes, that was most of the service's growth."""
+        with self._lock:
+            self._entries.clear()
+            self._size = 0
+
     def get(self, key: Hashable) -> CachedResult | None:
         with self._lock:
             found = self._entries.get(key)

@@ -43,7 +43,10 @@ def test_service_serves_repeats_from_cache_and_never_across_a_write(settings: Se
         hits = service.cache.hits
         assert await run(query) == first
         assert service.cache.hits == hits + 1
+        await run("SELECT ?s WHERE { ?s ?p 1 }")
+        assert service.cache.size > 0
         service.update("INSERT DATA { <http://ex/b> <http://ex/p> 2 }")
+        assert service.cache.size == 0  # the old generation's entries are gone with it
         assert (await run(query)).split() == [b"n", b"2"]
         await service.stop()
 

@@ -135,9 +135,11 @@ class Snapshots:
             return generation, self.path(generation)
 
     def prune(self, held: set[int]) -> None:
-        """Remove the older checkpoints no worker has open."""
+        """Remove the checkpoints no worker has open, but the newest (it may have just been
+        made for a process not yet holding it)."""
         with self._lock:
-            for generation in [g for g in self._kept if g < self.generation and g not in held]:
+            newest = max(self._kept, default=0)
+            for generation in [g for g in self._kept if g < newest and g not in held]:
                 shutil.rmtree(self.path(generation), ignore_errors=True)
                 self._kept.discard(generation)
 

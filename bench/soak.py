@@ -2,13 +2,16 @@
 
 For a few minutes, readers query the endpoint, the REST API and the pages while a contributor
 submits records and a curator accepts them; optionally the server is SIGKILLed at random
-moments (accepts in flight) and restarted on the same data. At the end every accepted record
+moments (accepts in flight) and restarted on the same data; with ``--remote``, two API
+processes share a published store and a contribution queue on Oxigraph servers and each kill
+takes one of them while the other serves on. At the end every accepted record
 must be published exactly once, every pending one must still be pending, no read may have
 failed outside the kill windows, and the memory of the server's process tree (PSS and RSS,
 ``bench.memory``) is reported as a curve. Every process the soak starts ends with it: the last
 server is stopped, and its query processes die with it. Loopback only, bounded in time.
 
     python -m bench.soak --seconds 180 --kills 3
+    python -m bench.soak --remote        # two API processes sharing Oxigraph servers
     python -m bench.soak --data-dir COPY   # a scratch copy of a built data dir: no build
 """
 
@@ -34,7 +37,16 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.memory import MB, MemorySampler  # noqa: E402
-from tests.support.servers import Server, free_port, start_uikg  # noqa: E402
+from tests.support.servers import (  # noqa: E402
+    Server,
+    dump_built,
+    free_port,
+    load_remote,
+    queue_settings,
+    remote_settings,
+    start_oxigraph,
+    start_uikg,
+)
 
 CONTRIBUTOR = "soak-contributor-token-0123456789"
 CURATOR = "soak-curator-token-0123456789abcd"
@@ -81,32 +93,74 @@ class Tally:
 
 
 class Soak:
+    """The load, the kills and the checks over one service (embedded store) or, with
+    ``remote``, two API processes sharing a published store and a contribution queue, each on
+    its own Oxigraph server: readers and the contributor use either process, the curator
+    decides at either, and each kill takes one API process while the other serves on."""
+
     def __init__(
-        self, data_dir: Path, log_dir: Path, seconds: float, kills: int, readers: int
+        self,
+        data_dir: Path,
+        log_dir: Path,
+        seconds: float,
+        kills: int,
+        readers: int,
+        remote: bool = False,
     ) -> None:
         self.data_dir = data_dir
         self.log_dir = log_dir
+        self.seconds = seconds
         self.deadline = time.monotonic() + seconds
         self.kills = kills
         self.readers = readers
-        self.port = free_port()
+        self.remote = remote
+        self.ports = [free_port() for _ in range(2 if remote else 1)]
         self.tally = Tally()
         # Every process the soak starts is a descendant of this one (until it is killed).
         self.memory = MemorySampler(os.getpid(), include_root=False, interval=1.0)
-        self.server: Server | None = None
-        self.restarting = threading.Event()
+        self.servers: list[Server | None] = [None] * len(self.ports)
+        self.backing: list[Server] = []  # the remote stores' servers
+        self.settings: dict[str, str] = {}
+        self.restarting = [threading.Event() for _ in self.ports]
         self.started = time.monotonic()
 
     @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    def port(self) -> int:
+        return self.ports[0]
 
-    def start(self) -> None:
-        self.server = start_uikg(
-            self.data_dir,
+    @property
+    def url(self) -> str:
+        return self.url_of(0)
+
+    def url_of(self, index: int) -> str:
+        return f"http://127.0.0.1:{self.ports[index]}"
+
+    def up(self, rng: random.Random) -> int | None:
+        """An API process not being restarted (None while every one is)."""
+        serving = [i for i, event in enumerate(self.restarting) if not event.is_set()]
+        return rng.choice(serving) if serving else None
+
+    def prepare(self) -> None:
+        """For ``remote``: the published store and the queue on two Oxigraph servers, the
+        published one loaded with the built data dir's graph."""
+        if not self.remote:
+            return
+        dump = dump_built(self.data_dir, self.log_dir / "dump.nq")
+        published = start_oxigraph(self.log_dir / "published", self.log_dir)
+        self.backing.append(published)
+        queue = start_oxigraph(self.log_dir / "queue", self.log_dir)
+        self.backing.append(queue)
+        self.settings = remote_settings("oxigraph", published)
+        load_remote(dump, self.settings, REPO)
+        self.settings |= queue_settings("oxigraph", queue) | {"version_check_s": "1"}
+
+    def start(self, index: int = 0) -> None:
+        self.servers[index] = start_uikg(
+            self.data_dir if not self.remote else self.log_dir / f"api-{index}",
             self.log_dir,
-            port=self.port,
+            port=self.ports[index],
             tokens=f"ngo:contributor:{CONTRIBUTOR},ed:curator:{CURATOR}",
+            **self.settings,  # type: ignore[arg-type]
         )
 
     def running(self) -> bool:
@@ -114,17 +168,18 @@ class Soak:
 
     def reader(self, seed: int) -> None:
         rng = random.Random(seed)
-        with httpx.Client(base_url=self.url, timeout=30) as client:
+        with httpx.Client(timeout=30) as client:
             while self.running():
-                if self.restarting.is_set():
+                index = self.up(rng)
+                if index is None:
                     time.sleep(0.05)
                     continue
                 method, path, params = rng.choice(READS)
                 started = time.monotonic()
                 try:
-                    reply = client.request(method, path, params=params)
+                    reply = client.request(method, self.url_of(index) + path, params=params)
                 except httpx.HTTPError as error:
-                    if not self.restarting.is_set():
+                    if not self.restarting[index].is_set():
                         with self.tally.lock:
                             self.tally.errors.append(f"{path}: {error!r}")
                     continue
@@ -138,16 +193,18 @@ class Soak:
                         self.tally.latencies.append(elapsed)
 
     def contributor(self) -> None:
+        rng = random.Random(11)
         number = 0
-        with httpx.Client(base_url=self.url, timeout=60) as client:
+        with httpx.Client(timeout=60) as client:
             while self.running():
-                if self.restarting.is_set():
+                index = self.up(rng)
+                if index is None:
                     time.sleep(0.05)
                     continue
                 slug = f"soak-{os.getpid()}-{number}"
                 try:
                     reply = client.post(
-                        "/contributions",
+                        self.url_of(index) + "/contributions",
                         content=record(slug),
                         headers={
                             "Authorization": f"Bearer {CONTRIBUTOR}",
@@ -163,26 +220,31 @@ class Soak:
                 time.sleep(0.2)
 
     def curator(self) -> None:
-        with httpx.Client(base_url=self.url, timeout=60) as client:
+        rng = random.Random(13)
+        curator = {"Authorization": f"Bearer {CURATOR}"}
+        with httpx.Client(timeout=60) as client:
             while self.running():
-                if self.restarting.is_set():
+                index = self.up(rng)
+                if index is None:
                     time.sleep(0.05)
                     continue
                 try:
                     pending = client.get(
-                        "/contributions",
+                        self.url_of(index) + "/contributions",
                         params={"status": "pending"},
-                        headers={"Authorization": f"Bearer {CURATOR}"},
+                        headers=curator,
                     ).json()
                 except (httpx.HTTPError, ValueError):
                     continue
                 items = pending if isinstance(pending, list) else pending.get("contributions", [])
                 for item in items[:5]:
                     cid = item["id"]
+                    at = self.up(rng)  # decided at either process
+                    if at is None:
+                        break
                     try:
                         reply = client.post(
-                            f"/contributions/{cid}/accept",
-                            headers={"Authorization": f"Bearer {CURATOR}"},
+                            f"{self.url_of(at)}/contributions/{cid}/accept", headers=curator
                         )
                     except httpx.HTTPError:
                         continue
@@ -194,25 +256,32 @@ class Soak:
     def killer(self) -> None:
         rng = random.Random(7)
         total = self.deadline - time.monotonic()
-        for index in range(self.kills):
+        for number in range(self.kills):
             time.sleep(total / (self.kills + 1) * (0.5 + rng.random()))
             if not self.running():
                 return
-            self.restarting.set()
-            assert self.server is not None
-            self.memory.phase = f"kill {index + 1}"
-            self.server.kill()
+            index = number % len(self.ports)
+            self.restarting[index].set()
+            server = self.servers[index]
+            assert server is not None
+            self.memory.phase = f"kill {number + 1}"
+            server.kill()
+            which = f" of API process {index + 1} of 2" if self.remote else ""
             print(
-                f"  killed the server (SIGKILL #{index + 1}) at {time.monotonic() - self.started:.0f} s"
+                f"  killed the server{which} (SIGKILL #{number + 1}) at "
+                f"{time.monotonic() - self.started:.0f} s"
             )
-            self.start()
-            self.restarting.clear()
+            self.start(index)
+            self.restarting[index].clear()
 
     def run(self) -> dict[str, object]:
-        """The load, then the checks; the server is stopped whatever happens."""
+        """The load, then the checks; every server is stopped whatever happens."""
         self.memory.start()
         try:
-            self.start()
+            self.prepare()
+            for index in range(len(self.ports)):
+                self.start(index)
+            self.deadline = time.monotonic() + self.seconds  # the load's time, after set-up
             self.memory.phase = "load"
             threads = [threading.Thread(target=self.reader, args=(i,)) for i in range(self.readers)]
             threads += [
@@ -229,12 +298,12 @@ class Soak:
             return self.verify()
         finally:
             self.memory.stop()
-            if self.server is not None:
-                self.server.stop()
+            for server in [*self.servers, *reversed(self.backing)]:
+                if server is not None:
+                    server.stop()
 
     def verify(self) -> dict[str, object]:
         """Every contribution: accepted ones published exactly once, the rest still pending."""
-        assert self.server is not None
         problems: list[str] = []
         with httpx.Client(base_url=self.url, timeout=60) as client:
             curator = {"Authorization": f"Bearer {CURATOR}"}
@@ -287,6 +356,10 @@ class Soak:
             "accepted": sum(1 for s in statuses.values() if s == "accepted"),
             "pending": sum(1 for s in statuses.values() if s == "pending"),
             "kills": self.kills,
+            "api_processes": len(self.ports),
+            "store": "Oxigraph server (published) + Oxigraph server (queue)"
+            if self.remote
+            else "embedded",
             "consistency_problems": problems,
             "pss_mb_start": round(pss[0] / MB, 1) if pss else None,
             "pss_mb_end": round(pss[-1] / MB, 1) if pss else None,
@@ -310,6 +383,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=180)
     parser.add_argument("--kills", type=int, default=3)
     parser.add_argument("--readers", type=int, default=4)
+    parser.add_argument(
+        "--remote",
+        action="store_true",
+        help="two API processes over Oxigraph server (published store and queue), "
+        "each kill taking one of them",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "soak.json")
     parser.add_argument(
         "--data-dir",
@@ -332,9 +411,11 @@ def main() -> int:
                 return 2
         print(
             f"soaking for {args.seconds:.0f} s with {args.readers} readers, a contributor, a curator"
-            f" and {args.kills} kills …"
+            f" and {args.kills} kills{' over two API processes on Oxigraph server' if args.remote else ''} …"
         )
-        figures = Soak(data_dir, work, args.seconds, args.kills, args.readers).run()
+        figures = Soak(
+            data_dir, work, args.seconds, args.kills, args.readers, remote=args.remote
+        ).run()
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(figures, indent=1))
         for key, value in figures.items():

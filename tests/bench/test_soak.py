@@ -12,6 +12,7 @@ import pytest
 from bench.memory import still_running, tree
 from bench.soak import Soak
 from tests.conftest import copy_data_dir
+from tests.support.servers import oxigraph_binary
 
 
 def _port_open(port: int) -> bool:
@@ -34,3 +35,28 @@ def test_a_soak_with_a_kill_leaves_no_process_behind(built_dir: Path, tmp_path: 
     assert not _port_open(soak.port)
     assert figures["consistency_problems"] == []
     assert figures["reads"]
+
+
+@pytest.mark.slow
+@pytest.mark.remote
+def test_a_remote_soak_kills_one_api_process_while_the_other_serves(
+    built_dir: Path, tmp_path: Path
+) -> None:
+    """Two API processes over Oxigraph servers: a kill takes one, reads and decisions go on at
+    the other, nothing accepted is lost or published twice, and nothing is left running."""
+    if oxigraph_binary() is None:
+        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
+    data_dir = copy_data_dir(built_dir, tmp_path / "data")
+    before = set(tree(os.getpid(), include_root=False))
+    soak = Soak(data_dir, tmp_path, seconds=25, kills=1, readers=2, remote=True)
+    figures = soak.run()
+
+    started = {p for p in soak.memory.seen if p[0] not in before}
+    # Two Oxigraph servers, two API processes, and the killed one's replacement at least.
+    assert len(started) >= 5, started
+    assert [p for p in started if still_running(p)] == []
+    assert not any(_port_open(port) for port in soak.ports)
+    assert figures["api_processes"] == 2
+    assert figures["consistency_problems"] == []
+    assert figures["read_errors"] == 0, figures["error_samples"]
+    assert figures["reads"] and figures["accepted"]

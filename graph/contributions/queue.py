@@ -43,10 +43,14 @@ accepted, says whether the decision got as far as publishing (see ``workflow.rec
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import os
 import random
 import secrets
 import time
 from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
 
 from uikg.graph.errors import Conflict
 from uikg.graph.namespaces import UIKG
@@ -111,15 +115,49 @@ class Claim:
         return self.value.rsplit(" ", 1)[-1]
 
 
+class Owner:
+    """This process's name on a queue: the same after a restart on the same data dir.
+
+    So a process restarted after a kill knows the claims its predecessor left as its own, and
+    so dead, and repairs their contributions at once (``workflow.reconcile``) instead of after
+    the lease: otherwise a contribution published just before the kill stayed "pending" for
+    the whole lease (the remote soak, ``bench.soak --remote``). The name's file stays locked
+    while the process lives; another live process on the same data dir gets a name of its own.
+    """
+
+    def __init__(self, data_dir: Path | None) -> None:
+        self._file: IO[str] | None = None
+        self.name = secrets.token_hex(6)
+        if data_dir is None:
+            return
+        data_dir.mkdir(parents=True, exist_ok=True)
+        handle = (data_dir / "queue-owner").open("a+", encoding="ascii")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # held by a live process: keep the random name
+            handle.close()
+            return
+        handle.seek(0)
+        kept = handle.read().strip()
+        if kept:
+            self.name = kept
+        else:
+            handle.write(self.name)
+            handle.flush()
+            os.fsync(handle.fileno())
+        self._file = handle  # the lock lasts as long as this object
+
+
 class Claims:
     """The claims of one process (``owner``) on the contributions of a queue."""
 
-    def __init__(self, queue: Store, meta: str, lease_s: float) -> None:
+    def __init__(self, queue: Store, meta: str, lease_s: float, owner: Owner | None = None) -> None:
         self.queue = queue
         self.meta = meta
         # An embedded queue is one process's: a claim another process left there is dead.
         self.lease_s = lease_s if shared(queue) else 0.0
-        self.owner = secrets.token_hex(6)
+        self._owner = owner or Owner(None)
+        self.owner = self._owner.name
         self._mine: set[Claim] = set()  # this process's decisions in progress
 
     def state(self, iri: str) -> tuple[str | None, list[Claim]]:

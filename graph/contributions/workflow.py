@@ -64,7 +64,7 @@ from uikg.graph.contributions.publish import (
     lit,
     published_among,
 )
-from uikg.graph.contributions.queue import CLAIM, Claim, Claims, open_queue
+from uikg.graph.contributions.queue import CLAIM, Claim, Claims, Owner, open_queue
 from uikg.graph.contributions.record import Record, read_record
 from uikg.graph.contributions.review import Review, review
 from uikg.graph.describe import labels
@@ -198,7 +198,9 @@ class Contributions:
         self.queue = queue
         self.rules = rules or Rules.load()
         self.meta = f"{self.base}graph/contributions"
-        self.claims = Claims(queue, self.meta, settings.queue_claim_timeout_s)
+        self.claims = Claims(
+            queue, self.meta, settings.queue_claim_timeout_s, Owner(settings.data_dir)
+        )
         self._lock = threading.RLock()
         self.reconcile()
 

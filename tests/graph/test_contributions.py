@@ -24,7 +24,7 @@ from uikg.graph.contributions import (
     read_record,
 )
 from uikg.graph.contributions.check import POLICY_SHAPE
-from uikg.graph.contributions.queue import Claim, open_queue
+from uikg.graph.contributions.queue import Claim, Owner, open_queue
 from uikg.graph.contributions.record import RecordRefused
 from uikg.graph.errors import (
     BadRequest,
@@ -507,3 +507,24 @@ def test_cli_exit_codes(built_dir: Path, tmp_path: Path) -> None:
     assert run_cli(str(jsonld), "--data-dir", str(built_dir)).returncode == 2
     result = run_cli(str(bad), "--format", "json", "--data-dir", str(built_dir))
     assert result.returncode == 1 and '"conforms": false' in result.stdout
+
+
+def test_a_process_keeps_its_queue_name_across_restarts_but_never_shares_it(
+    tmp_path: Path,
+) -> None:
+    """Restarted on the same data dir, a process knows its predecessor's claims as its own (so
+    it repairs them at once); a second live process on that data dir gets another name."""
+    first = Owner(tmp_path)
+    second = Owner(tmp_path)  # while the first lives
+    assert second.name != first.name
+    name = first.name
+    del first, second  # the process ends: its lock goes with it
+    assert Owner(tmp_path).name == name
+    script = (
+        "import sys; from pathlib import Path; from uikg.graph.contributions.queue import Owner; "
+        "print(Owner(Path(sys.argv[1])).name)"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    assert ran.stdout.strip() == name  # another process, after this one let go

@@ -11,6 +11,7 @@ import typer
 
 from uikg.graph.cli import DataDir, app, fail, main, settings_from
 from uikg.graph.errors import UIKGError
+from uikg.graph.heap import limit_arenas
 
 __all__ = ["app", "main"]
 
@@ -27,6 +28,7 @@ def serve(
     from uikg.api.app import create_app
 
     settings = settings_from(data_dir, host=host, port=port)
+    limit_arenas(settings.malloc_arenas)  # before the server starts its threads
     try:
         application = create_app(settings)
     except UIKGError as error:

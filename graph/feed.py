@@ -18,8 +18,6 @@ hashed, an arbitrary SPARQL Update hashes every graph.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import datetime as dt
 import hashlib
 import json
@@ -175,13 +173,6 @@ def _member(store: Store, graph: str, deleted: bool) -> Member:
         return Member(graph, True, "")
     triples = store.triples(graph or None)
     return Member(graph, False, "\n".join(f"{_line(t)} ." for t in triples))
-
-
-def give_back_memory() -> None:
-    """Return the heap freed after a whole-dataset step (the first page holds every triple) to
-    the system: glibc keeps it otherwise, ~200 MB per million triples for the service's life."""
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
-        ctypes.CDLL(None).malloc_trim(0)
 
 
 def _hashes(store: Store, graphs: set[str] | None) -> dict[str, str]:

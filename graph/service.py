@@ -37,7 +37,8 @@ from pyoxigraph import (
 
 from uikg.graph.dataset import Dump, Dumps
 from uikg.graph.errors import ResultTooLarge, UIKGError
-from uikg.graph.feed import DEFAULT, Feed, give_back_memory, graphs_in
+from uikg.graph.feed import DEFAULT, Feed, graphs_in
+from uikg.graph.heap import give_back_memory
 from uikg.graph.runner.cache import CachedResult, ResultCache
 from uikg.graph.runner.executors import Executor, executor_for
 from uikg.graph.runner.job import QueryJob

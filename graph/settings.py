@@ -99,6 +99,11 @@ class Settings(BaseSettings):
         "the limit, or a crash), wait this long before loading it again, doubling with each "
         "further loss; queries run on disk meanwhile (0: reload at once, always).",
     )
+    malloc_arenas: int = Field(
+        default=1,
+        description="glibc malloc arenas for `uikg serve` (0: glibc's default, up to 8 per "
+        "core): one keeps the service's memory level under a stream of writes.",
+    )
     store_flush_after_kb: int = Field(
         default=512,
         description="Flush the embedded store's write buffers after this much has been written "

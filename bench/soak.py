@@ -309,7 +309,12 @@ class Soak:
             curator = {"Authorization": f"Bearer {CURATOR}"}
             statuses = {}
             # Every contribution the server holds, including any whose 201 was lost in a kill.
-            listed = client.get("/contributions", headers=curator).json()["contributions"]
+            listed, page = [], client.get("/contributions", headers=curator).json()
+            while True:
+                listed += page["contributions"]
+                if not page.get("next"):
+                    break
+                page = client.get(page["next"], headers=curator).json()
             for item in listed:
                 cid, status = item["id"], item["status"]
                 statuses[cid] = status

@@ -144,17 +144,32 @@ async def submit(
     summary="Contributions: all for curators, one's own for contributors",
 )
 def list_contributions(
-    user: CurrentUser, contributions: ContributionsDep, status: Status | None = None
+    request: Request,
+    user: CurrentUser,
+    contributions: ContributionsDep,
+    status: Status | None = None,
+    limit: int = Query(100, ge=1, le=500, description="Contributions per page."),
+    offset: int = Query(0, ge=0, description="How many to skip (oldest first)."),
 ) -> JSONResponse:
-    """``viewer`` says who asks and whether they may moderate (the page shows buttons only
-    then; accepting and rejecting check the role again)."""
-    items = contributions.list_for(user, status)
+    """A page of contributions, oldest first; ``next`` (and a ``Link: rel="next"`` header)
+    names the following page while there is one. ``viewer`` says who asks and whether they may
+    moderate (the page shows buttons only then; accepting and rejecting check the role again)."""
+    items = contributions.list_for(user, status, limit=limit + 1, offset=offset)
     viewer = {
         "name": user.name,
         "role": user.role.value,
         "moderates": user.role.allows(Role.curator),
     }
-    return JSONResponse({"viewer": viewer, "contributions": [c.to_json() for c in items]})
+    body: dict[str, object] = {
+        "viewer": viewer,
+        "contributions": [c.to_json() for c in items[:limit]],
+    }
+    headers = {}
+    if len(items) > limit:
+        following = str(request.url.include_query_params(offset=offset + limit, limit=limit))
+        body["next"] = following
+        headers["Link"] = f'<{following}>; rel="next"'
+    return JSONResponse(body, headers=headers)
 
 
 @router.get(

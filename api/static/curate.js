@@ -105,9 +105,25 @@
     return el("section", {}, el("h2", {}, title), list);
   }
 
+  // Every page of the listing (the server sends a bounded page and names the next one).
+  async function listing() {
+    let url = `${root}/contributions`;
+    let data = null;
+    const all = [];
+    while (url) {
+      const response = await fetch(url, { headers: headers("application/json") });
+      const page = await response.json();
+      if (!response.ok) return { response, data: page };
+      data = data || page;
+      all.push(...page.contributions);
+      url = page.next;
+    }
+    data.contributions = all;
+    return { response: { ok: true }, data };
+  }
+
   async function load(announce) {
-    const response = await fetch(`${root}/contributions`, { headers: headers("application/json") });
-    const data = await response.json();
+    const { response, data } = await listing();
     queue.textContent = "";
     if (!response.ok) {
       status.textContent = data.detail || String(response.status);

@@ -408,8 +408,16 @@ class Contributions:
             raise Forbidden(f"contribution {cid} belongs to another contributor")
         return contribution
 
-    def list_for(self, who: Principal, status: Status | None = None) -> list[Contribution]:
-        """Curators see every contribution, contributors their own; oldest first."""
+    def list_for(
+        self,
+        who: Principal,
+        status: Status | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Contribution]:
+        """Curators see every contribution, contributors their own; oldest first, ``limit``
+        from ``offset`` on (each is read whole: a queue of thousands is read a page at a time)."""
         filters = []
         if status is not None:
             filters.append(f"?c <{UIKG}reviewStatus> {lit(status.value)} .")
@@ -418,7 +426,7 @@ class Contributions:
         rows = self._query(f"""
             SELECT ?c WHERE {{ GRAPH <{self.meta}> {{
               ?c <{UIKG}recordGraph> ?g ; <{PROV}generatedAtTime> ?t . {" ".join(filters)} }} }}
-            ORDER BY ?t ?c""")
+            ORDER BY ?t ?c {"" if limit is None else f"LIMIT {int(limit)}"} OFFSET {int(offset)}""")
         prefix = self.iri("")
         return [self._load(row["c"].value[len(prefix) :]) for row in rows]
 

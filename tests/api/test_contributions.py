@@ -332,3 +332,35 @@ def test_two_concurrent_contributions(server: Server) -> None:
         ]
     }
     assert ids <= listed
+
+
+def test_the_listing_comes_in_pages_that_name_the_next(server: Server) -> None:
+    """However long the queue, one request reads one bounded page, oldest first; ``next`` and
+    ``Link: rel="next"`` lead through the rest, and a page size past the limit is refused."""
+    listed = httpx.get(f"{server.url}/contributions", headers=auth(BOB), timeout=60).json()
+    ids = [c["id"] for c in listed["contributions"]]
+    while len(ids) < 3:
+        assert submit(server, records.city()).status_code == 201
+        ids.append("")  # counted; the listing below says which
+    everything = [
+        c["id"]
+        for c in httpx.get(f"{server.url}/contributions", headers=auth(BOB), timeout=60).json()[
+            "contributions"
+        ]
+    ]
+    seen: list[str] = []
+    url: str | None = f"{server.url}/contributions?limit=2"
+    pages = 0
+    while url:
+        reply = httpx.get(url, headers=auth(BOB), timeout=60)
+        assert reply.status_code == 200, reply.text
+        page = reply.json()
+        assert 1 <= len(page["contributions"]) <= 2
+        seen += [c["id"] for c in page["contributions"]]
+        url = page.get("next")
+        if url:
+            assert reply.headers["link"] == f'<{url}>; rel="next"'
+        pages += 1
+    assert seen == everything and pages == (len(everything) + 1) // 2
+    refused = httpx.get(f"{server.url}/contributions?limit=100000", headers=auth(BOB), timeout=60)
+    assert refused.status_code == 400 and "limit" in refused.text

@@ -3,10 +3,10 @@
 ``python -m uikg.graph.runner.engine FD PARENT SNAPSHOT MEMORY_BYTES THREADS NICE_AFTER_S``,
 started by ``graph.runner.pool.WorkerPool``. It loads the snapshot into pyoxigraph's in-memory
 store (several times faster than the on-disk store on joins and aggregates: bench/README.md),
-then answers the jobs the pool sends over the socket ``FD``, each in one of ``THREADS`` threads
-(pyoxigraph releases the GIL while it evaluates and serialises), and applies each write the
-service makes as a SPARQL Update, between queries that see the store before or after it whole
-(the store's reads are snapshots).
+then answers the jobs the pool sends over the socket ``FD`` (at most ``THREADS`` at once), each
+in the thread that read it (pyoxigraph releases the GIL while it evaluates and serialises), and
+applies each write the service makes as a SPARQL Update, between queries that see the store
+before or after it whole (the store's reads are snapshots).
 
 Why one process and not a worker process per query: pyoxigraph's in-memory store writes to the
 memory it reads (reference counts and locks in every quad it visits), so processes forked over
@@ -24,7 +24,6 @@ Messages (framed by ``graph.runner.wire``), to the engine: ``("q", id, QueryJob)
 from __future__ import annotations
 
 import os
-import queue
 import resource
 import signal
 import socket
@@ -82,9 +81,9 @@ class Engine:
     def __init__(self, sock: socket.socket, store: EmbeddedStore, threads: int, nice_after: float):
         self.sock = sock
         self.store = store
-        self.size = threads
+        self.size = threads + 1  # the pool sends at most ``threads`` queries at once
         self.nice_after = nice_after
-        self.jobs: queue.SimpleQueue[tuple[int, QueryJob]] = queue.SimpleQueue()
+        self._reading = threading.Lock()  # one thread at a time reads the next message
         self._sending = threading.Lock()
         self._lock = threading.Lock()
         self.running: dict[int, float] = {}  # native thread id -> when its query started
@@ -97,24 +96,30 @@ class Engine:
             self.sock.sendall(data)
 
     def serve(self) -> None:
-        """Read jobs and updates until the pool closes the socket; then exit at once (a thread
-        may be inside a query that will never end)."""
+        """Start the threads; the one that reads the end of the socket exits the process at
+        once (another may be inside a query that will never end)."""
         with self._lock:
             while self.threads < self.size:
                 self._spawn()
         threading.Thread(target=self._watch, daemon=True).start()
-        while True:
-            try:
-                message = wire.recv(self.sock)
-            except (EOFError, OSError):
-                break
-            if message is None:
-                break
-            if message[0] == "q":
-                self.jobs.put((message[1], message[2]))
-            else:
+        threading.Event().wait()
+
+    def _next_job(self) -> tuple[int, QueryJob]:
+        """The next query, read by the thread that will run it: handing each job from a reading
+        thread to a running one cost more CPU than a short query (bench/README.md). Writes are
+        applied by the reading thread as they come; one thread more than the pool ever sends
+        queries at once keeps one reading, so a write never waits for a query."""
+        with self._reading:
+            while True:
+                try:
+                    message = wire.recv(self.sock)
+                except (EOFError, OSError):
+                    message = None
+                if message is None:
+                    os._exit(0)
+                if message[0] == "q":
+                    return message[1], message[2]
                 self._update(message[1], message[2], message[3])
-        os._exit(0)
 
     def _update(self, ident: int, update: str, base_iri: str | None) -> None:
         """A write the service made, applied to this copy before the next job is read: the
@@ -134,7 +139,7 @@ class Engine:
     def _work(self) -> None:
         me = threading.get_native_id()
         while True:
-            ident, job = self.jobs.get()
+            ident, job = self._next_job()
             self.running[me] = time.monotonic()
             try:
                 outcome, media_type, tail = run_job(self.store, job, self._emitter(ident))

@@ -242,6 +242,37 @@ def test_a_query_past_the_limit_costs_the_engine_once(tmp_path: Path) -> None:
         service.close()
 
 
+def test_a_write_reaches_the_copy_while_every_query_thread_is_busy(tmp_path: Path) -> None:
+    """Each engine thread reads the job it runs; one thread more than the queries the pool
+    sends keeps reading, so a write is applied at once even while the engine is full."""
+
+    async def scenario(service: GraphService) -> None:
+        await start_with_sixty(service)
+        pool = service._executor.pool  # type: ignore[attr-defined]
+        engine = pool._engine
+        heavies = [
+            asyncio.ensure_future(service.run(HEAVY + f" LIMIT {n}", "text/csv")) for n in (1, 2)
+        ]
+        await asyncio.sleep(0.3)
+        assert len(engine.tickets) == 2  # both threads the pool may use are running
+        service.update("INSERT DATA { <http://ex/late> <http://ex/p> 61 }")
+        await until_memory(service, timeout=1.0)  # applied while both still run
+        assert pool._engine is engine and len(engine.tickets) == 2
+        for heavy in heavies:
+            with pytest.raises(QueryTimeout):
+                await (await heavy).read()
+        await service.stop()
+
+    settings = make_settings(
+        tmp_path, query_cache_mb=0, query_workers=2, query_workers_max=2, query_timeout_s=3
+    )
+    service = GraphService.open(settings)
+    try:
+        aio.run(scenario(service))
+    finally:
+        service.close()
+
+
 def test_reload_backoff_doubles_while_losses_repeat_and_forgives_quiet() -> None:
     backoff = ReloadBackoff(first_s=10, max_s=60)
     assert [backoff.after_loss(t) for t in (0, 1, 2, 3, 4)] == [0, 10, 20, 40, 60]

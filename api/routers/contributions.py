@@ -6,7 +6,7 @@ accepting and rejecting need a curator. The domain logic is in ``graph.contribut
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -147,14 +147,21 @@ def list_contributions(
     request: Request,
     user: CurrentUser,
     contributions: ContributionsDep,
-    status: Status | None = None,
+    status: list[Status] | None = Query(
+        None, description="Only these statuses (repeat the parameter for several)."
+    ),
+    order: Literal["oldest", "newest"] = Query(
+        "oldest", description="Oldest first (the order to review in) or newest first."
+    ),
     limit: int = Query(100, ge=1, le=500, description="Contributions per page."),
-    offset: int = Query(0, ge=0, description="How many to skip (oldest first)."),
+    offset: int = Query(0, ge=0, description="How many to skip, in that order."),
 ) -> JSONResponse:
-    """A page of contributions, oldest first; ``next`` (and a ``Link: rel="next"`` header)
-    names the following page while there is one. ``viewer`` says who asks and whether they may
-    moderate (the page shows buttons only then; accepting and rejecting check the role again)."""
-    items = contributions.list_for(user, status, limit=limit + 1, offset=offset)
+    """A page of contributions; ``next`` (and a ``Link: rel="next"`` header) names the
+    following page while there is one. ``viewer`` says who asks and whether they may moderate
+    (the page shows buttons only then; accepting and rejecting check the role again)."""
+    items = contributions.list_for(
+        user, status, limit=limit + 1, offset=offset, newest_first=order == "newest"
+    )
     viewer = {
         "name": user.name,
         "role": user.role.value,

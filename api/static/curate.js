@@ -98,48 +98,60 @@
     return item;
   }
 
-  function section(title, items, empty) {
-    const list = el("ul", { className: "contributions" });
-    items.forEach((i) => list.appendChild(i));
-    if (!items.length) list.appendChild(el("li", { className: "muted" }, empty));
-    return el("section", {}, el("h2", {}, title), list);
+  const PAGE = 20; // pending records per page, each with its review
+  const DECIDED = "status=accepted&status=rejected&status=superseded";
+
+  async function page(url) {
+    const response = await fetch(url, { headers: headers("application/json") });
+    return { response, data: await response.json() };
   }
 
-  // Every page of the listing (the server sends a bounded page and names the next one).
-  async function listing() {
-    let url = `${root}/contributions`;
-    let data = null;
-    const all = [];
-    while (url) {
-      const response = await fetch(url, { headers: headers("application/json") });
-      const page = await response.json();
-      if (!response.ok) return { response, data: page };
-      data = data || page;
-      all.push(...page.contributions);
-      url = page.next;
-    }
-    data.contributions = all;
-    return { response: { ok: true }, data };
+  // A section that shows one page of the listing and fetches the one the server names next
+  // when asked: a queue of thousands costs one page (and its reviews) at a time.
+  async function section(title, empty, first, render) {
+    const list = el("ul", { className: "contributions" });
+    const block = el("section", {}, el("h2", {}, title), list);
+    const more = el("button", { type: "button", className: "more" }, say("curate.more"));
+    let next = null;
+    const show = async (data) => {
+      for (const item of await Promise.all(data.contributions.map(render))) list.appendChild(item);
+      if (!list.children.length) list.appendChild(el("li", { className: "muted" }, empty));
+      next = data.next || null;
+      if (next) block.appendChild(more);
+      else more.remove();
+    };
+    more.addEventListener("click", async () => {
+      more.disabled = true;
+      const { response, data } = await page(next);
+      more.disabled = false;
+      if (!response.ok) {
+        status.textContent = data.detail || String(response.status);
+        return;
+      }
+      await show(data);
+    });
+    await show(first);
+    return block;
   }
 
   async function load(announce) {
-    const { response, data } = await listing();
+    const { response, data } = await page(`${root}/contributions?status=pending&limit=${PAGE}`);
     queue.textContent = "";
     if (!response.ok) {
       status.textContent = data.detail || String(response.status);
       return;
     }
     if (announce) status.textContent = say("curate.signed", { name: data.viewer.name, role: data.viewer.role });
-    const all = data.contributions;
     if (data.viewer.moderates) {
-      const pending = all.filter((c) => c.status === "pending");
-      const items = await Promise.all(pending.map(pendingItem));
-      queue.appendChild(section(say("curate.pending"), items, say("curate.none")));
-      const decided = all.filter((c) => c.status !== "pending").slice(-10).reverse();
-      if (decided.length) queue.appendChild(section(say("curate.decided"), decided.map(summaryItem), ""));
+      queue.appendChild(await section(say("curate.pending"), say("curate.none"), data, pendingItem));
+      const decided = await page(`${root}/contributions?${DECIDED}&order=newest&limit=10`);
+      if (decided.response.ok && decided.data.contributions.length) {
+        delete decided.data.next; // the last ten; each record's history has the rest
+        queue.appendChild(await section(say("curate.decided"), "", decided.data, summaryItem));
+      }
     } else {
-      const mine = all.slice().reverse().map(summaryItem);
-      queue.appendChild(section(say("curate.yours"), mine, say("curate.yours.none")));
+      const mine = await page(`${root}/contributions?order=newest&limit=${PAGE}`);
+      queue.appendChild(await section(say("curate.yours"), say("curate.yours.none"), mine.data, summaryItem));
     }
     queue.dataset.loaded = "true";
   }

@@ -36,6 +36,7 @@ import json
 import secrets
 import threading
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
@@ -411,22 +412,27 @@ class Contributions:
     def list_for(
         self,
         who: Principal,
-        status: Status | None = None,
+        status: Status | Collection[Status] | None = None,
         *,
         limit: int | None = None,
         offset: int = 0,
+        newest_first: bool = False,
     ) -> list[Contribution]:
-        """Curators see every contribution, contributors their own; oldest first, ``limit``
-        from ``offset`` on (each is read whole: a queue of thousands is read a page at a time)."""
+        """Curators see every contribution, contributors their own; oldest first (the order a
+        queue is worked through) or newest first, ``limit`` from ``offset`` on (each is read
+        whole: a queue of thousands is read a page at a time)."""
+        statuses = [status] if isinstance(status, Status) else list(status or ())
         filters = []
-        if status is not None:
-            filters.append(f"?c <{UIKG}reviewStatus> {lit(status.value)} .")
+        if statuses:
+            values = " ".join(lit(s.value) for s in statuses)
+            filters.append(f"?c <{UIKG}reviewStatus> ?status . VALUES ?status {{ {values} }}")
         if not who.role.allows(Role.curator):
             filters.append(f"?c <{UIKG}contributor> {lit(who.name)} .")
+        order = "DESC(?t) DESC(?c)" if newest_first else "?t ?c"
         rows = self._query(f"""
             SELECT ?c WHERE {{ GRAPH <{self.meta}> {{
               ?c <{UIKG}recordGraph> ?g ; <{PROV}generatedAtTime> ?t . {" ".join(filters)} }} }}
-            ORDER BY ?t ?c {"" if limit is None else f"LIMIT {int(limit)}"} OFFSET {int(offset)}""")
+            ORDER BY {order} {"" if limit is None else f"LIMIT {int(limit)}"} OFFSET {int(offset)}""")
         prefix = self.iri("")
         return [self._load(row["c"].value[len(prefix) :]) for row in rows]
 

@@ -364,3 +364,35 @@ def test_the_listing_comes_in_pages_that_name_the_next(server: Server) -> None:
     assert seen == everything and pages == (len(everything) + 1) // 2
     refused = httpx.get(f"{server.url}/contributions?limit=100000", headers=auth(BOB), timeout=60)
     assert refused.status_code == 400 and "limit" in refused.text
+
+
+def test_the_listing_filters_by_statuses_and_reads_newest_first(server: Server) -> None:
+    """What the curator's page asks for: the pending queue oldest first, and the last
+    decisions (several statuses at once) newest first."""
+    sent = [submit(server, records.city(slug=f"order{n}", label=f"Order {n}")) for n in range(3)]
+    assert all(reply.status_code == 201 for reply in sent)
+    first, second, third = (reply.json()["id"] for reply in sent)
+    for cid, verdict in ((first, "reject"), (third, "reject")):
+        reply = httpx.post(
+            f"{server.url}/contributions/{cid}/{verdict}",
+            headers=auth(BOB),
+            json={"reason": "a test of the listing"},
+            timeout=60,
+        )
+        assert reply.status_code == 200, reply.text
+
+    def listed(query: str) -> list[tuple[str, str]]:
+        reply = httpx.get(f"{server.url}/contributions?{query}", headers=auth(BOB), timeout=60)
+        assert reply.status_code == 200, reply.text
+        return [(c["id"], c["status"]) for c in reply.json()["contributions"]]
+
+    everything = listed("limit=500")
+    assert listed("order=newest&limit=500") == everything[::-1]
+    decided = listed("status=accepted&status=rejected&order=newest&limit=500")
+    assert {status for _, status in decided} <= {"accepted", "rejected"}
+    assert [cid for cid, _ in decided][:2] == [third, first]
+    pending = [cid for cid, _ in listed("status=pending&limit=500")]
+    assert second in pending and first not in pending and third not in pending
+    assert pending == [cid for cid, status in everything if status == "pending"]
+    wrong = httpx.get(f"{server.url}/contributions?order=sideways", headers=auth(BOB))
+    assert wrong.status_code == 400 and "order" in wrong.text

@@ -11,6 +11,7 @@ import re
 import httpx
 
 from tests.e2e.conftest import CONTRIBUTOR_TOKEN, CURATOR_TOKEN, shot
+from tests.support import records
 
 NAME = "Lublin intercultural strategy 2030"
 SOURCE_TITLE = "Strategia Międzykulturowa Lublina 2030"
@@ -155,3 +156,41 @@ def test_a_contributor_cites_a_new_source_and_a_curator_publishes_it(web_server,
     [row] = answer.json()["results"]["bindings"]
     assert row["unit"]["value"].startswith("https://w3id.org/uikg/graph/evidence/")
     assert row["quote"]["value"] == QUOTE and row["url"]["value"] == URL
+
+
+def test_a_long_queue_shows_one_page_of_reviews_and_more_on_demand(web_server, page) -> None:
+    """The curator's page reviews the first 20 pending records (one review request each, not
+    one per record in the queue) and fetches the next page when asked."""
+    page, _ = page
+    curator = {"Authorization": f"Bearer {CURATOR_TOKEN}"}
+
+    def pending() -> list[str]:
+        url = f"{web_server.url}/contributions?status=pending&limit=500"
+        return [c["id"] for c in httpx.get(url, headers=curator, timeout=60).json()["contributions"]]
+
+    for n in range(max(0, 23 - len(pending()))):
+        reply = httpx.post(
+            f"{web_server.url}/contributions",
+            content=records.city(slug=f"queue{n}", label=f"Queue town {n}"),
+            headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {CONTRIBUTOR_TOKEN}"},
+            timeout=60,
+        )
+        assert reply.status_code == 201, reply.text
+    waiting = pending()
+    reviews: list[str] = []
+    page.on("request", lambda r: reviews.append(r.url) if r.url.endswith("/review") else None)
+    page.goto(f"{web_server.url}/curate", wait_until="networkidle")
+    page.get_by_label("Your token").fill(CURATOR_TOKEN)
+    page.get_by_role("button", name="Show contributions").click()
+    page.wait_for_selector("#queue[data-loaded=true]")
+    items = page.locator(".pending-item")
+    assert items.count() == 20 and len(reviews) == 20
+    shown = [items.nth(i).get_attribute("data-contribution") for i in range(20)]
+    assert shown == waiting[:20]  # the oldest first: the order to work through
+    more = page.get_by_role("button", name="Show more")
+    while more.count():
+        more.click()
+        page.wait_for_function(
+            "n => document.querySelectorAll('.pending-item').length > n", arg=items.count()
+        )
+    assert items.count() == len(waiting) and len(reviews) == len(waiting)

@@ -6,7 +6,7 @@ accepting and rejecting need a curator. The domain logic is in ``graph.contribut
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -147,12 +147,14 @@ def list_contributions(
     request: Request,
     user: CurrentUser,
     contributions: ContributionsDep,
-    status: list[Status] | None = Query(
-        None, description="Only these statuses (repeat the parameter for several)."
-    ),
-    order: Literal["oldest", "newest"] = Query(
-        "oldest", description="Oldest first (the order to review in) or newest first."
-    ),
+    status: Annotated[
+        list[Status] | None,
+        Query(description="Only these statuses (repeat the parameter for several)."),
+    ] = None,
+    order: Annotated[
+        Literal["oldest", "newest"],
+        Query(description="Oldest first (the order to review in) or newest first."),
+    ] = "oldest",
     limit: int = Query(100, ge=1, le=500, description="Contributions per page."),
     offset: int = Query(0, ge=0, description="How many to skip, in that order."),
 ) -> JSONResponse:

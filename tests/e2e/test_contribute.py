@@ -166,7 +166,9 @@ def test_a_long_queue_shows_one_page_of_reviews_and_more_on_demand(web_server, p
 
     def pending() -> list[str]:
         url = f"{web_server.url}/contributions?status=pending&limit=500"
-        return [c["id"] for c in httpx.get(url, headers=curator, timeout=60).json()["contributions"]]
+        return [
+            c["id"] for c in httpx.get(url, headers=curator, timeout=60).json()["contributions"]
+        ]
 
     for n in range(max(0, 23 - len(pending()))):
         reply = httpx.post(

@@ -40,7 +40,7 @@ from uikg.graph.errors import ResultTooLarge, UIKGError
 from uikg.graph.feed import DEFAULT, Feed, graphs_in
 from uikg.graph.heap import give_back_memory
 from uikg.graph.runner.cache import CachedResult, ResultCache
-from uikg.graph.runner.executors import Executor, executor_for
+from uikg.graph.runner.executors import executor_for
 from uikg.graph.runner.job import QueryJob
 from uikg.graph.runner.pool import Change
 from uikg.graph.runner.stream import CachedStream, Stream
@@ -67,18 +67,12 @@ _READ_FORMATS = {
 class GraphService:
     """Guarded reads for everyone, writes for those the HTTP layer has authorised."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        store: Store,
-        executor: Executor,
-        write_lock: threading.Lock | None = None,
-    ) -> None:
+    def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.store = store  # for graph-side collaborators (contributions); never the HTTP layer
         self.limits = guard.Limits.from_settings(settings)
-        self._executor = executor
-        self._write_lock = write_lock or threading.Lock()  # shared with the executor's snapshots
+        self._write_lock = threading.Lock()  # held by writers, and by on-disk checkpoints
+        self._executor = executor_for(store, settings, self._write_lock)
         self._loop: asyncio.AbstractEventLoop | None = None
         self.generation = 0  # bumped after every write, so caches know when to refresh
         self._generation_lock = threading.Lock()  # bumped from writers' threads and the watcher
@@ -104,8 +98,7 @@ class GraphService:
         if not isinstance(store, EmbeddedStore):
             # Other processes may write a shared remote store behind our back: no result cache.
             settings = settings.model_copy(update={"query_cache_mb": 0})
-        write_lock = threading.Lock()
-        return cls(settings, store, executor_for(store, settings, write_lock), write_lock)
+        return cls(settings, store)
 
     async def start(self) -> None:
         """Start what runs queries, on the event loop that will serve them."""

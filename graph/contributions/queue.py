@@ -55,6 +55,7 @@ from typing import IO
 from uikg.graph.errors import Conflict
 from uikg.graph.namespaces import UIKG
 from uikg.graph.settings import Settings
+from uikg.graph.store import open_embedded
 from uikg.graph.store.base import Store
 from uikg.graph.store.embedded import EmbeddedStore
 from uikg.graph.store.remote import RemoteStore
@@ -73,9 +74,7 @@ def open_queue(settings: Settings) -> Store:
             settings.queue_update_url or settings.queue_query_url,
             timeout=settings.remote_timeout_s,
         )
-    return EmbeddedStore(
-        settings.data_dir / "contributions", flush_after_bytes=settings.store_flush_after_kb * 1024
-    )
+    return open_embedded(settings.data_dir / "contributions", settings)
 
 
 def shared(queue: Store) -> bool:

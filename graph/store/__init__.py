@@ -4,6 +4,8 @@ SPARQL 1.1 Protocol + Graph Store Protocol server (``remote``). Depends on nothi
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from uikg.graph.settings import Backend, Settings
 from uikg.graph.store.base import Store
 from uikg.graph.store.embedded import EmbeddedStore
@@ -22,8 +24,11 @@ def open_store(settings: Settings, *, read_only: bool = False) -> Store:
             hidden_graphs=settings.remote_hidden_graphs,
             default_graph_iri=settings.remote_default_graph_iri,
         )
+    return open_embedded(settings.store_path, settings, read_only=read_only)
+
+
+def open_embedded(path: Path, settings: Settings, *, read_only: bool = False) -> EmbeddedStore:
+    """An on-disk store whose write buffers are bounded as the settings say."""
     return EmbeddedStore(
-        settings.store_path,
-        read_only=read_only,
-        flush_after_bytes=settings.store_flush_after_kb * 1024,
+        path, read_only=read_only, flush_after_bytes=settings.store_flush_after_kb * 1024
     )

@@ -158,6 +158,11 @@ _PROLOGUE_RE = re.compile(
     r"\s*(?:(?:PREFIX\s+(?:[^\W\d][\w\-.]*)?:\s*\x01|BASE\s*\x01)\s*)*", re.IGNORECASE
 )
 _FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w\-.:%])", re.IGNORECASE)
+# The prologue as written (white space, comments, PREFIX and BASE declarations): the form
+# follows it, so nothing after it needs blanking to find the form.
+_PROLOGUE_TEXT = re.compile(
+    rf"(?:\s+|{COMMENT}|PREFIX\s+(?:[^\W\d][\w\-.]*)?:\s*{IRI}|BASE\s*{IRI})*", re.IGNORECASE
+)
 _NEEDS_TOKENS = re.compile(r"SERVICE|FROM", re.IGNORECASE)
 _BRACKETS = re.compile(r"[^{}()\[\]]+")
 
@@ -199,8 +204,7 @@ def sniff_form(text: str, limits: Limits) -> str | None:
     """
     if len(text) > limits.max_bytes or _UNREADABLE.search(text):
         return None
-    rest = _SKIPPED.sub(_blank, text)
-    form = _FORM.match(rest, _PROLOGUE_RE.match(rest).end())  # type: ignore[union-attr]
+    form = _FORM.match(text, _PROLOGUE_TEXT.match(text).end())  # type: ignore[union-attr]
     return form.group(1).upper() if form else None
 
 

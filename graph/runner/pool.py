@@ -228,6 +228,7 @@ class PoolStats:
     memory_applies: int = 0
     retried: int = 0  # queries the engine was running when it stopped, run again on disk
     reloads_delayed: int = 0  # engine losses whose reload waited (``ReloadBackoff``)
+    wakes: int = 0  # times a waiting query was woken to look again
     extra: dict[str, int] = field(default_factory=dict)
 
 
@@ -268,6 +269,9 @@ class WorkerPool:
         self._busy: set[_Worker] = set()
         self._starting = 0
         self._freed: asyncio.Event | None = None
+        # Queries waiting only for room in the engine, oldest first: a query that ends there
+        # wakes one of them, not every waiter (8 clients on 2 threads woke 6 per answer).
+        self._room_waiters: deque[asyncio.Future[None]] = deque()
         self._engine: _Engine | None = None
         self._loading: int | None = None  # the generation an engine is loading
         self._loading_process: subprocess.Popen[bytes] | None = None
@@ -392,7 +396,7 @@ class WorkerPool:
                     del engine.tickets[ident]
                     if ticket.timer is not None:
                         ticket.timer.cancel()
-                    self._notify()
+                    self._notify_room()
                 if not ticket.abandoned:
                     ticket.push(message)
         except asyncio.CancelledError:
@@ -562,6 +566,7 @@ class WorkerPool:
             self._load_engine()
             engine = self._engine
             wait: float | None = None
+            for_room = False  # waiting only for a query in the engine to end
             eligible = (
                 engine is not None and not stream.disk_only and stream.key not in self._quarantine
             )
@@ -575,6 +580,7 @@ class WorkerPool:
                 wait = apply_until - now  # each applied write wakes us
             elif eligible and engine is not None and engine.generation == generation:
                 wait = self._room(engine, now)
+                for_room = wait is not None
                 if wait is None:
                     ticket = _Ticket(next(self._ids), stream.key, now)
                     ticket.timer = loop.call_at(stream.deadline, self._expire, engine, ticket)
@@ -601,15 +607,31 @@ class WorkerPool:
             if self._freed is None or self._freed.is_set():
                 self._freed = asyncio.Event()  # every waiter wakes on the next release
             until = give_up if wait is None else min(give_up, now + wait)
+            waiter: asyncio.Future[None] | None = None
             try:
                 async with asyncio.timeout_at(until):
-                    await self._freed.wait()
+                    if for_room:
+                        waiter = loop.create_future()
+                        self._room_waiters.append(waiter)
+                        await waiter
+                    else:
+                        await self._freed.wait()
+                self.stats.wakes += 1
             except TimeoutError:
                 if loop.time() >= give_up:
+                    self._pass_on(waiter)
                     raise Overloaded(
                         f"all {self._max} query workers are busy; retry in a moment",
                         retry_after=max(1, int(self._timeout)),
                     ) from None
+            except BaseException:  # the client went away
+                self._pass_on(waiter)
+                raise
+
+    def _pass_on(self, waiter: asyncio.Future[None] | None) -> None:
+        """A query woken for room in the engine that will not take it: the next one may."""
+        if waiter is not None and waiter.done() and not waiter.cancelled():
+            self._notify_room()
 
     async def _disk_worker(self) -> _Worker | None:
         """An idle disk worker, or a new one if there is room; None when all are busy."""
@@ -627,8 +649,25 @@ class WorkerPool:
         return worker
 
     def _notify(self) -> None:
+        """Something changed (a worker freed, the engine loaded, lost or caught up): every
+        waiter looks again."""
         if self._freed is not None:
             self._freed.set()
+        while self._room_waiters:
+            self._wake(self._room_waiters.popleft())
+
+    def _notify_room(self) -> None:
+        """A query ended in the engine: the oldest query waiting for room there looks again."""
+        while self._room_waiters:
+            if self._wake(self._room_waiters.popleft()):
+                return
+
+    @staticmethod
+    def _wake(waiter: asyncio.Future[None]) -> bool:
+        if waiter.done():  # it gave up (its time ran out) or was woken already
+            return False
+        waiter.set_result(None)
+        return True
 
     def _release(self, worker: _Worker) -> None:
         if worker.nice_timer is not None:

@@ -273,6 +273,29 @@ def test_a_write_reaches_the_copy_while_every_query_thread_is_busy(tmp_path: Pat
         service.close()
 
 
+def test_a_query_ending_in_the_engine_wakes_one_waiting_query(tmp_path: Path) -> None:
+    """Queries waiting for room in the engine wait in line: each answer wakes the next one,
+    not every waiter (eight clients on two engine threads used to wake six per answer)."""
+
+    async def scenario(service: GraphService) -> None:
+        await service.start()
+        service.update("INSERT DATA { <http://ex/a> <http://ex/p> 1 }")
+        await until_memory(service)
+        pool = service._executor.pool  # type: ignore[attr-defined]
+        wakes = pool.stats.wakes
+        counts = await asyncio.gather(*(count(service) for _ in range(16)))
+        assert counts == [1] * 16
+        assert pool.stats.wakes - wakes <= 16  # at most one per query; all at once: ~120
+        await service.stop()
+
+    settings = make_settings(tmp_path, query_cache_mb=0, query_workers=1, query_workers_max=2)
+    service = GraphService.open(settings)
+    try:
+        aio.run(scenario(service))
+    finally:
+        service.close()
+
+
 def test_reload_backoff_doubles_while_losses_repeat_and_forgives_quiet() -> None:
     backoff = ReloadBackoff(first_s=10, max_s=60)
     assert [backoff.after_loss(t) for t in (0, 1, 2, 3, 4)] == [0, 10, 20, 40, 60]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from tests.support import aio
 from uikg.graph.errors import QueryTimeout
 from uikg.graph.runner.pool import ReloadBackoff
 from uikg.graph.service import GraphService
+from uikg.graph.settings import Settings
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -37,6 +39,15 @@ async def until_memory(service: GraphService, timeout: float = 60) -> None:
     while service.query_store != "memory":
         assert time.monotonic() < deadline, "the in-memory copy did not load"
         await asyncio.sleep(0.02)
+
+
+def run(scenario: Callable[[GraphService], Awaitable[None]], settings: Settings) -> None:
+    """A service over a fresh data dir, for the length of one scenario on its event loop."""
+    service = GraphService.open(settings)
+    try:
+        aio.run(scenario(service))
+    finally:
+        service.close()
 
 
 def test_writes_are_visible_at_once_and_the_copy_catches_up(tmp_path: Path) -> None:
@@ -70,11 +81,7 @@ def test_writes_are_visible_at_once_and_the_copy_catches_up(tmp_path: Path) -> N
         assert pool.stats.memory_applies == applies + 4
         await service.stop()
 
-    service = GraphService.open(make_settings(tmp_path, query_cache_mb=0))  # every query runs
-    try:
-        aio.run(scenario(service))
-    finally:
-        service.close()
+    run(scenario, make_settings(tmp_path, query_cache_mb=0))  # every query runs
 
 
 def test_writes_make_no_checkpoint_while_the_engine_keeps_up(tmp_path: Path) -> None:
@@ -100,11 +107,7 @@ def test_writes_make_no_checkpoint_while_the_engine_keeps_up(tmp_path: Path) -> 
         assert "00000010" in [p.name for p in snapshots.iterdir()]
         await service.stop()
 
-    service = GraphService.open(make_settings(tmp_path, query_cache_mb=0))
-    try:
-        aio.run(scenario(service))
-    finally:
-        service.close()
+    run(scenario, make_settings(tmp_path, query_cache_mb=0))
 
 
 def test_a_write_the_copy_cannot_replay_loads_it_again(tmp_path: Path) -> None:
@@ -122,11 +125,7 @@ def test_a_write_the_copy_cannot_replay_loads_it_again(tmp_path: Path) -> None:
         assert pool.stats.memory_loads == loads + 1
         await service.stop()
 
-    service = GraphService.open(make_settings(tmp_path, query_cache_mb=0))
-    try:
-        aio.run(scenario(service))
-    finally:
-        service.close()
+    run(scenario, make_settings(tmp_path, query_cache_mb=0))
 
 
 def test_without_the_copy_every_query_runs_on_disk(tmp_path: Path) -> None:
@@ -139,11 +138,7 @@ def test_without_the_copy_every_query_runs_on_disk(tmp_path: Path) -> None:
         assert service._executor.pool.stats.memory_queries == 0  # type: ignore[attr-defined]
         await service.stop()
 
-    service = GraphService.open(make_settings(tmp_path, query_in_memory=False))
-    try:
-        aio.run(scenario(service))
-    finally:
-        service.close()
+    run(scenario, make_settings(tmp_path, query_in_memory=False))
 
 
 def _gone(pid: int) -> bool:
@@ -180,11 +175,7 @@ def test_a_dead_engine_sends_queries_to_disk_until_a_new_one_loads(tmp_path: Pat
         await service.stop()
 
     settings = make_settings(tmp_path, query_cache_mb=0, query_workers=1, query_workers_max=3)
-    service = GraphService.open(settings)
-    try:
-        aio.run(scenario(service))
-    finally:
-        service.close()
+    run(scenario, settings)
 
 
 async def start_with_sixty(service: GraphService) -> None:
@@ -235,11 +226,7 @@ def test_a_query_past_the_limit_costs_the_engine_once(tmp_path: Path) -> None:
     settings = make_settings(
         tmp_path, query_cache_mb=0, query_workers=2, query_workers_max=4, query_timeout_s=1.5
     )
-    service = GraphService.open(settings)
-    try:
-        aio.run(scenario(service))
-    finally:
-        service.close()
+    run(scenario, settings)
 
 
 def test_a_write_reaches_the_copy_while_every_query_thread_is_busy(tmp_path: Path) -> None:
@@ -266,11 +253,7 @@ def test_a_write_reaches_the_copy_while_every_query_thread_is_busy(tmp_path: Pat
     settings = make_settings(
         tmp_path, query_cache_mb=0, query_workers=2, query_workers_max=2, query_timeout_s=3
     )
-    service = GraphService.open(settings)
-    try:
-        aio.run(scenario(service))
-    finally:
-        service.close()
+    run(scenario, settings)
 
 
 def test_a_query_ending_in_the_engine_wakes_one_waiting_query(tmp_path: Path) -> None:
@@ -289,11 +272,7 @@ def test_a_query_ending_in_the_engine_wakes_one_waiting_query(tmp_path: Path) ->
         await service.stop()
 
     settings = make_settings(tmp_path, query_cache_mb=0, query_workers=1, query_workers_max=2)
-    service = GraphService.open(settings)
-    try:
-        aio.run(scenario(service))
-    finally:
-        service.close()
+    run(scenario, settings)
 
 
 def test_reload_backoff_doubles_while_losses_repeat_and_forgives_quiet() -> None:
@@ -335,8 +314,4 @@ def test_an_engine_lost_again_soon_reloads_only_after_a_wait(tmp_path: Path) -> 
         query_timeout_s=1.0,
         engine_reload_backoff_s=4.0,
     )
-    service = GraphService.open(settings)
-    try:
-        aio.run(scenario(service))
-    finally:
-        service.close()
+    run(scenario, settings)

@@ -94,7 +94,7 @@ class GraphService:
 
     @classmethod
     def open(cls, settings: Settings) -> GraphService:
-        store = open_store(settings)
+        store = open_store(settings, service=True)
         if not isinstance(store, EmbeddedStore):
             # Other processes may write a shared remote store behind our back: no result cache.
             settings = settings.model_copy(update={"query_cache_mb": 0})

@@ -110,6 +110,13 @@ class Settings(BaseSettings):
         "(as update text; the buffers take about 13 times as much): bounds the memory they hold "
         "in the service (0: RocksDB decides, up to 128 MB per index).",
     )
+    store_reopen_after_flushes: int = Field(
+        default=1,
+        description="The service closes and opens its embedded stores (the published one and "
+        "the queue) again after this many such flushes, once nothing reads them (~15 ms): "
+        "RocksDB's block caches, up to 160 MB per store and not settable through Oxigraph, "
+        "otherwise keep the blocks of every file a flush or compaction replaces (0: never).",
+    )
     engine_apply_wait_s: float = Field(
         default=1.0,
         description="How long a query waits for the in-memory engine to apply a write it has "

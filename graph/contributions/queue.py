@@ -74,7 +74,7 @@ def open_queue(settings: Settings) -> Store:
             settings.queue_update_url or settings.queue_query_url,
             timeout=settings.remote_timeout_s,
         )
-    return open_embedded(settings.data_dir / "contributions", settings)
+    return open_embedded(settings.data_dir / "contributions", settings, service=True)
 
 
 def shared(queue: Store) -> bool:

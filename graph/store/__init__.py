@@ -12,8 +12,9 @@ from uikg.graph.store.embedded import EmbeddedStore
 from uikg.graph.store.remote import RemoteStore
 
 
-def open_store(settings: Settings, *, read_only: bool = False) -> Store:
-    """The store the settings name (``read_only`` applies to the embedded store)."""
+def open_store(settings: Settings, *, read_only: bool = False, service: bool = False) -> Store:
+    """The store the settings name (``read_only`` applies to the embedded store; ``service``:
+    the long-running service's own, reopened now and then to empty RocksDB's caches)."""
     if settings.backend is Backend.remote:
         assert settings.remote_query_url is not None
         return RemoteStore(
@@ -24,11 +25,17 @@ def open_store(settings: Settings, *, read_only: bool = False) -> Store:
             hidden_graphs=settings.remote_hidden_graphs,
             default_graph_iri=settings.remote_default_graph_iri,
         )
-    return open_embedded(settings.store_path, settings, read_only=read_only)
+    return open_embedded(settings.store_path, settings, read_only=read_only, service=service)
 
 
-def open_embedded(path: Path, settings: Settings, *, read_only: bool = False) -> EmbeddedStore:
-    """An on-disk store whose write buffers are bounded as the settings say."""
+def open_embedded(
+    path: Path, settings: Settings, *, read_only: bool = False, service: bool = False
+) -> EmbeddedStore:
+    """An on-disk store whose write buffers are bounded as the settings say (``service``: and
+    which is reopened after so many flushes, see ``EmbeddedStore``)."""
     return EmbeddedStore(
-        path, read_only=read_only, flush_after_bytes=settings.store_flush_after_kb * 1024
+        path,
+        read_only=read_only,
+        flush_after_bytes=settings.store_flush_after_kb * 1024,
+        reopen_after_flushes=settings.store_reopen_after_flushes if service else 0,
     )

@@ -396,3 +396,52 @@ def test_the_listing_filters_by_statuses_and_reads_newest_first(server: Server) 
     assert pending == [cid for cid, status in everything if status == "pending"]
     wrong = httpx.get(f"{server.url}/contributions?order=sideways", headers=auth(BOB))
     assert wrong.status_code == 400 and "order" in wrong.text
+
+
+# -- memory ---------------------------------------------------------------------------------
+def _opened(store: Path) -> int:
+    return len(list(store.glob("LOG.old.*"))) + 1  # each open of a RocksDB store keeps a log
+
+
+@pytest.mark.server
+def test_the_service_reopens_its_stores_under_a_stream_of_contributions(
+    built_dir: Path, tmp_path: Path
+) -> None:
+    """With a flush after every KB and a reopen after every flush, contributions submitted,
+    listed and accepted while others read reopen the published store and the queue (which
+    empties RocksDB's block caches, bench/README.md) and lose nothing."""
+    data_dir = copy_data_dir(built_dir, tmp_path / "data")
+    server = start_uikg(
+        data_dir, tmp_path, **SETTINGS, store_flush_after_kb="1", store_reopen_after_flushes="1"
+    )
+    try:
+        before = _opened(data_dir / "store"), _opened(data_dir / "contributions")
+        slugs = [f"reopen-{n}" for n in range(12)]
+
+        def contribute(slug: str) -> str:
+            reply = submit(server, records.city(slug=slug, label=slug.title()))
+            assert reply.status_code == 201, reply.text
+            listing = httpx.get(
+                f"{server.url}/contributions", params={"status": "pending"}, headers=auth(BOB)
+            )
+            assert listing.status_code == 200
+            cid = str(reply.json()["id"])
+            accepted = httpx.post(
+                f"{server.url}/contributions/{cid}/accept", headers=auth(BOB), timeout=60
+            )
+            assert accepted.status_code == 200, accepted.text
+            return cid
+
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            done = list(pool.map(contribute, slugs))
+        assert len(set(done)) == len(slugs)
+        after = _opened(data_dir / "store"), _opened(data_dir / "contributions")
+        assert after[0] > before[0] and after[1] > before[1]
+        for slug in slugs:
+            assert ask(server, f"ASK {{ <https://w3id.org/uikg/id/city/{slug}> ?p ?o }}")
+        pending = httpx.get(
+            f"{server.url}/contributions", params={"status": "pending"}, headers=auth(BOB)
+        ).json()["contributions"]
+        assert not {item["id"] for item in pending} & set(done)
+    finally:
+        server.stop()

@@ -179,3 +179,46 @@ def test_without_a_threshold_nothing_is_flushed_until_close(tmp_path: Path) -> N
         store.update(f"INSERT DATA {{ <{EX}s{number}> <{EX}p> {number} }}")
     assert _tables(tmp_path / "store") == before
     store.close()
+
+
+def _opened(path: Path) -> int:
+    """How many times RocksDB opened the store at ``path``: each open keeps the last log."""
+    return len(list(path.glob("LOG.old.*"))) + 1
+
+
+def test_the_service_store_reopens_after_flushes_once_nothing_reads_it(tmp_path: Path) -> None:
+    """Reopening empties RocksDB's block caches (bench/README.md, "Memory under a stream of
+    contributions"); a result or an iterator still being read holds it off, and nothing
+    written is lost."""
+    path = tmp_path / "store"
+    store = EmbeddedStore(path, flush_after_bytes=1_000, reopen_after_flushes=2)
+    try:
+        pending = store.query(f"SELECT ?o WHERE {{ <{EX}s0> ?p ?o }}")
+        triples = store.triples(G1)
+        store.add_triples(G1, [t("x", "p", 1), t("y", "p", 2)])
+        next(triples, None)
+        for number in range(30):  # ~3 KB of update text: three flushes
+            store.update(f'INSERT DATA {{ <{EX}s{number}> <{EX}p> "{"x" * 80}" }}')
+        assert store.reopened == 0 and _opened(path) == 1  # the result and iterator are live
+        assert list(pending) == []  # a read sees the store as it was when it began
+        assert store.reopened == 0  # the iterator still is
+        del triples
+        assert len(store) == 32  # the first use once nothing reads it reopens
+        assert store.reopened == 1 and _opened(path) == 2
+        solutions = store.query(f"SELECT ?o WHERE {{ <{EX}s29> ?p ?o }}")
+        assert isinstance(solutions.variables, list)
+        assert [row[0].value for row in solutions] == ["x" * 80]
+        assert {tr.object for tr in store.triples(G1)} == {NamedNode(EX + "1"), NamedNode(EX + "2")}
+        assert store.query(f"ASK {{ <{EX}s3> ?p ?o }}")
+    finally:
+        store.close()
+
+
+def test_a_store_without_reopening_hands_out_pyoxigraph_results(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "store", flush_after_bytes=1_000)
+    for number in range(30):
+        store.update(f'INSERT DATA {{ <{EX}s{number}> <{EX}p> "{"x" * 80}" }}')
+    assert isinstance(store.query("SELECT * WHERE { ?s ?p ?o }"), QuerySolutions)
+    assert isinstance(store.query("ASK { ?s ?p ?o }"), QueryBoolean)
+    assert _opened(tmp_path / "store") == 1
+    store.close()

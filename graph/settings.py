@@ -105,7 +105,7 @@ class Settings(BaseSettings):
         "core): one keeps the service's memory level under a stream of writes.",
     )
     store_flush_after_kb: int = Field(
-        default=512,
+        default=128,
         description="Flush the embedded store's write buffers after this much has been written "
         "(as update text; the buffers take about 13 times as much): bounds the memory they hold "
         "in the service (0: RocksDB decides, up to 128 MB per index).",

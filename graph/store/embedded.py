@@ -69,7 +69,9 @@ class EmbeddedStore(Store):
         self._unflushed_lock = threading.Lock()
         self._flushes = 0  # since the store was (re)opened
         self._users = 0  # calls running, results and iterators not yet used up or dropped
-        self._gate = threading.Lock()
+        # Re-entrant: a result dropped by a garbage collection that runs while this thread
+        # holds the gate lets go of it from inside (``_Held.__del__``).
+        self._gate = threading.RLock()
         self.reopened = 0
         self._closed = False
         self._store: OxStore | None = self._open()

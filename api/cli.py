@@ -11,7 +11,7 @@ import typer
 
 from uikg.graph.cli import DataDir, app, fail, main, settings_from
 from uikg.graph.errors import UIKGError
-from uikg.graph.heap import limit_arenas
+from uikg.graph.heap import fix_mmap_threshold, limit_arenas
 
 __all__ = ["app", "main"]
 
@@ -29,6 +29,7 @@ def serve(
 
     settings = settings_from(data_dir, host=host, port=port)
     limit_arenas(settings.malloc_arenas)  # before the server starts its threads
+    fix_mmap_threshold(settings.malloc_mmap_threshold_kb)
     try:
         application = create_app(settings)
     except UIKGError as error:

@@ -104,6 +104,12 @@ class Settings(BaseSettings):
         description="glibc malloc arenas for `uikg serve` (0: glibc's default, up to 8 per "
         "core): one keeps the service's memory level under a stream of writes.",
     )
+    malloc_mmap_threshold_kb: int = Field(
+        default=128,
+        description="For `uikg serve`, glibc maps blocks of at least this size from the system "
+        "and unmaps them when freed (0: glibc's default, which raises the threshold as large "
+        "blocks are freed, so later ones leave holes in the heap).",
+    )
     store_flush_after_kb: int = Field(
         default=128,
         description="Flush the embedded store's write buffers after this much has been written "

@@ -7,7 +7,7 @@ import gc
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -137,17 +137,17 @@ class EmbeddedStore(Store):
         """The store, opened once RocksDB has closed it: a reference not counted (a result in
         a reference cycle) is collected first. Should one outlive the attempts, this use fails
         and the next tries again."""
-        for attempt in range(attempts):
-            try:
-                return OxStore(str(self.path))
-            except OSError as error:
-                if "lock" not in str(error).lower() or attempt == attempts - 1:
-                    raise StoreError(
-                        f"cannot open the store at {self.path} again: {error}"
-                    ) from error
-                gc.collect()
-                time.sleep(0.01)
-        raise AssertionError("unreachable")
+        for _ in range(attempts - 1):
+            with contextlib.suppress(StoreLocked):
+                return self._open()
+            gc.collect()
+            time.sleep(0.01)
+        try:
+            return self._open()
+        except StoreLocked as error:
+            raise StoreError(
+                f"cannot open the store at {self.path} again: {error.__cause__}"
+            ) from error
 
     def query(
         self,
@@ -172,13 +172,12 @@ class EmbeddedStore(Store):
                 named_graphs=None if named_graphs is None else [NamedNode(g) for g in named_graphs],
                 substitutions=dict(substitutions) if substitutions else None,
             )
-        except SyntaxError as error:
+        except BaseException as error:
             self._leave()
-            raise syntax_error(error) from None
-        except BaseException:
-            self._leave()
+            if isinstance(error, SyntaxError):
+                raise syntax_error(error) from None
             raise
-        if not self._reopen_after or isinstance(result, bool) or not hasattr(result, "__next__"):
+        if not self._reopen_after or not hasattr(result, "__next__"):
             self._leave()  # an answer that holds nothing open (ASK), or a store never reopened
             return result
         return _Held(result, self._leave)
@@ -282,9 +281,9 @@ class _Held:
     used up, closed or dropped: while pyoxigraph's result lives, RocksDB cannot close the store
     under it (used up, it still does: it is let go then; the rows it gave do not)."""
 
-    def __init__(self, result: Any, release: Any) -> None:
+    def __init__(self, result: Any, release: Callable[[], None]) -> None:
         self._result = result
-        self._release: Any = release
+        self._release: Callable[[], None] | None = release
         self.variables = getattr(result, "variables", None)
 
     def _done(self) -> None:

@@ -302,6 +302,22 @@ class Soak:
                 if server is not None:
                     server.stop()
 
+    def feed(self) -> dict[str, object]:
+        """The change feeds' size: pages after the first (the build, the whole dataset) should
+        stay as small as what each write changed, however many came before."""
+        folders = (
+            [self.data_dir / "feed"]
+            if not self.remote
+            else [self.log_dir / f"api-{index}" / "feed" for index in range(len(self.ports))]
+        )
+        pages = [p for f in folders if f.is_dir() for p in f.glob("*.json") if p.stem.isdigit()]
+        later = [p.stat().st_size for p in pages if p.stem != "1"]
+        return {
+            "feed_pages": len(pages),
+            "feed_mb": round(sum(p.stat().st_size for p in pages) / MB, 1),
+            "feed_page_kb_max_after_build": round(max(later) / 1024, 1) if later else None,
+        }
+
     def verify(self) -> dict[str, object]:
         """Every contribution: accepted ones published exactly once, the rest still pending."""
         problems: list[str] = []
@@ -344,6 +360,7 @@ class Soak:
                 if cid in self.tally.accepted and status != "accepted":
                     problems.append(f"{cid} was accepted (200) but is now {status}")
         latencies = sorted(self.tally.latencies)
+        feed = self.feed()
         samples = self.memory.samples
         pss = [s.pss for s in samples]
         rss = [s.rss for s in samples]
@@ -366,6 +383,7 @@ class Soak:
             if self.remote
             else "embedded",
             "consistency_problems": problems,
+            **feed,
             "pss_mb_start": round(pss[0] / MB, 1) if pss else None,
             "pss_mb_end": round(pss[-1] / MB, 1) if pss else None,
             "pss_mb_max": round(max(pss) / MB, 1) if pss else None,

@@ -14,8 +14,9 @@ Where things live (``{base}`` is the configured base IRI):
   transaction; see ``publish``): the record's statements in the evidence units it names (so
   each keeps the evidence the contributor chose), the rest in
   ``{base}graph/published/contribution/{id}``, its new inferences in
-  ``{base}graph/inferred/contribution/{id}``, and in ``{base}graph/contributions`` the PROV
-  of the contribution, its submission and its acceptance. Queries see all of it at once or
+  ``{base}graph/inferred/contribution/{id}``, and in ``{base}graph/provenance/contribution/{id}``
+  the PROV of the contribution, its submission and its acceptance (a graph per contribution:
+  an acceptance changes only small graphs, so the change feed's page for it stays small). Queries see all of it at once or
   none of it. ``uikg build`` leaves the contribution graphs alone.
 
 A decision (accept, reject) first takes a claim on the contribution (``queue.Claims``), so that
@@ -55,6 +56,7 @@ from uikg.graph.contributions.check import (
     inferences,
     sources_of,
 )
+from uikg.graph.contributions.legacy import split_update
 from uikg.graph.contributions.placement import place, quads
 from uikg.graph.contributions.publish import (
     Acceptance,
@@ -63,6 +65,7 @@ from uikg.graph.contributions.publish import (
     ledger_quads,
     ledger_text,
     lit,
+    provenance_graph,
     published_among,
 )
 from uikg.graph.contributions.queue import CLAIM, Claim, Claims, Owner, open_queue
@@ -203,6 +206,9 @@ class Contributions:
             queue, self.meta, settings.queue_claim_timeout_s, Owner(settings.data_dir)
         )
         self._lock = threading.RLock()
+        split = split_update(publisher.store, self.base)  # a store published before 2026-11
+        if split is not None:
+            publisher.apply(split)
         self.reconcile()
 
     @classmethod
@@ -229,6 +235,9 @@ class Contributions:
 
     def inferred_graph(self, cid: str) -> str:
         return f"{self.base}graph/inferred/contribution/{cid}"
+
+    def provenance_graph(self, cid: str) -> str:
+        return provenance_graph(self.base, cid)
 
     # -- validation ----------------------------------------------------------------------------
     def read(self, data: bytes, format: RdfFormat, record_id: str) -> Record:
@@ -604,7 +613,7 @@ class Contributions:
         self._set_ledger(cid, [q for q in everything if q not in before])
         return Acceptance(
             base=self.base,
-            meta=self.meta,
+            meta=self.provenance_graph(cid),
             contribution=contribution.iri,
             own_graph=self.published_graph(cid),
             inferred_graph=self.inferred_graph(cid),
@@ -672,7 +681,7 @@ class Contributions:
         rows = list(
             self.publisher.store.query(  # type: ignore[arg-type]
                 f"""
-            SELECT ?agent ?time WHERE {{ GRAPH <{self.meta}> {{
+            SELECT ?agent ?time WHERE {{ GRAPH <{self.provenance_graph(cid)}> {{
               <{self.iri(cid)}/acceptance> <{PROV}generated> ?g ;
                 <{PROV}wasAssociatedWith> ?agent ; <{PROV}endedAtTime> ?time }} }} LIMIT 1""",
                 union_default=False,
@@ -685,10 +694,13 @@ class Contributions:
         found: dict[str, tuple[str, str]] = {}
         prefix = self.iri("")
         for start in range(0, len(cids), 200):
-            values = " ".join(f"<{self.iri(cid)}/acceptance>" for cid in cids[start : start + 200])
+            values = " ".join(
+                f"(<{self.iri(cid)}/acceptance> <{self.provenance_graph(cid)}>)"
+                for cid in cids[start : start + 200]
+            )
             rows = self.publisher.store.query(  # type: ignore[arg-type]
                 f"""
-                SELECT ?a ?agent ?time WHERE {{ VALUES ?a {{ {values} }} GRAPH <{self.meta}> {{
+                SELECT ?a ?agent ?time WHERE {{ VALUES (?a ?m) {{ {values} }} GRAPH ?m {{
                   ?a <{PROV}generated> ?g ; <{PROV}wasAssociatedWith> ?agent ;
                      <{PROV}endedAtTime> ?time }} }}""",
                 union_default=False,

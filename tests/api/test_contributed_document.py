@@ -53,11 +53,12 @@ def test_new_document_with_its_own_evidence_is_published(app: TestClient) -> Non
     assert '<a href="https://example.org/lublin/strategy">example.org/lublin/strategy</a>' in page
     contribution_id = location.rsplit("/", 1)[1]
     assert f">{contribution_id}<" not in page and ">contributions<" not in page
-    assert ">contributions and their review<" in page
+    assert ">provenance of the contribution of " in page
     assert (
         ">contribution of " in page and ">derived by the reasoner from the contribution of" in page
     )
     polish = app.get("/doc/id/document/lublin-integration-strategy-2024.html?lang=pl").text
+    assert ">pochodzenie zgłoszenia z " in polish
     assert ">zgłoszenie z " in polish and ">wyprowadzone automatycznie ze zgłoszenia z " in polish
     ask = app.get(
         "/sparql",
@@ -69,7 +70,7 @@ def test_new_document_with_its_own_evidence_is_published(app: TestClient) -> Non
 
 UIKG = "https://w3id.org/uikg/ontology#"
 PROV = "http://www.w3.org/ns/prov#"
-META = "https://w3id.org/uikg/graph/contributions"
+PROVENANCE = "https://w3id.org/uikg/graph/provenance/contribution/"
 UNIT = "https://w3id.org/uikg/graph/evidence/lublin-strategy-webpage/p1"
 FN33 = "https://w3id.org/uikg/graph/evidence/article/fn33"
 PLAN = "https://w3id.org/uikg/id/document/lublin-welcome-plan-2025"
@@ -138,7 +139,7 @@ def test_statements_keep_the_evidence_the_contributor_chose_and_prov_says_who(
     [prov] = select(
         app,
         f"""SELECT ?contributor ?submission ?submitted ?curator ?accepted ?graph WHERE {{
-          GRAPH <{META}> {{
+          GRAPH <{PROVENANCE}{contribution.rsplit("/", 1)[-1]}> {{
             <{contribution}> <{PROV}wasAttributedTo> ?contributor ;
               <{PROV}wasGeneratedBy> ?submission ; <{PROV}generatedAtTime> ?submitted .
             ?submission <{PROV}wasAssociatedWith> ?contributor ; <{PROV}endedAtTime> ?submitted .

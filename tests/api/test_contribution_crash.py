@@ -72,7 +72,7 @@ def test_kill_during_accept(built_dir: Path, tmp_path: Path, pause_at: str, expe
         published = ask(restarted, f"ASK {{ <{POZNAN}> ?p ?o }}")
         provenance = ask(
             restarted,
-            "ASK { GRAPH <https://w3id.org/uikg/graph/contributions> "
+            f"ASK {{ GRAPH <https://w3id.org/uikg/graph/provenance/contribution/{cid}> "
             f"{{ <https://w3id.org/uikg/id/contribution/{cid}/acceptance> ?p ?o }} }}",
         )
         assert published == provenance == (expected == "accepted")

@@ -296,7 +296,7 @@ def test_lifecycle_and_restart(
     assert ask(
         server,
         "PREFIX prov: <http://www.w3.org/ns/prov#> ASK { GRAPH "
-        "<https://w3id.org/uikg/graph/contributions> { ?a prov:generated ?g ; "
+        f"<https://w3id.org/uikg/graph/provenance/contribution/{cid}> {{ ?a prov:generated ?g ; "
         "prov:wasAssociatedWith <https://w3id.org/uikg/id/contributor/bob> ; "
         "prov:endedAtTime ?t } }",
     )

@@ -137,7 +137,7 @@ def acceptances(server: Server, cid: str) -> int:
     reply = httpx.get(
         f"{server.url}/sparql",
         params={
-            "query": f"SELECT ?t WHERE {{ GRAPH <{BASE}graph/contributions> {{ "
+            "query": f"SELECT ?t WHERE {{ GRAPH <{BASE}graph/provenance/contribution/{cid}> {{ "
             f"<{BASE}id/contribution/{cid}/acceptance> "
             f"<http://www.w3.org/ns/prov#endedAtTime> ?t }} }}"
         },

@@ -35,6 +35,9 @@ def test_a_soak_with_a_kill_leaves_no_process_behind(built_dir: Path, tmp_path: 
     assert not _port_open(soak.port)
     assert figures["consistency_problems"] == []
     assert figures["reads"]
+    # one page per accepted contribution at least, each as small as the record, not the history
+    assert figures["feed_pages"] > figures["accepted"]
+    assert figures["feed_page_kb_max_after_build"] < 32, figures
 
 
 @pytest.mark.slow

@@ -351,6 +351,69 @@ def test_superseding_replaces_the_published_graph(workflow: Contributions) -> No
     assert store.ask(f'ASK {{ <{POZNAN}> ?p "Poznań"@en }}')
 
 
+def provenance(store: EmbeddedStore) -> dict[str, set[str]]:
+    """Each contribution's provenance graph, as N-Triples lines."""
+    prefix = f"{BASE}graph/provenance/contribution/"
+    return {
+        graph: {str(t) for t in store.triples(graph)}
+        for graph in store.named_graphs()
+        if graph.startswith(prefix)
+    }
+
+
+def test_each_acceptance_has_a_provenance_graph_of_its_own(workflow: Contributions) -> None:
+    store = workflow.publisher.store
+    first = workflow.submit(records.city(label="Posen"), RdfFormat.TURTLE, ALICE)
+    workflow.accept(first.id, BOB, "checked")
+    second = workflow.submit(records.city(), RdfFormat.TURTLE, ALICE, supersedes=first.id)
+    workflow.accept(second.id, BOB)
+    graphs = provenance(store)
+    assert set(graphs) == {workflow.provenance_graph(c.id) for c in (first, second)}
+    later = graphs[workflow.provenance_graph(second.id)]
+    assert not any(first.iri + "/acceptance>" in line.split(" ", 1)[0] for line in later)
+    assert any("wasInvalidatedBy" in line for line in later)  # the revision's, in its own
+    assert not store.has_graph(f"{BASE}graph/contributions")
+    labels = store.query(
+        "SELECT ?l WHERE { GRAPH ?g { ?g <http://www.w3.org/2000/01/rdf-schema#label> ?l } }"
+    )
+    names = {row["l"].value for row in labels}
+    assert any(n.startswith("provenance of the contribution of ") for n in names)
+    assert any(n.startswith("pochodzenie zgłoszenia z ") for n in names)
+
+
+def test_a_store_with_every_provenance_in_one_graph_is_split_at_start(
+    workflow: Contributions,
+) -> None:
+    """Stores published before 2026-11 kept all of it in ``graph/contributions``."""
+    store = workflow.publisher.store
+    first = workflow.submit(records.city(label="Posen"), RdfFormat.TURTLE, ALICE)
+    workflow.accept(first.id, BOB, "checked")
+    second = workflow.submit(records.city(), RdfFormat.TURTLE, ALICE, supersedes=first.id)
+    workflow.accept(second.id, BOB)
+    third = workflow.submit(records.city("gniezno", "Gniezno"), RdfFormat.TURTLE, CAROL)
+    workflow._mark_accepted = lambda *args, **kwargs: None  # type: ignore[method-assign]
+    workflow.accept(third.id, BOB)  # published, still pending in the queue (a crash)
+    expected = provenance(store)
+    legacy = f"{BASE}graph/contributions"
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    store.update(  # as the old code wrote it: one graph, one label for it
+        f"INSERT {{ GRAPH <{legacy}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+        f'FILTER(STRSTARTS(STR(?g), "{BASE}graph/provenance/") && ?s != ?g) }} ;\n'
+        f'INSERT DATA {{ GRAPH <{legacy}> {{ <{legacy}> {label} "contributions"@en }} }} ;\n'
+        + " ;\n".join(f"DROP GRAPH <{g}>" for g in expected)
+    )
+    assert provenance(store) == {} and history_of(store, BASE, POZNAN) == []
+
+    restarted = Contributions(workflow.settings, workflow.publisher, workflow.queue, workflow.rules)
+    assert provenance(store) == expected
+    assert not store.has_graph(legacy)
+    assert [h["contribution"] for h in history_of(store, BASE, POZNAN)] == [first.iri, second.iri]
+    assert restarted.get(third.id, BOB).status is Status.accepted  # reconciled after the split
+    updates = workflow.publisher.updates
+    Contributions(workflow.settings, workflow.publisher, workflow.queue, workflow.rules)
+    assert workflow.publisher.updates == updates  # nothing left to move
+
+
 def test_non_conforming_records_store_nothing(workflow: Contributions) -> None:
     with pytest.raises(ValidationFailed) as caught:
         workflow.submit(records.BAD_DOCUMENT, RdfFormat.TURTLE, ALICE)

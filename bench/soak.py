@@ -418,6 +418,11 @@ def main() -> int:
         type=Path,
         help="a scratch copy of a built data dir to soak (changed by the soak); default: build one",
     )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the working folder (the servers' logs, the remote stores) and say where",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="uikg-soak-"))
     data_dir = args.data_dir or work / "data"
@@ -452,7 +457,10 @@ def main() -> int:
         print("PASS" if ok else "FAIL")
         return 0 if ok else 1
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if args.keep:
+            print(f"  the servers' logs are in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

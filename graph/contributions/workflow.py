@@ -14,10 +14,11 @@ Where things live (``{base}`` is the configured base IRI):
   transaction; see ``publish``): the record's statements in the evidence units it names (so
   each keeps the evidence the contributor chose), the rest in
   ``{base}graph/published/contribution/{id}``, its new inferences in
-  ``{base}graph/inferred/contribution/{id}``, and in ``{base}graph/provenance/contribution/{id}``
-  the PROV of the contribution, its submission and its acceptance (a graph per contribution:
-  an acceptance changes only small graphs, so the change feed's page for it stays small). Queries see all of it at once or
-  none of it. ``uikg build`` leaves the contribution graphs alone.
+  ``{base}graph/inferred/contribution/{id}``, and in
+  ``{base}graph/provenance/contribution/{id}`` the PROV of the contribution, its submission and
+  its acceptance (a graph per contribution: an acceptance changes only small graphs, so the
+  change feed's page for it stays small). Queries see all of it at once or none of it.
+  ``uikg build`` leaves the contribution graphs alone.
 
 A decision (accept, reject) first takes a claim on the contribution (``queue.Claims``), so that
 of two processes deciding at once exactly one goes on and the other answers 409, on engines

@@ -12,8 +12,9 @@ Each event (the first build the service sees, a rebuild, each accepted contribut
 SPARQL Update or Graph Store write, and at start whatever changed unrecorded) is one page, written once and never changed
 (``{data_dir}/feed/{n}.json``); the service links page n to n + 1 when it serves it. Which
 graphs changed is found by comparing an order-independent hash of each graph's triples with the
-one the feed last published (``state.json``): for writes that name their graphs only those are
-hashed, an arbitrary SPARQL Update hashes every graph.
+one the feed last published (``state.sqlite``, a row per graph, so a write reads and rewrites
+only the hashes of the graphs it names, however many graphs there are): for writes that name
+their graphs only those are hashed, an arbitrary SPARQL Update hashes every graph.
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ import hashlib
 import json
 import os
 import re
+import sqlite3
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
@@ -79,17 +80,21 @@ def _now() -> str:
 
 
 class Feed:
-    """The pages on disk and the last published hash of each graph."""
+    """The pages on disk and the last published hash of each graph. One process writes a data
+    dir's feed (its owner), so the page count is kept in memory once read."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._lock = threading.Lock()
+        self._pages: int | None = None
+        self._db: sqlite3.Connection | None = None
 
     # -- reading -------------------------------------------------------------------------------
     def count(self) -> int:
-        if not self.folder.is_dir():
-            return 0
-        return sum(1 for p in self.folder.glob("*.json") if p.stem.isdigit())
+        if self._pages is None:
+            found = self.folder.glob("*.json") if self.folder.is_dir() else ()
+            self._pages = sum(1 for p in found if p.stem.isdigit())
+        return self._pages
 
     def page(self, number: int) -> Page | None:
         path = self.folder / f"{number}.json"
@@ -99,11 +104,46 @@ class Feed:
         members = [Member(m["graph"], m["deleted"], m["triples"]) for m in data["members"]]
         return Page(data["number"], data["kind"], data["time"], members)
 
-    def _state(self) -> dict[str, Any]:
-        path = self.folder / "state.json"
-        if not path.is_file():
-            return {"hashes": {}, "built": None}
-        return dict(json.loads(path.read_text(encoding="utf-8")))
+    # -- the hashes published ------------------------------------------------------------------
+    def _state(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.folder / "state.sqlite", check_same_thread=False)
+            with db:
+                db.execute("CREATE TABLE IF NOT EXISTS hashes (graph TEXT PRIMARY KEY, hash TEXT)")
+                db.execute("CREATE TABLE IF NOT EXISTS built (one INTEGER PRIMARY KEY, at TEXT)")
+            self._db = db
+            self._import_json(db)
+        return self._db
+
+    def _import_json(self, db: sqlite3.Connection) -> None:
+        """The state as feeds before 2026-11 kept it (one JSON file, rewritten on each write)."""
+        legacy = self.folder / "state.json"
+        if legacy.is_file():
+            state = json.loads(legacy.read_text(encoding="utf-8"))
+            with db:
+                db.executemany("REPLACE INTO hashes VALUES (?, ?)", state["hashes"].items())
+                db.execute("REPLACE INTO built VALUES (1, ?)", (state.get("built"),))
+            legacy.unlink()
+
+    def _known(self, graphs: set[str] | None) -> dict[str, str]:
+        db = self._state()
+        if graphs is None:
+            return dict(db.execute("SELECT graph, hash FROM hashes"))
+        found: dict[str, str] = {}
+        for graph in graphs:
+            found.update(db.execute("SELECT graph, hash FROM hashes WHERE graph = ?", (graph,)))
+        return found
+
+    def _built(self) -> str | None:
+        row = self._state().execute("SELECT at FROM built").fetchone()
+        return row[0] if row else None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
 
     # -- writing -------------------------------------------------------------------------------
     def catch_up(self, store: Store, built: str | None) -> int | None:
@@ -111,40 +151,40 @@ class Feed:
         made while no service ran, or a write whose page a crash lost, becomes a page (its
         number is returned)."""
         with self._lock:
-            state = self._state()
-            kind = "build" if not self.count() or state.get("built") != built else "recovery"
-            return self._record(store, None, kind, state, built)
+            kind = "build" if not self.count() or self._built() != built else "recovery"
+            return self._record(store, None, kind, built)
 
     def record(self, store: Store, graphs: set[str] | None, kind: str) -> int | None:
         """After a write: a page with the graphs (all, when ``None``) whose content changed."""
         with self._lock:
-            state = self._state()
-            return self._record(store, graphs, kind, state, state.get("built"))
+            return self._record(store, graphs, kind, self._built())
 
     def _record(
-        self,
-        store: Store,
-        graphs: set[str] | None,
-        kind: str,
-        state: dict[str, Any],
-        built: str | None,
+        self, store: Store, graphs: set[str] | None, kind: str, built: str | None
     ) -> int | None:
-        known: dict[str, str] = dict(state["hashes"])
+        known = self._known(graphs)
         current = _hashes(store, graphs)
         names = set(current) | (set(known) if graphs is None else graphs & set(known))
         changed = [g for g in sorted(names) if current.get(g) != known.get(g)]
-        for graph in changed:
-            if graph in current:
-                known[graph] = current[graph]
-            else:
-                known.pop(graph, None)
+        number = None
         if changed:
             number = self.count() + 1
             self._write_page(
                 number, kind, _now(), (_member(store, g, g not in current) for g in changed)
             )
-        self._save_state(known, built)
-        return number if changed else None
+            self._pages = number
+        # A crash here leaves the page written and the hashes old: the next start finds the
+        # same graphs changed and writes a recovery page with their (same) content.
+        with self._state() as db:
+            db.executemany(
+                "REPLACE INTO hashes VALUES (?, ?)",
+                [(g, current[g]) for g in changed if g in current],
+            )
+            db.executemany(
+                "DELETE FROM hashes WHERE graph = ?", [(g,) for g in changed if g not in current]
+            )
+            db.execute("REPLACE INTO built VALUES (1, ?)", (built,))
+        return number
 
     def _write_page(self, number: int, kind: str, time: str, members: Iterable[Member]) -> None:
         """Written member by member: a first page holds every graph, which would otherwise be
@@ -158,13 +198,6 @@ class Feed:
             for index, member in enumerate(members):
                 out.write((", " if index else "") + json.dumps(member.__dict__, ensure_ascii=False))
             out.write("]}")
-        os.replace(partial, target)
-
-    def _save_state(self, hashes: dict[str, str], built: str | None) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        target = self.folder / "state.json"
-        partial = target.with_suffix(".partial")
-        partial.write_text(json.dumps({"hashes": hashes, "built": built}), encoding="utf-8")
         os.replace(partial, target)
 
 

@@ -162,6 +162,7 @@ class GraphService:
         return self._executor.query_store
 
     def close(self) -> None:
+        self.feed.close()
         self.store.close()
 
     def _written(self, graphs: set[str] | None, kind: str, change: Change | None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from uikg.graph.describe import LABEL_PROPERTIES
@@ -46,27 +47,54 @@ class Hit:
 
 
 class LabelIndex:
-    """An in-memory index of every label, rebuilt when the store's generation changes."""
+    """An in-memory index of every label, kept per graph: when the store's generation changes,
+    only the graphs written since are read again (all of them when a write did not say which),
+    so a stream of contributions does not rebuild it whole for each."""
 
     def __init__(self) -> None:
-        self._entries: list[tuple[str, Hit]] = []
+        self._graphs: dict[str, list[tuple[str, Hit]]] = {}  # "" for the default graph
         self._generation: int | None = None
         self._lock = threading.Lock()
 
-    def refresh(self, reader: Reader, generation: int) -> None:
+    def refresh(
+        self, reader: Reader, generation: int, changed_since: Callable[[int], set[str] | None]
+    ) -> None:
         with self._lock:
             if generation == self._generation:
                 return
-            values = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
-            rows = reader.query(
-                f"SELECT DISTINCT ?s ?l WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?l "
-                "FILTER(isIRI(?s) && isLiteral(?l)) }"
-            )
-            self._entries = [
-                (fold(row["l"].value), Hit(row["s"].value, row["l"].value, row["l"].language))
-                for row in rows
-            ]
+            graphs = None if self._generation is None else changed_since(self._generation)
+            if graphs is None:
+                self._graphs = {}
+                self._read(reader, None)
+            else:
+                for graph in graphs:
+                    self._graphs.pop(graph, None)
+                named = sorted(g for g in graphs if g)
+                for start in range(0, len(named), 200):
+                    self._read(reader, named[start : start + 200])
+                if "" in graphs:
+                    self._read(reader, [""])
             self._generation = generation
+
+    def _read(self, reader: Reader, graphs: list[str] | None) -> None:
+        """The labels of ``graphs`` (all, when ``None``), into the index."""
+        pattern = (
+            f"VALUES ?p {{ {' '.join(f'<{p}>' for p in LABEL_PROPERTIES)} }} ?s ?p ?l "
+            "FILTER(isIRI(?s) && isLiteral(?l))"
+        )
+        queries = []
+        if graphs != [""]:
+            only = "" if graphs is None else f"VALUES ?g {{ {' '.join(f'<{g}>' for g in graphs)} }}"
+            queries.append(f"SELECT DISTINCT ?g ?s ?l WHERE {{ {only} GRAPH ?g {{ {pattern} }} }}")
+        if graphs is None or graphs == [""]:
+            queries.append(f"SELECT DISTINCT ?g ?s ?l WHERE {{ {pattern} }}")  # the default graph
+        for query in queries:
+            for row in reader.query(query, union_default=False):
+                graph = row["g"].value if row["g"] is not None else ""
+                label = row["l"]
+                self._graphs.setdefault(graph, []).append(
+                    (fold(label.value), Hit(row["s"].value, label.value, label.language))
+                )
 
     def search(self, query: str, limit: int = 50) -> list[Hit]:
         """Things whose label contains every word of ``query``; exact and prefix matches first."""
@@ -75,7 +103,7 @@ class LabelIndex:
             return []
         needle = " ".join(words)
         scored: dict[str, tuple[int, Hit]] = {}
-        for folded, hit in self._entries:
+        for folded, hit in (entry for entries in self._graphs.values() for entry in entries):
             if all(word in folded for word in words):
                 rank = 0 if folded == needle else 1 if folded.startswith(needle) else 2
                 best = scored.get(hit.iri)

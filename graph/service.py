@@ -21,6 +21,7 @@ import io
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -75,6 +76,8 @@ class GraphService:
         self._executor = executor_for(store, settings, self._write_lock)
         self._loop: asyncio.AbstractEventLoop | None = None
         self.generation = 0  # bumped after every write, so caches know when to refresh
+        # the graphs each of the last generations wrote, for views that refresh in part
+        self._changes: deque[tuple[int, frozenset[str] | None]] = deque(maxlen=1024)
         self._generation_lock = threading.Lock()  # bumped from writers' threads and the watcher
         self._watcher: asyncio.Task[None] | None = None
         self._trimmed = 0.0  # when freed memory was last given back to the system
@@ -125,10 +128,26 @@ class GraphService:
                 seen = token
             await asyncio.sleep(every_s)
 
-    def _next_generation(self) -> None:
+    def _next_generation(self, graphs: set[str] | None = None) -> None:
+        """``graphs``: the graphs the write changed (``None``: any, or unknown)."""
         with self._generation_lock:
             self.generation += 1
+            self._changes.append((self.generation, None if graphs is None else frozenset(graphs)))
             self.cache.clear()
+
+    def changed_since(self, generation: int) -> set[str] | None:
+        """The graphs written after ``generation`` (``None`` when some write did not say, or
+        is too old to be remembered): what a derived view must read again."""
+        with self._generation_lock:
+            changes = [(g, graphs) for g, graphs in self._changes if g > generation]
+            if len(changes) != self.generation - generation:
+                return None
+            found: set[str] = set()
+            for _, graphs in changes:
+                if graphs is None:
+                    return None
+                found |= graphs
+            return found
 
     def _feed_catch_up(self) -> None:
         """The first build this data dir's feed sees (or a rebuild since) becomes a page."""
@@ -175,7 +194,7 @@ class GraphService:
         # same lock (a crash between the two leaves the old version until the next write).
         self._versions.written(self.store)
         self._executor.refresh(change)
-        self._next_generation()
+        self._next_generation(graphs)
         now = time.monotonic()
         if now - self._trimmed >= TRIM_EVERY_S:
             # Writes leave free memory spread through the allocator's arenas (the checks, the
@@ -280,7 +299,7 @@ class GraphService:
 
     # -- derived views, rebuilt once per generation ------------------------------------------
     def search(self, text: str, limit: int) -> list[Hit]:
-        self._labels.refresh(self.reader, self.generation)
+        self._labels.refresh(self.reader, self.generation, self.changed_since)
         return self._labels.search(text, limit)
 
     def dumps(self) -> list[Dump]:

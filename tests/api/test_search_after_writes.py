@@ -1,0 +1,78 @@
+"""Search follows every kind of write at once: the label index reads again the graphs a write
+named (an accepted contribution, a Graph Store write) and everything after a SPARQL Update."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import ADMIN_TOKEN, copy_data_dir, make_settings
+from tests.support import records
+from uikg.api.app import create_app
+
+CONTRIBUTOR = {"Authorization": "Bearer contributor-token-0123456789abcdef"}
+CURATOR = {"Authorization": "Bearer curator-token-0123456789abcdef0"}
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+BASE = "https://w3id.org/uikg/"
+
+
+@pytest.fixture
+def app(built_dir: Path, tmp_path: Path) -> Iterator[TestClient]:
+    settings = make_settings(
+        copy_data_dir(built_dir, tmp_path),
+        tokens="ngo:contributor:contributor-token-0123456789abcdef,"
+        "ed:curator:curator-token-0123456789abcdef0",
+    )
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def found(app: TestClient, words: str) -> set[str]:
+    reply = app.get("/search", params={"q": words}, headers={"Accept": "application/json"})
+    assert reply.status_code == 200, reply.text
+    return {hit["iri"].rsplit("/", 1)[-1] for hit in reply.json()}
+
+
+def test_search_sees_each_write_as_soon_as_it_is_answered(app: TestClient) -> None:
+    assert found(app, "gdansk") and not found(app, "gorzow")  # the index, built once
+    sent = app.post(
+        "/contributions",
+        content=records.city("gorzow", "Gorzów Wielkopolski"),
+        headers={**CONTRIBUTOR, "Content-Type": "text/turtle"},
+    )
+    assert sent.status_code == 201, sent.text
+    assert not found(app, "gorzow")  # pending: not published
+    assert app.post(f"{sent.headers['location']}/accept", headers=CURATOR).status_code == 200
+    assert found(app, "gorzow") == {"gorzow"}
+
+    scratch = {"graph": f"{BASE}graph/scratch"}
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    put = app.put(
+        "/store",
+        params=scratch,
+        content=f'<{BASE}id/thing/x> {label} "Kalisz"@pl .'.encode(),
+        headers={**ADMIN, "Content-Type": "text/turtle"},
+    )
+    assert put.status_code == 201
+    assert found(app, "kalisz") == {"x"}
+    put = app.put(
+        "/store",
+        params=scratch,
+        content=f'<{BASE}id/thing/x> {label} "Calisia"@la .'.encode(),
+        headers={**ADMIN, "Content-Type": "text/turtle"},
+    )
+    assert put.status_code == 204
+    assert not found(app, "kalisz") and found(app, "calisia") == {"x"}
+    assert app.delete("/store", params=scratch, headers=ADMIN).status_code == 204
+    assert not found(app, "calisia")
+
+    update = app.post(
+        "/sparql/update",
+        data={"update": f'INSERT DATA {{ <{BASE}id/thing/y> {label} "Elbląg"@pl }}'},
+        headers=ADMIN,
+    )
+    assert update.status_code == 204
+    assert found(app, "elblag") == {"y"} and found(app, "gorzow") == {"gorzow"}

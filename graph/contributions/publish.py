@@ -216,29 +216,48 @@ class Acceptance:
 
 
 def history_of(store: Reader, base_iri: str, resource: str) -> list[dict[str, str]]:
-    """The accepted contributions that describe ``resource`` or point to it, oldest first."""
+    """The accepted contributions that describe ``resource`` or point to it, oldest first.
+
+    Two queries: which contributions (each pattern bound to the resource, an index lookup),
+    then their acceptances. As one query, Oxigraph joined every acceptance first: 1.9 s at
+    10,000 contributions, against a few milliseconds."""
     from uikg.graph.sparql.guard import check_iri
 
     check_iri(resource, "resource")
-    rows = store.query(
+    within = f'FILTER(STRSTARTS(STR(?meta), "{provenance_graph(base_iri, "")}"))'
+    found = store.query(
         f"""
-        SELECT DISTINCT ?contribution ?graph ?contributor ?curator ?time WHERE {{
-          GRAPH ?meta {{
-            ?activity <{PROV}generated> ?graph ; <{PROV}used> ?contribution ;
-              <{PROV}wasAssociatedWith> ?curator ; <{PROV}endedAtTime> ?time .
-            ?contribution <{PROV}wasAttributedTo> ?contributor .
-          }}
-          FILTER(STRSTARTS(STR(?meta), "{provenance_graph(base_iri, "")}"))
+        SELECT DISTINCT ?contribution WHERE {{
           {{ GRAPH ?meta {{ ?contribution <{DCT}subject>|<{DCT}references> <{resource}> }} }}
           UNION
-          {{ GRAPH ?graph {{ {{ <{resource}> ?p ?o }} UNION {{ ?s ?q <{resource}> }} }} }}
-        }} ORDER BY ?time""",
+          {{ GRAPH ?graph {{ {{ <{resource}> ?p ?o }} UNION {{ ?s ?q <{resource}> }} }}
+             GRAPH ?meta {{ ?activity <{PROV}generated> ?graph ; <{PROV}used> ?contribution }} }}
+          {within}
+        }}""",
         union_default=False,
     )
-    return [
+    contributions = [row["contribution"] for row in found]  # type: ignore[index]
+    rows = []
+    for start in range(0, len(contributions), 200):
+        values = " ".join(str(c) for c in contributions[start : start + 200])
+        rows += store.query(
+            f"""
+            SELECT DISTINCT ?contribution ?graph ?contributor ?curator ?time WHERE {{
+              VALUES ?contribution {{ {values} }}
+              GRAPH ?meta {{
+                ?activity <{PROV}used> ?contribution ; <{PROV}generated> ?graph ;
+                  <{PROV}wasAssociatedWith> ?curator ; <{PROV}endedAtTime> ?time .
+                ?contribution <{PROV}wasAttributedTo> ?contributor .
+              }}
+              {within}
+            }}""",
+            union_default=False,
+        )
+    history = [
         {
             name: row[name].value  # type: ignore[index]
             for name in ("contribution", "graph", "contributor", "curator", "time")
         }
         for row in rows
     ]
+    return sorted(history, key=lambda h: (h["time"], h["contribution"]))

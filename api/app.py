@@ -30,6 +30,7 @@ from uikg.api.routers import (
 )
 from uikg.graph import __version__
 from uikg.graph.auth import TokenRegistry
+from uikg.graph.contributions.legacy import split_provenance
 from uikg.graph.paths import DataPaths
 from uikg.graph.queries import load_catalogue
 from uikg.graph.service import GraphService
@@ -46,6 +47,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.service = await run_in_threadpool(GraphService.open, settings)
         await app.state.service.start()
+        # before the first request: /history and pages read the provenance where it is now
+        await run_in_threadpool(split_provenance, app.state.service, settings.base_iri)
         try:
             yield
         finally:

@@ -5,8 +5,8 @@ store. That graph grew with every contribution, and each acceptance changed it, 
 the change feed (which carries every changed graph whole) grew with it: the feed was quadratic
 in the contributions (19 GB after an hour's soak). Each contribution's PROV now has a graph of
 its own (:func:`~.publish.provenance_graph`); a store written before is split once, when the
-queue opens, in one update that deletes exactly what it inserts elsewhere, so running it twice
-(two processes starting together on a shared store) changes nothing more.
+service starts, in one update that deletes exactly what it inserts elsewhere, so running it
+twice (two processes starting together on a shared store) changes nothing more.
 """
 
 from __future__ import annotations
@@ -15,11 +15,24 @@ from collections import defaultdict
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from uikg.graph.contributions.publish import block, provenance_graph, provenance_labels
+from uikg.graph.contributions.publish import (
+    Publisher,
+    block,
+    provenance_graph,
+    provenance_labels,
+)
 from uikg.graph.namespaces import PROV, RDFS
 from uikg.graph.store.base import Store
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def split_provenance(publisher: Publisher, base_iri: str) -> bool:
+    """Split the legacy graph if the published store has one; True when it did."""
+    update = split_update(publisher.store, base_iri)
+    if update is not None:
+        publisher.apply(update)
+    return update is not None
 
 
 def legacy_graph(base_iri: str) -> str:

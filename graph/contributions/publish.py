@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from babel.dates import format_date
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
@@ -30,6 +31,14 @@ from uikg.graph.reader import Reader
 from uikg.graph.store.base import Store
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+class Publisher(Protocol):
+    """What the workflow needs from ``GraphService``: reads, and one atomic write."""
+
+    store: Store
+
+    def apply(self, update: str) -> None: ...
 
 
 def lit(value: object, datatype: str | None = None) -> str:

@@ -41,7 +41,7 @@ import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 import rdflib
 from pyoxigraph import NamedNode, Quad, RdfFormat, Triple
@@ -57,10 +57,10 @@ from uikg.graph.contributions.check import (
     inferences,
     sources_of,
 )
-from uikg.graph.contributions.legacy import split_update
 from uikg.graph.contributions.placement import place, quads
 from uikg.graph.contributions.publish import (
     Acceptance,
+    Publisher,
     block,
     history_of,
     ledger_quads,
@@ -99,14 +99,6 @@ class Status(StrEnum):
     accepted = "accepted"
     rejected = "rejected"
     superseded = "superseded"
-
-
-class Publisher(Protocol):
-    """What the workflow needs from ``GraphService``: reads, and one atomic write."""
-
-    store: Store
-
-    def apply(self, update: str) -> None: ...
 
 
 @dataclass
@@ -207,9 +199,6 @@ class Contributions:
             queue, self.meta, settings.queue_claim_timeout_s, Owner(settings.data_dir)
         )
         self._lock = threading.RLock()
-        split = split_update(publisher.store, self.base)  # a store published before 2026-11
-        if split is not None:
-            publisher.apply(split)
         self.reconcile()
 
     @classmethod

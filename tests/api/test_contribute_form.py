@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import copy_data_dir, make_settings
+from tests.support.apps import app_on_copy
 from uikg.api.app import create_app
 
 CONTRIBUTOR = {"Authorization": "Bearer form-contributor-token-0123456789"}
@@ -27,13 +28,12 @@ QUOTE = "In May 2024 the City Council adopted the intercultural strategy for 202
 
 @pytest.fixture
 def app(built_dir: Path, tmp_path: Path) -> Iterator[TestClient]:
-    settings = make_settings(
-        copy_data_dir(built_dir, tmp_path),
-        tokens="ngo:contributor:form-contributor-token-0123456789,"
+    tokens = (
+        "ngo:contributor:form-contributor-token-0123456789,"
         "other:contributor:form-other-contributor-token-01234,"
-        "ed:curator:form-curator-token-0123456789abc",
+        "ed:curator:form-curator-token-0123456789abc"
     )
-    with TestClient(create_app(settings)) as client:
+    with app_on_copy(built_dir, tmp_path, tokens) as client:
         yield client
 
 

@@ -9,23 +9,16 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import REPO, copy_data_dir, make_settings
-from uikg.api.app import create_app
+from tests.conftest import REPO
+from tests.support.apps import CONTRIBUTOR, CURATOR, app_on_copy
 
 RECORD = (REPO / "tests/data/new-strategy.ttl").read_bytes()
 DOCUMENT = "https://w3id.org/uikg/id/document/lublin-integration-strategy-2024"
-CONTRIBUTOR = {"Authorization": "Bearer contributor-token-0123456789abcdef"}
-CURATOR = {"Authorization": "Bearer curator-token-0123456789abcdef0"}
 
 
 @pytest.fixture
 def app(built_dir: Path, tmp_path: Path) -> Iterator[TestClient]:
-    settings = make_settings(
-        copy_data_dir(built_dir, tmp_path),
-        tokens="ngo:contributor:contributor-token-0123456789abcdef,"
-        "ed:curator:curator-token-0123456789abcdef0",
-    )
-    with TestClient(create_app(settings)) as client:
+    with app_on_copy(built_dir, tmp_path) as client:
         yield client
 
 

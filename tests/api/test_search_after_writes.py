@@ -9,24 +9,17 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import ADMIN_TOKEN, copy_data_dir, make_settings
+from tests.conftest import ADMIN_TOKEN
 from tests.support import records
-from uikg.api.app import create_app
+from tests.support.apps import CONTRIBUTOR, CURATOR, app_on_copy
 
-CONTRIBUTOR = {"Authorization": "Bearer contributor-token-0123456789abcdef"}
-CURATOR = {"Authorization": "Bearer curator-token-0123456789abcdef0"}
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 BASE = "https://w3id.org/uikg/"
 
 
 @pytest.fixture
 def app(built_dir: Path, tmp_path: Path) -> Iterator[TestClient]:
-    settings = make_settings(
-        copy_data_dir(built_dir, tmp_path),
-        tokens="ngo:contributor:contributor-token-0123456789abcdef,"
-        "ed:curator:curator-token-0123456789abcdef0",
-    )
-    with TestClient(create_app(settings)) as client:
+    with app_on_copy(built_dir, tmp_path) as client:
         yield client
 
 

@@ -14,8 +14,7 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import copy_data_dir, make_settings
-from uikg.api.app import create_app
+from tests.support.apps import app_on_copy
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CONTRIBUTOR = {"Authorization": "Bearer sheet-contributor-token-0123456789"}
@@ -27,12 +26,8 @@ JARGON = re.compile(r"https?://\w|uikg:|xsd:|rdfs:|\bIRI\b|gYear")
 
 @pytest.fixture
 def app(built_dir: Path, tmp_path: Path) -> Iterator[TestClient]:
-    settings = make_settings(
-        copy_data_dir(built_dir, tmp_path),
-        tokens="ngo:contributor:sheet-contributor-token-0123456789,"
-        "ed:curator:sheet-curator-token-0123456789ab",
-    )
-    with TestClient(create_app(settings)) as client:
+    tokens = "ngo:contributor:sheet-contributor-token-0123456789,ed:curator:sheet-curator-token-0123456789ab"
+    with app_on_copy(built_dir, tmp_path, tokens) as client:
         yield client
 
 

@@ -63,21 +63,24 @@ class LabelIndex:
             if generation == self._generation:
                 return
             graphs = None if self._generation is None else changed_since(self._generation)
+            # a new dict, swapped in whole: searches iterate the old one meanwhile, unlocked
+            index: dict[str, list[tuple[str, Hit]]] = {}
             if graphs is None:
-                self._graphs = {}
-                self._read(reader, None)
+                self._read(reader, None, index)
             else:
-                for graph in graphs:
-                    self._graphs.pop(graph, None)
+                index = {g: entries for g, entries in self._graphs.items() if g not in graphs}
                 named = sorted(g for g in graphs if g)
                 for start in range(0, len(named), 200):
-                    self._read(reader, named[start : start + 200])
+                    self._read(reader, named[start : start + 200], index)
                 if "" in graphs:
-                    self._read(reader, [""])
-            self._generation = generation
+                    self._read(reader, [""], index)
+            self._graphs, self._generation = index, generation
 
-    def _read(self, reader: Reader, graphs: list[str] | None) -> None:
-        """The labels of ``graphs`` (all, when ``None``), into the index."""
+    @staticmethod
+    def _read(
+        reader: Reader, graphs: list[str] | None, index: dict[str, list[tuple[str, Hit]]]
+    ) -> None:
+        """The labels of ``graphs`` (all, when ``None``), into ``index``."""
         pattern = (
             f"VALUES ?p {{ {' '.join(f'<{p}>' for p in LABEL_PROPERTIES)} }} ?s ?p ?l "
             "FILTER(isIRI(?s) && isLiteral(?l))"
@@ -92,7 +95,7 @@ class LabelIndex:
             for row in reader.query(query, union_default=False):
                 graph = row["g"].value if row["g"] is not None else ""
                 label = row["l"]
-                self._graphs.setdefault(graph, []).append(
+                index.setdefault(graph, []).append(
                     (fold(label.value), Hit(row["s"].value, label.value, label.language))
                 )
 
@@ -103,7 +106,8 @@ class LabelIndex:
             return []
         needle = " ".join(words)
         scored: dict[str, tuple[int, Hit]] = {}
-        for folded, hit in (entry for entries in self._graphs.values() for entry in entries):
+        graphs = self._graphs  # the index as it is now; a refresh swaps in another
+        for folded, hit in (entry for entries in graphs.values() for entry in entries):
             if all(word in folded for word in words):
                 rank = 0 if folded == needle else 1 if folded.startswith(needle) else 2
                 best = scored.get(hit.iri)

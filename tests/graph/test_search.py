@@ -60,3 +60,35 @@ def test_only_the_graphs_written_are_read_again() -> None:
     reader.queries.clear()
     index.refresh(reader, 4, lambda _: None)
     assert reader.queries == []  # the same generation: nothing read
+
+
+def test_searches_run_while_the_index_is_refreshed() -> None:
+    """Searches do not take the index's lock: a refresh must never change what one iterates
+    (it did, in an hour's soak: "dictionary changed size during iteration", a 500)."""
+    import threading
+
+    store = EmbeddedStore(None)
+    for n in range(200):
+        store.add_triples(f"urn:graph:{n}", [label(f"t{n}", f"Town {n}")])
+    index, failures, done = LabelIndex(), [], threading.Event()
+    index.refresh(store, 0, lambda _: None)
+
+    def search() -> None:
+        while not done.is_set():
+            try:
+                index.search("town")
+            except RuntimeError as error:
+                failures.append(error)
+
+    searcher = threading.Thread(target=search)
+    searcher.start()
+    try:
+        for generation in range(1, 300):  # each refresh adds one graph and rereads it
+            graph = f"urn:graph:new{generation}"
+            store.add_triples(graph, [label(f"n{generation}", f"Town new {generation}")])
+            index.refresh(store, generation, lambda _, graph=graph: {graph})  # type: ignore[misc]
+    finally:
+        done.set()
+        searcher.join()
+    assert failures == []
+    assert len(index.search("town new", limit=1000)) == 299

@@ -85,7 +85,7 @@ def start_uikg(
     port = port or free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("UIKG_")}
     env.update({f"UIKG_{key.upper()}": str(value) for key, value in settings.items()})
-    log = log_dir / f"uikg-{port}.log"
+    log = log_dir / f"uikg-{port}.log"  # appended: a restart on the same port keeps the last life's
     process = subprocess.Popen(
         [
             sys.executable,
@@ -99,7 +99,7 @@ def start_uikg(
             "--port",
             str(port),
         ],
-        stdout=log.open("wb"),
+        stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
         env=env,
     )

@@ -206,7 +206,10 @@ class Soak:
                 if index is None:
                     time.sleep(0.05)
                     continue
+                # a slug per attempt: a record sent again after a kill (the first may have been
+                # stored, its 201 lost) is another city, so each city's triples are one record's
                 slug = f"soak-{os.getpid()}-{number}"
+                number += 1
                 try:
                     reply = client.post(
                         self.url_of(index) + "/contributions",
@@ -219,7 +222,6 @@ class Soak:
                 except httpx.HTTPError:
                     continue  # killed mid-request: the record may or may not be pending, checked below
                 if reply.status_code == 201:
-                    number += 1
                     with self.tally.lock:
                         self.tally.submitted[reply.json()["id"]] = slug
                 time.sleep(0.2)

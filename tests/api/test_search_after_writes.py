@@ -43,21 +43,19 @@ def test_search_sees_each_write_as_soon_as_it_is_answered(app: TestClient) -> No
 
     scratch = {"graph": f"{BASE}graph/scratch"}
     label = "<http://www.w3.org/2000/01/rdf-schema#label>"
-    put = app.put(
-        "/store",
-        params=scratch,
-        content=f'<{BASE}id/thing/x> {label} "Kalisz"@pl .'.encode(),
-        headers={**ADMIN, "Content-Type": "text/turtle"},
-    )
-    assert put.status_code == 201
+
+    def put(text: str) -> int:
+        """The scratch graph replaced by one label of thing x (Graph Store PUT)."""
+        return app.put(
+            "/store",
+            params=scratch,
+            content=f"<{BASE}id/thing/x> {label} {text} .".encode(),
+            headers={**ADMIN, "Content-Type": "text/turtle"},
+        ).status_code
+
+    assert put('"Kalisz"@pl') == 201
     assert found(app, "kalisz") == {"x"}
-    put = app.put(
-        "/store",
-        params=scratch,
-        content=f'<{BASE}id/thing/x> {label} "Calisia"@la .'.encode(),
-        headers={**ADMIN, "Content-Type": "text/turtle"},
-    )
-    assert put.status_code == 204
+    assert put('"Calisia"@la') == 204
     assert not found(app, "kalisz") and found(app, "calisia") == {"x"}
     assert app.delete("/store", params=scratch, headers=ADMIN).status_code == 204
     assert not found(app, "calisia")

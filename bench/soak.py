@@ -111,6 +111,7 @@ class Soak:
         kills: int,
         readers: int,
         remote: bool = False,
+        per_minute: float = 0,
     ) -> None:
         self.data_dir = data_dir
         self.log_dir = log_dir
@@ -119,6 +120,11 @@ class Soak:
         self.kills = kills
         self.readers = readers
         self.remote = remote
+        # contributions a minute: 0 sends them as fast as the service takes them (a stress that
+        # grows the graph 40-50x in an hour); a rate keeps the data near its size, so that
+        # memory can be judged flat or not
+        self.pause = 60 / per_minute if per_minute else 0.2
+        self.quads: list[int] = []  # at the start of the load, at the end
         self.ports = [free_port() for _ in range(2 if remote else 1)]
         self.tally = Tally()
         # Every process the soak starts is a descendant of this one (until it is killed).
@@ -224,7 +230,7 @@ class Soak:
                 if reply.status_code == 201:
                     with self.tally.lock:
                         self.tally.submitted[reply.json()["id"]] = slug
-                time.sleep(0.2)
+                time.sleep(self.pause)
 
     def curator(self) -> None:
         rng = random.Random(13)
@@ -288,6 +294,7 @@ class Soak:
             self.prepare()
             for index in range(len(self.ports)):
                 self.start(index)
+            self.quads.append(self.count_quads())
             self.deadline = time.monotonic() + self.seconds  # the load's time, after set-up
             self.memory.phase = "load"
             threads = [threading.Thread(target=self.reader, args=(i,)) for i in range(self.readers)]
@@ -308,6 +315,29 @@ class Soak:
             for server in [*self.servers, *reversed(self.backing)]:
                 if server is not None:
                     server.stop()
+
+    def count_quads(self) -> int:
+        with httpx.Client(base_url=self.url, timeout=120) as client:
+            reply = client.get(
+                "/sparql",
+                params={"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"},
+                headers={"Accept": "application/sparql-results+json"},
+            )
+            reply.raise_for_status()
+            return int(reply.json()["results"]["bindings"][0]["n"]["value"])
+
+    def flatness(self) -> dict[str, object]:
+        """The peak PSS of each quarter of the load: after the first (warm-up), memory is flat
+        when the last quarter's peak is within 10% of the second's."""
+        load = [s.pss for s in self.memory.samples if s.phase not in ("start", "checks")]
+        if len(load) < 4:
+            return {"pss_mb_max_by_quarter": None, "memory_flat": None}
+        size = len(load) / 4
+        peaks = [max(load[int(q * size) : int((q + 1) * size)]) for q in range(4)]
+        return {
+            "pss_mb_max_by_quarter": [round(p / MB, 1) for p in peaks],
+            "memory_flat": peaks[3] <= peaks[1] * 1.1,
+        }
 
     def feed(self) -> dict[str, object]:
         """The change feeds' size: pages after the first (the build, the whole dataset) should
@@ -367,6 +397,7 @@ class Soak:
                 if cid in self.tally.accepted and status != "accepted":
                     problems.append(f"{cid} was accepted (200) but is now {status}")
         latencies = sorted(self.tally.latencies)
+        self.quads.append(self.count_quads())
         feed = self.feed()
         samples = self.memory.samples
         pss = [s.pss for s in samples]
@@ -390,6 +421,7 @@ class Soak:
             if self.remote
             else "embedded",
             "consistency_problems": problems,
+            "quads_start_end": self.quads,
             **feed,
             "pss_mb_start": round(pss[0] / MB, 1) if pss else None,
             "pss_mb_end": round(pss[-1] / MB, 1) if pss else None,
@@ -398,6 +430,7 @@ class Soak:
             if later
             else None,
             "rss_mb_max": round(max(rss) / MB, 1) if rss else None,
+            **self.flatness(),
             # (seconds, phase, PSS MB, RSS MB, processes), at most 120 points
             "memory_curve": [
                 (round(s.at_s), s.phase, round(s.pss / MB, 1), round(s.rss / MB, 1), s.processes)
@@ -413,6 +446,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=180)
     parser.add_argument("--kills", type=int, default=3)
     parser.add_argument("--readers", type=int, default=4)
+    parser.add_argument(
+        "--per-minute",
+        type=float,
+        default=6,
+        help="contributions sent a minute (0: as fast as the service takes them)",
+    )
     parser.add_argument(
         "--remote",
         action="store_true",
@@ -445,11 +484,18 @@ def main() -> int:
                 print("the build failed", file=sys.stderr)
                 return 2
         print(
-            f"soaking for {args.seconds:.0f} s with {args.readers} readers, a contributor, a curator"
+            f"soaking for {args.seconds:.0f} s with {args.readers} readers, a contributor"
+            f" ({args.per_minute:g} a minute), a curator"
             f" and {args.kills} kills{' over two API processes on Oxigraph server' if args.remote else ''} …"
         )
         figures = Soak(
-            data_dir, work, args.seconds, args.kills, args.readers, remote=args.remote
+            data_dir,
+            work,
+            args.seconds,
+            args.kills,
+            args.readers,
+            remote=args.remote,
+            per_minute=args.per_minute,
         ).run()
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(figures, indent=1))
@@ -460,7 +506,11 @@ def main() -> int:
             "  PSS curve (s: MB): "
             + " ".join(f"{point[0]}:{point[2]:.0f}" for point in figures["memory_curve"][::4])  # type: ignore[index]
         )
-        ok = not figures["read_errors"] and not figures["consistency_problems"]
+        ok = (
+            not figures["read_errors"]
+            and not figures["consistency_problems"]
+            and figures["memory_flat"] is not False
+        )
         print("PASS" if ok else "FAIL")
         return 0 if ok else 1
     finally:

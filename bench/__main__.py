@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyoxigraph
 
-from bench import mixes
+from bench import end_on_sigterm, mixes
 from bench.generate import ensure_dataset
 from bench.load import DEFAULT_MAX_REQUESTS, Group
 from bench.memory import MemorySampler
@@ -211,6 +211,7 @@ def isolation(target: Target, cheap: list[mixes.Request], args: argparse.Namespa
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    end_on_sigterm()
     began = time.time()
     data, entities = ensure_dataset(args.cache, args.triples, args.seed, log)
     requests = mixes.Draws(entities, args.seed, args.max_requests)

@@ -36,6 +36,7 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench import end_on_sigterm  # noqa: E402
 from bench.memory import MB, MemorySampler  # noqa: E402
 from tests.support.servers import (  # noqa: E402
     Server,
@@ -133,6 +134,8 @@ class Soak:
         self.backing: list[Server] = []  # the remote stores' servers
         self.settings: dict[str, str] = {}
         self.restarting = [threading.Event() for _ in self.ports]
+        self.ended = threading.Event()  # the load is over, or cut short
+        self.killing = threading.Thread(target=self.killer)
         self.started = time.monotonic()
 
     @property
@@ -175,7 +178,7 @@ class Soak:
         )
 
     def running(self) -> bool:
-        return time.monotonic() < self.deadline
+        return not self.ended.is_set() and time.monotonic() < self.deadline
 
     def reader(self, seed: int) -> None:
         rng = random.Random(seed)
@@ -270,7 +273,8 @@ class Soak:
         rng = random.Random(7)
         total = self.deadline - time.monotonic()
         for number in range(self.kills):
-            time.sleep(total / (self.kills + 1) * (0.5 + rng.random()))
+            if self.ended.wait(total / (self.kills + 1) * (0.5 + rng.random())):
+                return
             if not self.running():
                 return
             index = number % len(self.ports)
@@ -302,8 +306,7 @@ class Soak:
                 threading.Thread(target=self.contributor),
                 threading.Thread(target=self.curator),
             ]
-            if self.kills:
-                threads.append(threading.Thread(target=self.killer))
+            threads.append(self.killing)
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -311,6 +314,9 @@ class Soak:
             self.memory.phase = "checks"
             return self.verify()
         finally:
+            self.ended.set()  # the load's threads end too, if this ends early (SIGTERM, Ctrl-C)
+            if self.killing.is_alive():
+                self.killing.join()  # a server it is starting again is stopped below, not left
             self.memory.stop()
             for server in [*self.servers, *reversed(self.backing)]:
                 if server is not None:
@@ -470,6 +476,7 @@ def main() -> int:
         help="keep the working folder (the servers' logs, the remote stores) and say where",
     )
     args = parser.parse_args()
+    end_on_sigterm()
     work = Path(tempfile.mkdtemp(prefix="uikg-soak-"))
     data_dir = args.data_dir or work / "data"
     try:

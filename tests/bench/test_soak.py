@@ -4,15 +4,22 @@ processes of every server it started (those of a SIGKILLed one included)."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from bench.memory import started as started_at
 from bench.memory import still_running, tree
 from bench.soak import Soak
 from tests.conftest import copy_data_dir
 from tests.support.servers import oxigraph_binary
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _port_open(port: int) -> bool:
@@ -63,3 +70,30 @@ def test_a_remote_soak_kills_one_api_process_while_the_other_serves(
     assert figures["consistency_problems"] == []
     assert figures["read_errors"] == 0, figures["error_samples"]
     assert figures["reads"] and figures["accepted"]
+
+
+@pytest.mark.slow
+def test_a_soak_ended_by_sigterm_stops_what_it_started(built_dir: Path, tmp_path: Path) -> None:
+    """``kill`` of a running ``make soak`` (SIGTERM, not only Ctrl-C) stops its servers: with
+    Python's default, the soak died on the spot and left them serving, orphaned."""
+    data_dir = copy_data_dir(built_dir, tmp_path / "data")
+    soak = subprocess.Popen(
+        [sys.executable, "-m", "bench.soak", "--data-dir", str(data_dir), "--seconds", "600"]
+        + ["--kills", "0", "--readers", "1", "--out", str(tmp_path / "soak.json")],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while len(tree(soak.pid, include_root=False)) < 3:  # a service, its engine, a worker
+            assert soak.poll() is None and time.monotonic() < deadline, "the soak did not start"
+            time.sleep(0.2)
+        time.sleep(3)  # under load
+        spawned = [(pid, started_at(pid)) for pid in tree(soak.pid, include_root=False)]
+        soak.send_signal(signal.SIGTERM)
+        output, _ = soak.communicate(timeout=60)
+    finally:
+        soak.kill()
+    assert soak.returncode == 128 + signal.SIGTERM, output.decode()
+    assert [p for p in spawned if p[1] is not None and still_running(p)] == []  # type: ignore[arg-type]

@@ -55,20 +55,26 @@ class Server:
 
 
 def _wait(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(
-                f"server exited with {process.returncode}:\n{log.read_text()[-3000:]}"
-            )
-        try:
-            if httpx.get(url, timeout=1).status_code < 500:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"server at {url} did not start:\n{log.read_text()[-3000:]}")
+    """Until ``url`` answers; a server that does not come up, or whose wait is cut short
+    (SIGTERM, Ctrl-C), is killed rather than left behind."""
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"server exited with {process.returncode}:\n{log.read_text()[-3000:]}"
+                )
+            try:
+                if httpx.get(url, timeout=1).status_code < 500:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"server at {url} did not start:\n{log.read_text()[-3000:]}")
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
 
 
 def start_uikg(

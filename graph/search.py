@@ -51,53 +51,60 @@ class LabelIndex:
     only the graphs written since are read again (all of them when a write did not say which),
     so a stream of contributions does not rebuild it whole for each."""
 
+    BATCH = 200  # graphs a query reads
+
     def __init__(self) -> None:
         self._graphs: dict[str, list[tuple[str, Hit]]] = {}  # "" for the default graph
         self._generation: int | None = None
         self._lock = threading.Lock()
 
     def refresh(
-        self, reader: Reader, generation: int, changed_since: Callable[[int], set[str] | None]
+        self,
+        reader: Reader,
+        generation: int,
+        changed_since: Callable[[int], set[str] | None],
+        named_graphs: Callable[[], list[str]],
     ) -> None:
+        """Read again the graphs written since the last refresh; all of them the first time,
+        or when a write did not say which. Graph by graph, in batches: one query over every
+        label of a large store ran past the time limit (a search after a restart, 650 k quads)."""
         with self._lock:
             if generation == self._generation:
                 return
             graphs = None if self._generation is None else changed_since(self._generation)
             # a new dict, swapped in whole: searches iterate the old one meanwhile, unlocked
-            index: dict[str, list[tuple[str, Hit]]] = {}
             if graphs is None:
-                self._read(reader, None, index)
+                index: dict[str, list[tuple[str, Hit]]] = {}
+                graphs = {"", *named_graphs()}
             else:
                 index = {g: entries for g, entries in self._graphs.items() if g not in graphs}
-                named = sorted(g for g in graphs if g)
-                for start in range(0, len(named), 200):
-                    self._read(reader, named[start : start + 200], index)
-                if "" in graphs:
-                    self._read(reader, [""], index)
+            named = sorted(g for g in graphs if g)
+            for start in range(0, len(named), self.BATCH):
+                self._read(reader, named[start : start + self.BATCH], index)
+            if "" in graphs:
+                self._read(reader, None, index)
             self._graphs, self._generation = index, generation
 
     @staticmethod
     def _read(
         reader: Reader, graphs: list[str] | None, index: dict[str, list[tuple[str, Hit]]]
     ) -> None:
-        """The labels of ``graphs`` (all, when ``None``), into ``index``."""
+        """The labels of the named ``graphs`` (of the default graph, when ``None``)."""
         pattern = (
             f"VALUES ?p {{ {' '.join(f'<{p}>' for p in LABEL_PROPERTIES)} }} ?s ?p ?l "
             "FILTER(isIRI(?s) && isLiteral(?l))"
         )
-        queries = []
-        if graphs != [""]:
-            only = "" if graphs is None else f"VALUES ?g {{ {' '.join(f'<{g}>' for g in graphs)} }}"
-            queries.append(f"SELECT DISTINCT ?g ?s ?l WHERE {{ {only} GRAPH ?g {{ {pattern} }} }}")
-        if graphs is None or graphs == [""]:
-            queries.append(f"SELECT DISTINCT ?g ?s ?l WHERE {{ {pattern} }}")  # the default graph
-        for query in queries:
-            for row in reader.query(query, union_default=False):
-                graph = row["g"].value if row["g"] is not None else ""
-                label = row["l"]
-                index.setdefault(graph, []).append(
-                    (fold(label.value), Hit(row["s"].value, label.value, label.language))
-                )
+        if graphs is None:
+            query = f"SELECT DISTINCT ?g ?s ?l WHERE {{ {pattern} }}"
+        else:
+            only = " ".join(f"<{g}>" for g in graphs)
+            query = f"SELECT DISTINCT ?g ?s ?l WHERE {{ VALUES ?g {{ {only} }} GRAPH ?g {{ {pattern} }} }}"
+        for row in reader.query(query, union_default=False):
+            graph = row["g"].value if row["g"] is not None else ""
+            label = row["l"]
+            index.setdefault(graph, []).append(
+                (fold(label.value), Hit(row["s"].value, label.value, label.language))
+            )
 
     def search(self, query: str, limit: int = 50) -> list[Hit]:
         """Things whose label contains every word of ``query``; exact and prefix matches first."""

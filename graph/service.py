@@ -109,6 +109,12 @@ class GraphService:
         if self.settings.change_feed:  # first: with the engine loading, the dataset was twice
             await asyncio.to_thread(self._feed_catch_up)  # in memory at once (bench/README.md)
         await self._executor.start()
+        # the label index before the first search, not during it (graph by graph: a large
+        # store's labels take seconds); a failure leaves it to the first search
+        try:
+            await asyncio.to_thread(self._refresh_labels)
+        except UIKGError as error:
+            log.warning("the label index was not built at start (%s)", error)
         if self._versions.ttl_s is not None:  # others may write the store
             self._watcher = asyncio.create_task(self._watch(self._versions.ttl_s))
 
@@ -299,8 +305,11 @@ class GraphService:
 
     # -- derived views, rebuilt once per generation ------------------------------------------
     def search(self, text: str, limit: int) -> list[Hit]:
-        self._labels.refresh(self.reader, self.generation, self.changed_since)
+        self._refresh_labels()
         return self._labels.search(text, limit)
+
+    def _refresh_labels(self) -> None:
+        self._labels.refresh(self.reader, self.generation, self.changed_since, self.named_graphs)
 
     def dumps(self) -> list[Dump]:
         """Whole-dataset files for download: an export of every quad, not a query, written

@@ -67,3 +67,18 @@ def test_search_sees_each_write_as_soon_as_it_is_answered(app: TestClient) -> No
     )
     assert update.status_code == 204
     assert found(app, "elblag") == {"y"} and found(app, "gorzow") == {"gorzow"}
+
+
+def test_the_index_is_built_before_the_first_search(app: TestClient) -> None:
+    """At start, not in the first search's time limit: that search reads nothing."""
+    service = app.app.state.service  # type: ignore[attr-defined]
+    reads: list[str] = []
+    query = service.reader.query
+
+    def counting(sparql: str, **options: object) -> object:
+        reads.append(sparql)
+        return query(sparql, **options)
+
+    service.reader.query = counting
+    assert found(app, "gdansk")
+    assert reads == []

@@ -38,28 +38,46 @@ def test_only_the_graphs_written_are_read_again() -> None:
     store.add_triples(B, [label("lodz", "Łódź")])
     store.add_triples(None, [label("opole", "Opole")])
     reader, index = Counting(store), LabelIndex()
-    index.refresh(reader, 1, lambda _: {A})  # a first refresh reads everything
+    index.refresh(reader, 1, lambda _: {A}, store.named_graphs)  # a first refresh reads everything
     assert found(index, "gdansk") == {"gdansk"} and found(index, "lodz") == {"lodz"}
     assert found(index, "opole") == {"opole"}
 
     store.replace_graph(A, [label("gdansk", "Danzig")])
     reader.queries.clear()
-    index.refresh(reader, 2, lambda since: {A} if since == 1 else None)
+    index.refresh(reader, 2, lambda since: {A} if since == 1 else None, store.named_graphs)
     assert len(reader.queries) == 1 and f"<{A}>" in reader.queries[0]
     assert B not in reader.queries[0]
     assert found(index, "gdansk") == set() and found(index, "danzig") == {"gdansk"}
     assert found(index, "lodz") == {"lodz"} and found(index, "opole") == {"opole"}
 
     store.drop_graph(None)  # the default graph
-    index.refresh(reader, 3, lambda _: {""})
+    index.refresh(reader, 3, lambda _: {""}, store.named_graphs)
     assert found(index, "opole") == set() and found(index, "lodz") == {"lodz"}
 
     store.add_triples(B, [label("poznan", "Poznań")])
-    index.refresh(reader, 4, lambda _: None)  # a write that did not say: all read again
+    index.refresh(
+        reader, 4, lambda _: None, store.named_graphs
+    )  # a write that did not say: all read again
     assert found(index, "poznan") == {"poznan"} and found(index, "danzig") == {"gdansk"}
     reader.queries.clear()
-    index.refresh(reader, 4, lambda _: None)
+    index.refresh(reader, 4, lambda _: None, store.named_graphs)
     assert reader.queries == []  # the same generation: nothing read
+
+
+def test_a_full_read_goes_graph_by_graph_in_batches() -> None:
+    """No query reads every label at once: on a large store that one query ran past the time
+    limit, the first search after a restart."""
+    store = EmbeddedStore(None)
+    for n in range(5):
+        store.add_triples(f"urn:graph:{n}", [label(f"t{n}", f"Town {n}")])
+    store.add_triples(None, [label("opole", "Opole")])
+    reader, index = Counting(store), LabelIndex()
+    index.BATCH = 2
+    index.refresh(reader, 1, lambda _: None, store.named_graphs)
+    assert len(reader.queries) == 4  # three batches of named graphs, then the default graph
+    assert all(query.count("<urn:graph:") <= 2 for query in reader.queries)
+    assert all("VALUES ?g" in query for query in reader.queries[:3])
+    assert len(index.search("town")) == 5 and found(index, "opole") == {"opole"}
 
 
 def test_searches_run_while_the_index_is_refreshed() -> None:
@@ -71,7 +89,7 @@ def test_searches_run_while_the_index_is_refreshed() -> None:
     for n in range(200):
         store.add_triples(f"urn:graph:{n}", [label(f"t{n}", f"Town {n}")])
     index, failures, done = LabelIndex(), [], threading.Event()
-    index.refresh(store, 0, lambda _: None)
+    index.refresh(store, 0, lambda _: None, store.named_graphs)
 
     def search() -> None:
         while not done.is_set():
@@ -86,7 +104,7 @@ def test_searches_run_while_the_index_is_refreshed() -> None:
         for generation in range(1, 300):  # each refresh adds one graph and rereads it
             graph = f"urn:graph:new{generation}"
             store.add_triples(graph, [label(f"n{generation}", f"Town new {generation}")])
-            index.refresh(store, generation, lambda _, graph=graph: {graph})  # type: ignore[misc]
+            index.refresh(store, generation, lambda _, graph=graph: {graph}, store.named_graphs)  # type: ignore[misc]
     finally:
         done.set()
         searcher.join()

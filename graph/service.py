@@ -51,7 +51,7 @@ from uikg.graph.sparql import formats, guard
 from uikg.graph.store import open_store
 from uikg.graph.store.base import Store, data_block, graph_ref
 from uikg.graph.store.embedded import EmbeddedStore
-from uikg.graph.version import StoreVersion, Versions, build_time
+from uikg.graph.version import StoreVersion, Versions, Write, build_time
 
 log = logging.getLogger(__name__)
 TRIM_EVERY_S = 10.0  # at most this often, the memory writes freed goes back to the system
@@ -119,20 +119,36 @@ class GraphService:
             self._watcher = asyncio.create_task(self._watch(self._versions.ttl_s))
 
     async def _watch(self, every_s: float) -> None:
-        """Move the generation when the shared store's version changes (another process
-        wrote): what this process keeps per generation is then rebuilt, as after its own
-        writes. The result cache is off on this backend, so no answer is served from it."""
-        seen: str | None = None
+        """Follow the shared store's version: when another process wrote, move the generation
+        (for the graphs it changed, when its write said) and put its writes in this process's
+        change feed, as after this process's own writes. The result cache is off on this
+        backend, so no answer is served from it."""
+        seen: StoreVersion | None = None
         while True:
             try:
-                token = (await self.version()).token
+                current = await self.version()
+                if seen is not None and current.token != seen.token:
+                    await self._others_wrote(seen, current)
+                seen = current
             except (UIKGError, OSError) as error:
-                log.warning("cannot read the store's version (%s)", error)
-            else:
-                if seen is not None and token != seen:
-                    self._next_generation()
-                seen = token
+                log.warning("cannot follow the store's version (%s)", error)
             await asyncio.sleep(every_s)
+
+    async def _others_wrote(self, seen: StoreVersion, current: StoreVersion) -> None:
+        writes = await self._versions.writes(self, seen, current)
+        if writes == []:
+            return  # only this process wrote: its generation and feed have moved already
+        self._next_generation(None if writes is None else {g for w in writes for g in w.graphs})
+        if self.settings.change_feed:
+            await asyncio.to_thread(self._feed_others, writes)
+
+    def _feed_others(self, writes: list[Write] | None) -> None:
+        """A page per write of another process (``None``: a comparison of every graph)."""
+        with self._write_lock:
+            if writes is None:
+                self._feed(self.feed.record, self.store, None, "recovery")
+            for write in writes or ():
+                self._feed(self.feed.record, self.store, set(write.graphs), write.kind)
 
     def _next_generation(self, graphs: set[str] | None = None) -> None:
         """``graphs``: the graphs the write changed (``None``: any, or unknown)."""
@@ -198,7 +214,7 @@ class GraphService:
             self._feed(self.feed.record, self.store, graphs, kind)
         # The version every process sees (graph/version.py), right after the write, under the
         # same lock (a crash between the two leaves the old version until the next write).
-        self._versions.written(self.store)
+        self._versions.written(self.store, graphs, kind)
         self._executor.refresh(change)
         self._next_generation(graphs)
         now = time.monotonic()

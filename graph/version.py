@@ -36,6 +36,9 @@ from uikg.graph.namespaces import PREFIXES
 from uikg.graph.sparql import formats
 
 VERSION_GRAPH = "graph/version"
+# How long the remote store keeps the record of each write: a process that has not read the
+# version for longer (stopped, stalled) reads everything again.
+WRITES_KEPT_S = 600
 BUILD_GRAPH = "graph/build"
 DCT = PREFIXES["dct"]
 PROV = PREFIXES["prov"]
@@ -47,20 +50,104 @@ UIKG = PREFIXES["uikg"]
 class StoreVersion:
     token: str  # changes with every write and every build (and with the software's version)
     modified: dt.datetime | None  # the last write, when the store records one
+    written: str | None = None  # the last write's own token (``bump``), if any
 
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-def bump(base: str) -> str:
-    """A SPARQL Update that records a new version in the store (the remote backend)."""
+def bump(base: str, graphs: set[str] | None, kind: str) -> tuple[str, str]:
+    """A SPARQL Update that records a new version in the store (the remote backend), and its
+    token. Beside the version, a record of the write: the token it followed, the graphs it
+    changed (``None``: any; ``""`` is the default graph) and its kind, so that other processes
+    read again only those graphs and put the write in their change feed (``writes_since``).
+    Records older than ``WRITES_KEPT_S`` are dropped by the same update."""
+    token, now = secrets.token_hex(16), _now()
+    graph, node, write = base + VERSION_GRAPH, base + "dataset", f"{base}{VERSION_GRAPH}#{token}"
+    if graphs is None:
+        changed = [f"<{UIKG}changedAnyGraph> true"]
+    else:
+        changed = [f"<{UIKG}changedGraph> <{g}>" for g in sorted(graphs) if g]
+        changed += [f"<{UIKG}changedDefaultGraph> true"] if "" in graphs else []
+    stamp = f'"{now}"^^<{XSD}dateTime>'
+    record = " ; ".join(
+        [f'<{UIKG}storeVersion> "{token}"', f"<{DCT}modified> {stamp}", f'<{DCT}type> "{kind}"']
+        + changed
+    )
+    cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=WRITES_KEPT_S)
+    # (no INSERT … WHERE { OPTIONAL … } for the first write: Virtuoso's inserts nothing)
+    return (
+        f"INSERT {{ GRAPH <{graph}> {{ <{write}> <{UIKG}follows> ?old }} }} "
+        f"WHERE {{ GRAPH <{graph}> {{ <{node}> <{UIKG}storeVersion> ?old }} }} ;\n"
+        f"DELETE WHERE {{ GRAPH <{graph}> {{ <{node}> ?p ?o }} }} ;\n"
+        f"INSERT DATA {{ GRAPH <{graph}> {{ <{node}> <{UIKG}storeVersion> \"{token}\" ; "
+        f"<{DCT}modified> {stamp} . <{write}> {record} }} }} ;\n"
+        f"DELETE {{ GRAPH <{graph}> {{ ?w ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ "
+        f"?w <{DCT}modified> ?m ; ?p ?o FILTER(?w != <{node}> && "
+        f'?m < "{cutoff.isoformat().replace("+00:00", "Z")}"^^<{XSD}dateTime>) }} }}'
+    ), token
+
+
+@dataclass(frozen=True)
+class Write:
+    """A write recorded in the store's version graph (the remote backend)."""
+
+    token: str
+    kind: str
+    graphs: frozenset[str]
+
+
+def writes_query(base: str) -> str:
     graph, node = base + VERSION_GRAPH, base + "dataset"
     return (
-        f"DELETE WHERE {{ GRAPH <{graph}> {{ <{node}> ?p ?o }} }} ;\n"
-        f"INSERT DATA {{ GRAPH <{graph}> {{ <{node}> <{UIKG}storeVersion> "
-        f'"{secrets.token_hex(16)}" ; <{DCT}modified> "{_now()}"^^<{XSD}dateTime> }} }}'
+        f"SELECT ?token ?kind ?follows ?graph ?default ?any WHERE {{ GRAPH <{graph}> {{ "
+        f"?w <{UIKG}storeVersion> ?token ; <{DCT}type> ?kind FILTER(?w != <{node}>) "
+        f"OPTIONAL {{ ?w <{UIKG}follows> ?follows }} OPTIONAL {{ ?w <{UIKG}changedGraph> ?graph }} "
+        f"OPTIONAL {{ ?w <{UIKG}changedDefaultGraph> ?default }} "
+        f"OPTIONAL {{ ?w <{UIKG}changedAnyGraph> ?any }} }} }}"
     )
+
+
+def writes_since(body: bytes, since: str | None, until: str) -> list[Write] | None:
+    """The writes after the version ``since`` up to ``until``, oldest first, from the TSV
+    answer to ``writes_query``; ``None`` when they cannot be told apart: the chain back from
+    ``until`` does not reach ``since`` (records dropped, two writers at once) or a write
+    named no graphs. The caller then reads everything again, as before the records.
+
+    >>> writes_since(b"?token\t?kind\t?follows\t?graph\t?default\t?any\n", "a", "b") is None
+    True
+    """
+    rows: Any = parse_query_results(io.BytesIO(body), QueryResultsFormat.TSV)
+    kinds: dict[str, str] = {}
+    follows: dict[str, set[str]] = {}
+    graphs: dict[str, set[str] | None] = {}
+    for row in rows:
+        token = row["token"].value
+        kinds[token] = row["kind"].value
+        follows.setdefault(token, set())
+        if row["follows"] is not None:
+            follows[token].add(row["follows"].value)
+        named = graphs.setdefault(token, set())
+        if row["any"] is not None or named is None:
+            graphs[token] = None
+            continue
+        if row["graph"] is not None:
+            named.add(row["graph"].value)
+        if row["default"] is not None:
+            named.add("")
+    found: list[Write] = []
+    token = until
+    while token != since:
+        if token not in kinds or graphs[token] is None or len(follows[token]) > 1:
+            return None
+        found.append(Write(token, kinds[token], frozenset(graphs[token] or ())))
+        if not follows[token]:  # the first write recorded
+            if since is None:
+                break
+            return None
+        (token,) = follows[token]
+    return found[::-1]
 
 
 def query(base: str) -> str:
@@ -111,7 +198,7 @@ def parse(body: bytes, local: dict[str, str] | None = None) -> StoreVersion:
         token, modified = local.get("token"), local.get("modified")
     times = [t for t in (_time(modified), _time(built)) if t is not None]
     digest = hashlib.sha256(f"{__version__}|{token}|{built}".encode()).hexdigest()[:32]
-    return StoreVersion(digest, max(times) if times else None)
+    return StoreVersion(digest, max(times) if times else None, token)
 
 
 class Versions:
@@ -127,6 +214,7 @@ class Versions:
         self.path = path
         self._known: tuple[int, float, StoreVersion] | None = None
         self._lock = asyncio.Lock()
+        self._own: dict[str, None] = {}  # this process's last writes (remote), oldest first
 
     def _fresh(self, generation: int) -> StoreVersion | None:
         known = self._known
@@ -163,12 +251,27 @@ class Versions:
         except (OSError, ValueError):
             return None
 
-    def written(self, store: Any) -> None:
+    def written(self, store: Any, graphs: set[str] | None, kind: str) -> None:
         """Record a new version after a write (called under the service's write lock)."""
         if self.path is None:
-            store.update(bump(self.base))
+            update, token = bump(self.base, graphs, kind)
+            store.update(update)
+            self._own[token] = None
+            if len(self._own) > 4096:
+                del self._own[next(iter(self._own))]
             return
         self._record({"token": secrets.token_hex(16), "modified": _now()})
+
+    async def writes(
+        self, service: Any, since: StoreVersion, until: StoreVersion
+    ) -> list[Write] | None:
+        """Other processes' writes between two versions of a remote store (``writes_since``;
+        ``None``: unknown, read everything again)."""
+        if until.written is None or since.written == until.written:  # a rebuild, or nothing
+            return None
+        stream = await service.run(writes_query(self.base), formats.TSV, union_default=False)
+        found = writes_since(await stream.read(), since.written, until.written)
+        return None if found is None else [w for w in found if w.token not in self._own]
 
     def _record(self, version: dict[str, str]) -> None:
         assert self.path is not None

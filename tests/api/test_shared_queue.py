@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.api.test_feed import DCT, members, one, walk
 from tests.conftest import ADMIN_TOKEN, REPO
 from tests.support import records
 from tests.support.servers import (
@@ -289,3 +290,23 @@ def test_ids_are_unique_across_processes(pair: Pair) -> None:
         f"{b.url}/contributions", params={"status": "pending"}, headers=bearer(CURATORS[0])
     )
     assert set(ids) <= {c["id"] for c in listed.json()["contributions"]}
+
+
+def test_a_write_at_one_process_is_a_page_of_the_others_feed(pair: Pair) -> None:
+    """Each process keeps its own change feed; B's acceptance reaches A's as a page of its
+    own, carrying only the graphs that write changed (A reads them from the store's version
+    graph, where each write records its graphs), not at A's next start as a comparison of
+    everything."""
+    a, b = pair.a, pair.b
+    before = len(walk(a))
+    cid = submit(a, records.city("feedville", "Feedville"))
+    assert decide(b, cid, "accept", CURATORS[1]).status_code == 200
+    assert eventually(lambda: len(walk(a)) > before)
+    pages = walk(a)[before:]
+    assert len(pages) == 1
+    quads = pages[0][2]
+    assert one(quads, members(quads)[0], DCT + "type").value == "contribution"
+    graphs = {one(quads, member, DCT + "isVersionOf").value for member in members(quads)}
+    assert f"{BASE}graph/provenance/contribution/{cid}" in graphs
+    assert all(cid in graph for graph in graphs), graphs
+    assert eventually(lambda: f"{BASE}id/city/feedville" in found(a, "Feedville"))

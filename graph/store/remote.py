@@ -16,6 +16,8 @@ Engine quirks handled here, each found by running the store test suite on that e
   ``hidden_graphs`` prefixes keep them out of graph listings, counts and dumps.
 - Virtuoso runs ``SELECT DISTINCT ?g`` over all quads into its time limit; ``GROUP BY ?g``
   answers at once.
+- Virtuoso names blank nodes ``nodeID://b10000`` in query results, which is not a blank node
+  label; the prefix is dropped (its N-Triples already say ``_:b10000``).
 - Virtuoso has no default graph apart from the named ones and its Graph Store endpoint refuses
   ``?default``; ``default_graph_iri`` names the graph that stands in for it.
 """
@@ -23,6 +25,7 @@ Engine quirks handled here, each found by running the store test suite on that e
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
@@ -46,6 +49,7 @@ from uikg.graph.store.base import QueryResult, Store, Substitutions
 _ASK_COLUMN = "__ASK_RETVAL"
 _SOLUTIONS = QueryResultsFormat.JSON.media_type
 _TRIPLES = RdfFormat.N_TRIPLES.media_type
+_VIRTUOSO_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
 
 
 class RemoteStore(Store):
@@ -98,7 +102,10 @@ class RemoteStore(Store):
         accept = _SOLUTIONS if form in ("SELECT", "ASK") else _TRIPLES
         response = self._send("POST", self.query_url, data=fields, headers={"Accept": accept})
         media_type = response.headers.get("content-type", "").split(";")[0].strip()
-        body = io.BytesIO(response.content)
+        content = response.content
+        if b'"nodeID://' in content:
+            content = _VIRTUOSO_BNODE.sub(rb"\1", content)
+        body = io.BytesIO(content)
         solutions = QueryResultsFormat.from_media_type(media_type) if media_type else None
         graph = RdfFormat.from_media_type(media_type) if media_type else None
         if solutions is not None:

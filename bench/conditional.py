@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 import httpx
 
+from bench import end_on_sigterm
 from bench.generate import ensure_dataset
 from bench.load import ConnectionLost, _Connection, check_loopback
 from bench.targets import Uikg
@@ -151,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "uikg-bench",
     )
     args = parser.parse_args(argv)
+    end_on_sigterm()
     data, entities = ensure_dataset(
         args.cache, args.triples, args.seed, lambda m: print(m, file=sys.stderr)
     )

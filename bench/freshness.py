@@ -24,6 +24,7 @@ from typing import Any
 
 from pyoxigraph import RdfFormat
 
+from bench import end_on_sigterm
 from bench.generate import ensure_dataset
 from uikg.graph.service import GraphService
 from uikg.graph.settings import Settings
@@ -92,6 +93,7 @@ def main() -> None:
     parser.add_argument("--folder", type=Path, default=Path("var/bench-freshness"))
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
+    end_on_sigterm()
     results = [
         run(int(size), args.writes, args.seed, args.folder) for size in args.sizes.split(",")
     ]

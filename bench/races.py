@@ -19,6 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from bench import end_on_sigterm
 from tests.support.servers import (
     Server,
     queue_settings,
@@ -100,6 +101,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=100)
     parser.add_argument("--racers", type=int, default=4)
     args = parser.parse_args()
+    end_on_sigterm()
     engines: list[tuple[str, Callable[[Path, Path], Server]]] = [("oxigraph", start_oxigraph)]
     if virtuoso_binary() is not None:
         engines.append(("virtuoso", start_virtuoso))

@@ -29,6 +29,7 @@ from typing import Any
 
 from pyoxigraph import RdfFormat
 
+from bench import end_on_sigterm
 from bench.generate import Entities, V, ensure_dataset
 from uikg.graph.contributions import Rules, check_record, read_record
 from uikg.graph.settings import DEFAULT_BASE_IRI
@@ -128,6 +129,7 @@ def main() -> None:
     parser.add_argument("--folder", type=Path, default=Path("var/bench-validate"))
     parser.add_argument("--out", type=Path, default=None, help="also write the rows as JSON")
     args = parser.parse_args()
+    end_on_sigterm()
     started = time.perf_counter()
     rules = Rules.load()
     print(f"shapes compiled and ontology indexed in {time.perf_counter() - started:.2f} s")

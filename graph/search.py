@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from uikg.graph.describe import LABEL_PROPERTIES
-from uikg.graph.reader import Reader
+from uikg.graph.graph_rows import RowsByGraph
 
 # Letters that Unicode does not decompose into a base letter plus an accent.
 _FOLD = str.maketrans(
@@ -46,65 +45,22 @@ class Hit:
     language: str | None
 
 
-class LabelIndex:
-    """An in-memory index of every label, kept per graph: when the store's generation changes,
-    only the graphs written since are read again (all of them when a write did not say which),
-    so a stream of contributions does not rebuild it whole for each."""
+def _entry(row: Any) -> tuple[str, Hit]:
+    label = row["l"]
+    return fold(label.value), Hit(row["s"].value, label.value, label.language)
 
-    BATCH = 200  # graphs a query reads
+
+class LabelIndex:
+    """Every label in memory, kept per graph (``RowsByGraph``): after a write only the graphs
+    it changed are read again."""
 
     def __init__(self) -> None:
-        self._graphs: dict[str, list[tuple[str, Hit]]] = {}  # "" for the default graph
-        self._generation: int | None = None
-        self._lock = threading.Lock()
-
-    def refresh(
-        self,
-        reader: Reader,
-        generation: int,
-        changed_since: Callable[[int], set[str] | None],
-        named_graphs: Callable[[], list[str]],
-    ) -> None:
-        """Read again the graphs written since the last refresh; all of them the first time,
-        or when a write did not say which. Graph by graph, in batches: one query over every
-        label of a large store ran past the time limit (a search after a restart, 650 k quads)."""
-        with self._lock:
-            if generation == self._generation:
-                return
-            graphs = None if self._generation is None else changed_since(self._generation)
-            # a new dict, swapped in whole: searches iterate the old one meanwhile, unlocked
-            if graphs is None:
-                index: dict[str, list[tuple[str, Hit]]] = {}
-                graphs = {"", *named_graphs()}
-            else:
-                index = {g: entries for g, entries in self._graphs.items() if g not in graphs}
-            named = sorted(g for g in graphs if g)
-            for start in range(0, len(named), self.BATCH):
-                self._read(reader, named[start : start + self.BATCH], index)
-            if "" in graphs:
-                self._read(reader, None, index)
-            self._graphs, self._generation = index, generation
-
-    @staticmethod
-    def _read(
-        reader: Reader, graphs: list[str] | None, index: dict[str, list[tuple[str, Hit]]]
-    ) -> None:
-        """The labels of the named ``graphs`` (of the default graph, when ``None``)."""
         pattern = (
             f"VALUES ?p {{ {' '.join(f'<{p}>' for p in LABEL_PROPERTIES)} }} ?s ?p ?l "
             "FILTER(isIRI(?s) && isLiteral(?l))"
         )
-        if graphs is None:
-            query = f"SELECT DISTINCT ?g ?s ?l WHERE {{ {pattern} }}"
-        else:
-            only = " ".join(f"<{g}>" for g in graphs)
-            query = f"SELECT DISTINCT ?g ?s ?l WHERE {{ VALUES ?g {{ {only} }} GRAPH ?g {{ {pattern} }} }}"
-        for row in reader.query(query, union_default=False):
-            graph = row["g"].value if row["g"] is not None else ""
-            label = row["l"]
-            index.setdefault(graph, []).append(
-                (fold(label.value), Hit(row["s"].value, label.value, label.language))
-            )
+        self._labels = RowsByGraph(pattern, "?s ?l", _entry)
+        self.refresh = self._labels.refresh
 
     def search(self, query: str, limit: int = 50) -> list[Hit]:
         """Things whose label contains every word of ``query``; exact and prefix matches first."""
@@ -113,8 +69,7 @@ class LabelIndex:
             return []
         needle = " ".join(words)
         scored: dict[str, tuple[int, Hit]] = {}
-        graphs = self._graphs  # the index as it is now; a refresh swaps in another
-        for folded, hit in (entry for entries in graphs.values() for entry in entries):
+        for folded, hit in self._labels.rows():
             if all(word in folded for word in words):
                 rank = 0 if folded == needle else 1 if folded.startswith(needle) else 2
                 best = scored.get(hit.iri)

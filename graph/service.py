@@ -229,10 +229,6 @@ class GraphService:
         """The published graph's version (HTTP validators), read through the guarded path."""
         return await self._versions.current(self)
 
-    def current_version(self) -> StoreVersion:
-        """``version`` from a worker thread, for views kept per version (reconciliation)."""
-        return self._blocking(self.version())  # type: ignore[no-any-return]
-
     # -- queries ----------------------------------------------------------------------------
     async def query_form(self, query: str) -> str:
         """The query's form, for the caller to negotiate a result format with.

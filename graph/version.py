@@ -81,7 +81,7 @@ def bump(base: str, graphs: set[str] | None, kind: str) -> tuple[str, str]:
         f"INSERT {{ GRAPH <{graph}> {{ <{write}> <{UIKG}follows> ?old }} }} "
         f"WHERE {{ GRAPH <{graph}> {{ <{node}> <{UIKG}storeVersion> ?old }} }} ;\n"
         f"DELETE WHERE {{ GRAPH <{graph}> {{ <{node}> ?p ?o }} }} ;\n"
-        f"INSERT DATA {{ GRAPH <{graph}> {{ <{node}> <{UIKG}storeVersion> \"{token}\" ; "
+        f'INSERT DATA {{ GRAPH <{graph}> {{ <{node}> <{UIKG}storeVersion> "{token}" ; '
         f"<{DCT}modified> {stamp} . <{write}> {record} }} }} ;\n"
         f"DELETE {{ GRAPH <{graph}> {{ ?w ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ "
         f"?w <{DCT}modified> ?m ; ?p ?o FILTER(?w != <{node}> && "

@@ -1,7 +1,7 @@
 """The names and types of every thing the graph mints, and how well a name matches one.
 
-Re-read through the reader once per version of the published graph; names are folded (``search.fold``) so
-that accents and case never matter.
+Read through the reader graph by graph, and after a write only the graphs it changed; names are
+folded (``search.fold``) so that accents and case never matter.
 
 >>> name_score("gdansk", ("gdansk",))
 100.0
@@ -14,10 +14,12 @@ from __future__ import annotations
 import difflib
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from uikg.graph.describe import LABEL_PROPERTIES
+from uikg.graph.graph_rows import Reread, RowsByGraph
 from uikg.graph.namespaces import PREFIXES
 from uikg.graph.reader import Reader
 from uikg.graph.search import fold
@@ -74,8 +76,26 @@ def trigrams(text: str) -> set[str]:
     return grams
 
 
+def _count(counts: dict[str, Counter[Any]], rows: Iterable[tuple[str, Any]], by: int) -> None:
+    for iri, value in rows:
+        counts[iri][value] += by
+
+
+def _recount(counts: dict[str, Counter[Any]], reread: Reread[tuple[str, Any]] | None) -> set[str]:
+    """Apply what a refresh read again to ``counts``; the things it named, before or after."""
+    if reread is None:
+        return set()
+    _count(counts, reread.dropped, -1)
+    _count(counts, reread.added, 1)
+    return {iri for iri, _ in (*reread.dropped, *reread.added)}
+
+
+def _grams(entity: Entity | None) -> set[str]:
+    return set().union(*map(trigrams, entity.folded)) if entity is not None else set()
+
+
 class Index:
-    """Names and types of every thing under ``{base}id/``, re-read once per graph version.
+    """Names and types of every thing under ``{base}id/``, following the store's writes.
 
     A trigram index over the folded names keeps a query from scoring every thing: only those
     sharing a good part of its trigrams are scored (a big graph has tens of thousands).
@@ -86,33 +106,53 @@ class Index:
         self.entities: dict[str, Entity] = {}
         self.class_names: dict[str, str] = {}
         self.property_names: dict[str, str] = {}
-        self._grams: dict[str, list[Entity]] = {}
-        self._version: str | None = None
+        self._grams: dict[str, dict[str, Entity]] = {}
         self._lock = threading.Lock()
+        ours = f'isIRI(?s) && STRSTARTS(STR(?s), "{base}id/")'
+        names = " ".join(f"<{p}>" for p in NAME_PROPERTIES)
+        # kept per graph: after a write only the graphs it changed are read again
+        self._names: RowsByGraph[tuple[str, tuple[bool, str]]] = RowsByGraph(
+            f"VALUES ?p {{ {names} }} ?s ?p ?l FILTER({ours} && isLiteral(?l))",
+            "?s ?l",
+            lambda row: (row["s"].value, (row["l"].language != "en", row["l"].value)),
+        )
+        self._types: RowsByGraph[tuple[str, str]] = RowsByGraph(
+            f"?s a ?t FILTER({ours} && isIRI(?t))",
+            "?s ?t",
+            lambda row: (row["s"].value, row["t"].value),
+        )
+        # per thing, how many graphs give it each (not English, name) and each type
+        self._names_of: dict[str, Counter[tuple[bool, str]]] = defaultdict(Counter)
+        self._types_of: dict[str, Counter[str]] = defaultdict(Counter)
+        self._counted = False
 
-    def refresh(self, reader: Reader, version: str) -> None:
+    def refresh(
+        self,
+        reader: Reader,
+        generation: int,
+        changed_since: Callable[[int], set[str] | None],
+        named_graphs: Callable[[], list[str]],
+    ) -> None:
+        """Read again what changed since the last refresh; index anew only the things whose
+        names or types it changed (re-indexing all of them took 3 s at 54 k things)."""
         with self._lock:
-            if version == self._version:
+            # counted from every row again unless the last refresh ended well (a read that
+            # failed halfway would leave the counts short of what the rows hold)
+            whole, self._counted = not self._counted, False
+            names = self._names.refresh(reader, generation, changed_since, named_graphs)
+            types = self._types.refresh(reader, generation, changed_since, named_graphs)
+            if names is None and types is None and not whole:
+                self._counted = True
                 return
-            prefix = self.base + "id/"
-            names = " ".join(f"<{p}>" for p in NAME_PROPERTIES)
-            entities: dict[str, Entity] = {}
-            for row in reader.query(
-                f"SELECT DISTINCT ?s ?l WHERE {{ VALUES ?p {{ {names} }} ?s ?p ?l "
-                f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{prefix}") && isLiteral(?l)) }} '
-                "ORDER BY ?s DESC(LANG(?l) = 'en') ?l"
-            ):
-                entity = entities.setdefault(row["s"].value, Entity(row["s"].value))
-                label = row["l"].value
-                if label not in entity.names:
-                    entity.names.append(label)
-                    entity.folded.append(fold(label))
-            for row in reader.query(
-                f"SELECT DISTINCT ?s ?t WHERE {{ ?s a ?t "
-                f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{prefix}") && isIRI(?t)) }}'
-            ):
-                entity = entities.setdefault(row["s"].value, Entity(row["s"].value))
-                entity.types.add(row["t"].value)
+            if whole or (names and names.whole) or (types and types.whole):
+                self._names_of.clear()
+                self._types_of.clear()
+                _count(self._names_of, self._names.rows(), 1)
+                _count(self._types_of, self._types.rows(), 1)
+                self._reindex(set(self._names_of) | set(self._types_of), {}, {})
+            else:
+                changed = _recount(self._names_of, names) | _recount(self._types_of, types)
+                self._reindex(changed, dict(self.entities), dict(self._grams))
             self.class_names = self._labels(
                 reader, "?x a ?k VALUES ?k { owl:Class rdfs:Class skos:ConceptScheme }"
             )
@@ -120,12 +160,42 @@ class Index:
                 reader,
                 "?x a ?k VALUES ?k { owl:ObjectProperty owl:DatatypeProperty rdf:Property }",
             )
-            grams: dict[str, list[Entity]] = defaultdict(list)
-            for entity in entities.values():
-                for gram in set().union(*map(trigrams, entity.folded)) if entity.folded else ():
-                    grams[gram].append(entity)
-            self.entities, self._grams = entities, dict(grams)
-            self._version = version
+            self._counted = True
+
+    def _reindex(
+        self, things: set[str], entities: dict[str, Entity], grams: dict[str, dict[str, Entity]]
+    ) -> None:
+        """Make ``things`` anew from the counts, into ``entities`` and ``grams`` (copies of the
+        index, or empty ones), swapped in whole: reconciliations read the old ones meanwhile."""
+        copied: set[str] = set()
+
+        def own(gram: str) -> dict[str, Entity]:
+            if gram not in copied:
+                copied.add(gram)
+                grams[gram] = dict(grams.get(gram, {}))
+            return grams[gram]
+
+        for iri in things:
+            old, new = entities.pop(iri, None), self._entity(iri)
+            for gram in _grams(old):
+                own(gram).pop(iri, None)
+            if new is None:
+                self._names_of.pop(iri, None)
+                self._types_of.pop(iri, None)
+                continue
+            entities[iri] = new
+            for gram in _grams(new):
+                own(gram)[iri] = new
+        self.entities, self._grams = entities, {g: found for g, found in grams.items() if found}
+
+    def _entity(self, iri: str) -> Entity | None:
+        """English names first, then by name; ``None`` once no graph names or types it."""
+        ranked = sorted(name for name, count in self._names_of[iri].items() if count > 0)
+        names = list(dict.fromkeys(name for _, name in ranked))
+        types = {t for t, count in self._types_of[iri].items() if count > 0}
+        if not names and not types:
+            return None
+        return Entity(iri, names, [fold(name) for name in names], types)
 
     def candidates(self, folded: str) -> list[Entity]:
         """Things that share at least a third of the query's trigrams (the rest cannot score
@@ -133,8 +203,9 @@ class Index:
         wanted = trigrams(folded)
         counts: Counter[str] = Counter()
         found: dict[str, Entity] = {}
+        grams = self._grams  # as it is now: a refresh swaps in another
         for gram in wanted:
-            for entity in self._grams.get(gram, ()):
+            for entity in grams.get(gram, {}).values():
                 counts[entity.iri] += 1
                 found[entity.iri] = entity
         least = max(1, len(wanted) // 3)

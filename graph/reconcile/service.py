@@ -13,7 +13,6 @@ from uikg.graph.reconcile.properties import EXTENSIONS, cell, matches, property_
 from uikg.graph.search import fold
 from uikg.graph.settings import Settings
 from uikg.graph.sparql.guard import check_iri
-from uikg.graph.version import StoreVersion
 
 DEFAULT_TYPES = (
     "City",
@@ -30,14 +29,17 @@ DEFAULT_TYPES = (
 
 
 class Source(Protocol):
-    """What reconciliation needs from the service: its guarded reader, and the version of the
-    published graph (which every process serving the store sees, so that an index built here
-    is rebuilt when another process writes)."""
+    """What reconciliation needs from the service: its guarded reader, and its generation with
+    the graphs each write changed (which moves when another process writes the store, too)."""
+
+    generation: int
 
     @property
     def reader(self) -> Reader: ...
 
-    def current_version(self) -> StoreVersion: ...
+    def changed_since(self, generation: int) -> set[str] | None: ...
+
+    def named_graphs(self) -> list[str]: ...
 
 
 class Reconciler:
@@ -50,7 +52,10 @@ class Reconciler:
         self.index = Index(settings.base_iri)
 
     def _fresh(self) -> Index:
-        self.index.refresh(self.source.reader, self.source.current_version().token)
+        source = self.source
+        self.index.refresh(
+            source.reader, source.generation, source.changed_since, source.named_graphs
+        )
         return self.index
 
     # -- the manifest --------------------------------------------------------------------------

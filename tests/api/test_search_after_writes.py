@@ -3,6 +3,7 @@ named (an accepted contribution, a Graph Store write) and everything after a SPA
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -82,3 +83,44 @@ def test_the_index_is_built_before_the_first_search(app: TestClient) -> None:
     service.reader.query = counting
     assert found(app, "gdansk")
     assert reads == []
+
+
+def reconciled(app: TestClient, name: str) -> set[str]:
+    """The things reconciliation proposes for a name (OpenRefine's request)."""
+    reply = app.post("/reconcile", data={"queries": json.dumps({"q0": {"query": name}})})
+    assert reply.status_code == 200, reply.text
+    return {hit["id"].rsplit("/", 1)[-1] for hit in reply.json()["q0"]["result"]}
+
+
+def test_reconciliation_sees_each_write_as_soon_as_it_is_answered(app: TestClient) -> None:
+    """Its index, too, reads again only the graphs a write named (everything after an update)."""
+    assert "gdansk" in reconciled(app, "Gdańsk") and not reconciled(app, "Gorzów Wielkopolski")
+    sent = app.post(
+        "/contributions",
+        content=records.city("gorzow", "Gorzów Wielkopolski"),
+        headers={**CONTRIBUTOR, "Content-Type": "text/turtle"},
+    )
+    assert app.post(f"{sent.headers['location']}/accept", headers=CURATOR).status_code == 200
+    assert "gorzow" in reconciled(app, "Gorzów Wielkopolski")
+
+    scratch = {"graph": f"{BASE}graph/scratch"}
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    replaced = app.put(
+        "/store",
+        params=scratch,
+        content=f'<{BASE}id/city/gorzow> {label} "Landsberg an der Warthe"@de .'.encode(),
+        headers={**ADMIN, "Content-Type": "text/turtle"},
+    )
+    assert replaced.status_code == 201
+    assert "gorzow" in reconciled(app, "Landsberg an der Warthe")  # named in two graphs now
+    assert app.delete("/store", params=scratch, headers=ADMIN).status_code == 204
+    assert "gorzow" not in reconciled(app, "Landsberg an der Warthe")
+    assert "gorzow" in reconciled(app, "Gorzów Wielkopolski")
+
+    update = app.post(
+        "/sparql/update",
+        data={"update": f'INSERT DATA {{ <{BASE}id/city/elblag> {label} "Elbląg"@pl }}'},
+        headers=ADMIN,
+    )
+    assert update.status_code == 204
+    assert "elblag" in reconciled(app, "Elbląg")

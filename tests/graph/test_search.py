@@ -1,4 +1,5 @@
-"""The label index (graph/search.py): after a write it reads again only the graphs written."""
+"""The label index (graph/search.py): after a write it reads again only the graphs written
+(graph/graph_rows.py, tested in test_graph_rows.py)."""
 
 from __future__ import annotations
 
@@ -62,22 +63,6 @@ def test_only_the_graphs_written_are_read_again() -> None:
     reader.queries.clear()
     index.refresh(reader, 4, lambda _: None, store.named_graphs)
     assert reader.queries == []  # the same generation: nothing read
-
-
-def test_a_full_read_goes_graph_by_graph_in_batches() -> None:
-    """No query reads every label at once: on a large store that one query ran past the time
-    limit, the first search after a restart."""
-    store = EmbeddedStore(None)
-    for n in range(5):
-        store.add_triples(f"urn:graph:{n}", [label(f"t{n}", f"Town {n}")])
-    store.add_triples(None, [label("opole", "Opole")])
-    reader, index = Counting(store), LabelIndex()
-    index.BATCH = 2
-    index.refresh(reader, 1, lambda _: None, store.named_graphs)
-    assert len(reader.queries) == 4  # three batches of named graphs, then the default graph
-    assert all(query.count("<urn:graph:") <= 2 for query in reader.queries)
-    assert all("VALUES ?g" in query for query in reader.queries[:3])
-    assert len(index.search("town")) == 5 and found(index, "opole") == {"opole"}
 
 
 def test_searches_run_while_the_index_is_refreshed() -> None:

@@ -115,7 +115,7 @@ def writes_since(body: bytes, since: str | None, until: str) -> list[Write] | No
     ``until`` does not reach ``since`` (records dropped, two writers at once) or a write
     named no graphs. The caller then reads everything again, as before the records.
 
-    >>> writes_since(b"?token\t?kind\t?follows\t?graph\t?default\t?any\n", "a", "b") is None
+    >>> writes_since(b"?token\\t?kind\\t?follows\\t?graph\\t?default\\t?any\\n", "a", "b") is None
     True
     """
     rows: Any = parse_query_results(io.BytesIO(body), QueryResultsFormat.TSV)

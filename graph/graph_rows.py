@@ -7,11 +7,25 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from uikg.graph.reader import Reader
 
 T = TypeVar("T")
+
+
+class Source(Protocol):
+    """What such a view reads through: the service's guarded reader, its generation, and the
+    graphs each write changed (which it learns of another process's writes, too)."""
+
+    generation: int
+
+    @property
+    def reader(self) -> Reader: ...
+
+    def changed_since(self, generation: int) -> set[str] | None: ...
+
+    def named_graphs(self) -> list[str]: ...
 
 
 @dataclass(frozen=True)
@@ -36,24 +50,19 @@ class RowsByGraph(Generic[T]):
         self._generation: int | None = None
         self._lock = threading.Lock()
 
-    def refresh(
-        self,
-        reader: Reader,
-        generation: int,
-        changed_since: Callable[[int], set[str] | None],
-        named_graphs: Callable[[], list[str]],
-    ) -> Reread[T] | None:
+    def refresh(self, source: Source) -> Reread[T] | None:
         """Read again the graphs written since the last refresh (all of them the first time, or
         when a write did not say which); what was read, or ``None`` when nothing was."""
         with self._lock:
+            generation, reader = source.generation, source.reader
             if generation == self._generation:
                 return None
-            graphs = None if self._generation is None else changed_since(self._generation)
+            graphs = None if self._generation is None else source.changed_since(self._generation)
             whole = graphs is None
             # a new dict, swapped in whole: readers iterate the old one meanwhile, unlocked
             if graphs is None:
                 kept: dict[str, list[T]] = {}
-                graphs = {"", *named_graphs()}
+                graphs = {"", *source.named_graphs()}
             else:
                 kept = {g: rows for g, rows in self._graphs.items() if g not in graphs}
             named = sorted(g for g in graphs if g)

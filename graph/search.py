@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from uikg.graph.describe import LABEL_PROPERTIES
-from uikg.graph.graph_rows import RowsByGraph
+from uikg.graph.graph_rows import RowsByGraph, Source
 
 # Letters that Unicode does not decompose into a base letter plus an accent.
 _FOLD = str.maketrans(
@@ -60,7 +60,9 @@ class LabelIndex:
             "FILTER(isIRI(?s) && isLiteral(?l))"
         )
         self._labels = RowsByGraph(pattern, "?s ?l", _entry)
-        self.refresh = self._labels.refresh
+
+    def refresh(self, source: Source) -> None:
+        self._labels.refresh(source)
 
     def search(self, query: str, limit: int = 50) -> list[Hit]:
         """Things whose label contains every word of ``query``; exact and prefix matches first."""

@@ -321,7 +321,7 @@ class GraphService:
         return self._labels.search(text, limit)
 
     def _refresh_labels(self) -> None:
-        self._labels.refresh(self.reader, self.generation, self.changed_since, self.named_graphs)
+        self._labels.refresh(self)
 
     def dumps(self) -> list[Dump]:
         """Whole-dataset files for download: an export of every quad, not a query, written

@@ -14,12 +14,12 @@ from __future__ import annotations
 import difflib
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from uikg.graph.describe import LABEL_PROPERTIES
-from uikg.graph.graph_rows import Reread, RowsByGraph
+from uikg.graph.graph_rows import Reread, RowsByGraph, Source
 from uikg.graph.namespaces import PREFIXES
 from uikg.graph.reader import Reader
 from uikg.graph.search import fold
@@ -126,21 +126,14 @@ class Index:
         self._types_of: dict[str, Counter[str]] = defaultdict(Counter)
         self._counted = False
 
-    def refresh(
-        self,
-        reader: Reader,
-        generation: int,
-        changed_since: Callable[[int], set[str] | None],
-        named_graphs: Callable[[], list[str]],
-    ) -> None:
+    def refresh(self, source: Source) -> None:
         """Read again what changed since the last refresh; index anew only the things whose
         names or types it changed (re-indexing all of them took 3 s at 54 k things)."""
         with self._lock:
             # counted from every row again unless the last refresh ended well (a read that
             # failed halfway would leave the counts short of what the rows hold)
             whole, self._counted = not self._counted, False
-            names = self._names.refresh(reader, generation, changed_since, named_graphs)
-            types = self._types.refresh(reader, generation, changed_since, named_graphs)
+            names, types = self._names.refresh(source), self._types.refresh(source)
             if names is None and types is None and not whole:
                 self._counted = True
                 return
@@ -154,10 +147,10 @@ class Index:
                 changed = _recount(self._names_of, names) | _recount(self._types_of, types)
                 self._reindex(changed, dict(self.entities), dict(self._grams))
             self.class_names = self._labels(
-                reader, "?x a ?k VALUES ?k { owl:Class rdfs:Class skos:ConceptScheme }"
+                source.reader, "?x a ?k VALUES ?k { owl:Class rdfs:Class skos:ConceptScheme }"
             )
             self.property_names = self._labels(
-                reader,
+                source.reader,
                 "?x a ?k VALUES ?k { owl:ObjectProperty owl:DatatypeProperty rdf:Property }",
             )
             self._counted = True

@@ -4,9 +4,9 @@ extension, over the index and the properties, every read through the reader it i
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any
 
-from uikg.graph.reader import Reader
+from uikg.graph.graph_rows import Source
 from uikg.graph.reconcile.batch import Limits, Query, parse_batch, parse_extend
 from uikg.graph.reconcile.index import CERTAIN, SKOS, THRESHOLD, UIKG, Entity, Index, name_score
 from uikg.graph.reconcile.properties import EXTENSIONS, cell, matches, property_values
@@ -28,20 +28,6 @@ DEFAULT_TYPES = (
 )
 
 
-class Source(Protocol):
-    """What reconciliation needs from the service: its guarded reader, and its generation with
-    the graphs each write changed (which moves when another process writes the store, too)."""
-
-    generation: int
-
-    @property
-    def reader(self) -> Reader: ...
-
-    def changed_since(self, generation: int) -> set[str] | None: ...
-
-    def named_graphs(self) -> list[str]: ...
-
-
 class Reconciler:
     """The service behind ``/reconcile``; build one per app, call it from worker threads."""
 
@@ -52,10 +38,7 @@ class Reconciler:
         self.index = Index(settings.base_iri)
 
     def _fresh(self) -> Index:
-        source = self.source
-        self.index.refresh(
-            source.reader, source.generation, source.changed_since, source.named_graphs
-        )
+        self.index.refresh(self.source)
         return self.index
 
     # -- the manifest --------------------------------------------------------------------------

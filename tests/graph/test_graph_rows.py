@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pyoxigraph import Literal, NamedNode, Triple
 
+from tests.support.sources import StoreSource
 from uikg.graph.graph_rows import RowsByGraph
 from uikg.graph.store.embedded import EmbeddedStore
 
@@ -14,17 +13,6 @@ LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
 def label(thing: str, text: str) -> Triple:
     return Triple(NamedNode(f"urn:thing:{thing}"), LABEL, Literal(text))
-
-
-class Counting:
-    """The store as the reader, remembering each query."""
-
-    def __init__(self, store: EmbeddedStore) -> None:
-        self.store, self.queries = store, []
-
-    def query(self, sparql: str, **options: Any) -> Any:
-        self.queries.append(sparql)
-        return self.store.query(sparql, **options)
 
 
 def labels() -> RowsByGraph[str]:
@@ -38,12 +26,12 @@ def test_a_full_read_goes_graph_by_graph_in_batches() -> None:
     for n in range(5):
         store.add_triples(f"urn:graph:{n}", [label(f"t{n}", f"Town {n}")])
     store.add_triples(None, [label("opole", "Opole")])
-    reader, rows = Counting(store), labels()
+    source, rows = StoreSource(store), labels()
     rows.BATCH = 2
-    assert rows.refresh(reader, 1, lambda _: None, store.named_graphs)
-    assert len(reader.queries) == 4  # three batches of named graphs, then the default graph
-    assert all(query.count("<urn:graph:") <= 2 for query in reader.queries)
-    assert all("VALUES ?g" in query for query in reader.queries[:3])
+    assert rows.refresh(source)
+    assert len(source.queries) == 4  # three batches of named graphs, then the default graph
+    assert all(query.count("<urn:graph:") <= 2 for query in source.queries)
+    assert all("VALUES ?g" in query for query in source.queries[:3])
     assert sorted(rows.rows()) == ["Opole", *(f"Town {n}" for n in range(5))]
 
 
@@ -51,18 +39,25 @@ def test_after_a_write_only_its_graphs_are_read() -> None:
     store = EmbeddedStore(None)
     store.add_triples("urn:graph:a", [label("a", "Gdańsk")])
     store.add_triples("urn:graph:b", [label("b", "Łódź")])
-    reader, rows = Counting(store), labels()
-    rows.refresh(reader, 1, lambda _: None, store.named_graphs)
+    source, rows = StoreSource(store), labels()
+    rows.refresh(source)
     store.replace_graph("urn:graph:a", [label("a", "Danzig")])
     store.add_triples("urn:graph:c", [label("c", "Opole")])
-    reader.queries.clear()
-    changed = {"urn:graph:a", "urn:graph:c"}
-    assert rows.refresh(reader, 2, lambda since: changed if since == 1 else None, list)
-    assert len(reader.queries) == 1 and "urn:graph:b" not in reader.queries[0]
+    source.wrote({"urn:graph:a"})
+    source.wrote({"urn:graph:c"})
+    source.queries.clear()
+    reread = rows.refresh(source)
+    assert reread is not None and not reread.whole
+    assert sorted(reread.dropped) == ["Gdańsk"] and sorted(reread.added) == ["Danzig", "Opole"]
+    assert len(source.queries) == 1 and "urn:graph:b" not in source.queries[0]
     assert sorted(rows.rows()) == ["Danzig", "Opole", "Łódź"]
     store.drop_graph("urn:graph:c")
-    assert rows.refresh(reader, 3, lambda _: {"urn:graph:c"}, list)
+    source.wrote({"urn:graph:c"})
+    assert rows.refresh(source)
     assert sorted(rows.rows()) == ["Danzig", "Łódź"]
-    reader.queries.clear()
-    assert not rows.refresh(reader, 3, lambda _: None, list)  # the same generation
-    assert reader.queries == []
+    source.queries.clear()
+    assert rows.refresh(source) is None  # the same generation: nothing read
+    assert source.queries == []
+    source.wrote(None)  # a write that did not say which graphs: all of them again
+    reread = rows.refresh(source)
+    assert reread is not None and reread.whole and sorted(rows.rows()) == ["Danzig", "Łódź"]

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from pyoxigraph import Literal, NamedNode, Triple
 
+from tests.support.sources import StoreSource
 from uikg.graph.reconcile.index import Index
 from uikg.graph.store.embedded import EmbeddedStore
 
@@ -43,16 +44,16 @@ class Followed:
     """An index kept up to date write by write, beside the store it reads."""
 
     def __init__(self, store: EmbeddedStore) -> None:
-        self.store, self.index, self.generation = store, Index(BASE), 0
-        self.refresh(None)
+        self.source, self.index = StoreSource(store), Index(BASE)
+        self.index.refresh(self.source)
 
-    def refresh(self, graphs: set[str] | None) -> None:
-        self.generation += 1
-        self.index.refresh(self.store, self.generation, lambda _: graphs, self.store.named_graphs)
+    def wrote(self, graphs: set[str]) -> None:
+        self.source.wrote(graphs)
+        self.index.refresh(self.source)
 
     def agrees_with_a_new_one(self) -> bool:
         scratch = Index(BASE)
-        scratch.refresh(self.store, 1, lambda _: None, self.store.named_graphs)
+        scratch.refresh(StoreSource(self.source.store))
         return state(scratch) == state(self.index)
 
 
@@ -66,7 +67,7 @@ def test_a_write_re_indexes_the_things_it_names() -> None:
     assert matches(followed.index, "gdansk") == {"gdansk"}
 
     store.replace_graph(A, [named("gdansk", "Danzig"), typed("gdansk")])
-    followed.refresh({A})
+    followed.wrote({A})
     assert matches(followed.index, "danzig") == {"gdansk"}
     assert matches(followed.index, "gdansk") == set()
     assert matches(followed.index, "lodz") == {"lodz"}
@@ -85,10 +86,10 @@ def test_a_thing_named_in_two_graphs_keeps_the_other_graphs_name() -> None:
         {CITY.value, REGION.value},
     )
     store.drop_graph(B)
-    followed.refresh({B})
+    followed.wrote({B})
     assert state(followed.index)[thing("opole").value] == (["Opole"], {CITY.value})
     store.drop_graph(A)
-    followed.refresh({A})
+    followed.wrote({A})
     assert followed.index.entities == {} and matches(followed.index, "opole") == set()
     assert followed.agrees_with_a_new_one()
 
@@ -101,15 +102,17 @@ def test_a_refresh_that_failed_halfway_is_made_up_for() -> None:
     followed = Followed(store)
     store.add_triples(B, [named("torun", "Toruń"), typed("torun")])
 
-    class TypesFail:
+    class TypesFail(StoreSource):
         def query(self, sparql: str, **options: Any) -> Any:
             if "?s ?t" in sparql:
                 raise TimeoutError("the types' read ran past the limit")
-            return store.query(sparql, **options)
+            return super().query(sparql, **options)
 
+    failing = TypesFail(store)
+    failing.generation = followed.source.generation + 1
+    failing.changed_since = lambda _: {B}  # type: ignore[method-assign]
     with pytest.raises(TimeoutError):
-        followed.index.refresh(TypesFail(), 2, lambda _: {B}, store.named_graphs)  # type: ignore[arg-type]
-    followed.generation = 2
-    followed.refresh({B})
+        followed.index.refresh(failing)
+    followed.wrote({B})
     assert matches(followed.index, "torun") == {"torun"}
     assert followed.agrees_with_a_new_one()

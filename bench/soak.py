@@ -71,6 +71,9 @@ READS = [
     ("GET", "/doc/id/city/gdansk.ttl", {}),
     ("GET", "/doc/id/city/gdansk.html", {}),
     ("GET", "/search", {"q": "gdansk"}),
+    # OpenRefine's reconciliation and a mirror following the change feed
+    ("GET", "/reconcile", {"queries": json.dumps({"q0": {"query": "Gdańsk", "type": "City"}})}),
+    ("GET", "/feed", {}),
 ]
 
 

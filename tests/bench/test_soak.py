@@ -41,7 +41,7 @@ def test_a_soak_with_a_kill_leaves_no_process_behind(built_dir: Path, tmp_path: 
     assert [p for p in started if still_running(p)] == []
     assert not _port_open(soak.port)
     assert figures["consistency_problems"] == []
-    assert figures["reads"]
+    assert figures["reads"] and figures["read_errors"] == 0, figures["error_samples"]
     # one page per accepted contribution at least, each as small as the record, not the history
     assert figures["feed_pages"] > figures["accepted"]
     assert figures["feed_page_kb_max_after_build"] < 32, figures

@@ -18,9 +18,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.test_feed import DCT, members, one, walk
 from tests.conftest import ADMIN_TOKEN, REPO
 from tests.support import records
+from tests.support.feed import DCT, members, one, walk
 from tests.support.servers import (
     Server,
     dump_built,

@@ -61,6 +61,27 @@ def still_running(process: tuple[int, int]) -> bool:
     return started(process[0]) == process[1]
 
 
+def kind(pid: int) -> str | None:
+    """What the process is, in a word or two, from its command line: the service, its query
+    engine or disk workers, an Oxigraph server (named by its folder), or its program's name."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            words = handle.read().decode(errors="replace").split("\0")
+    except OSError:
+        return None
+    for module, name in (
+        ("uikg.graph.runner.engine", "engine"),
+        ("uikg.graph.runner.worker", "disk worker"),
+        ("uikg.api", "service"),
+    ):
+        if module in words:
+            return name
+    if words and os.path.basename(words[0]) == "oxigraph":
+        location = words[words.index("--location") + 1] if "--location" in words else "memory"
+        return f"oxigraph {os.path.basename(location.rstrip('/'))}"
+    return os.path.basename(words[0]) if words and words[0] else None
+
+
 def usage(pid: int) -> tuple[int, int] | None:
     """(PSS, RSS) in bytes, or None if the process is gone (or a zombie)."""
     pss = rss = None
@@ -85,6 +106,7 @@ class Sample:
     pss: int
     rss: int
     processes: int
+    by_kind: dict[str, int] = field(default_factory=dict)  # PSS per ``kind`` of process
 
 
 @dataclass
@@ -110,16 +132,19 @@ class MemorySampler:
 
     def sample(self) -> None:
         pss = rss = count = 0
+        by_kind: dict[str, int] = {}
         for pid in tree(self.root, self.include_root):
             found = usage(pid)
             if found is not None:
                 pss, rss, count = pss + found[0], rss + found[1], count + 1
+                name = kind(pid) or "unknown"
+                by_kind[name] = by_kind.get(name, 0) + found[0]
             began = started(pid)
             if began is not None:
                 self.seen.add((pid, began))
         if count:
             at = round(time.monotonic() - self._began, 1)
-            self.samples.append(Sample(at, self.phase, pss, rss, count))
+            self.samples.append(Sample(at, self.phase, pss, rss, count, by_kind))
 
     def _run(self) -> None:
         while not self._stop.is_set():

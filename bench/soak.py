@@ -337,14 +337,21 @@ class Soak:
 
     def flatness(self) -> dict[str, object]:
         """The peak PSS of each quarter of the load: after the first (warm-up), memory is flat
-        when the last quarter's peak is within 10% of the second's."""
-        load = [s.pss for s in self.memory.samples if s.phase not in ("start", "checks")]
+        when the last quarter's peak is within 10% of the second's. The same per kind of
+        process (``bench.memory.kind``, summed over the processes of a kind) says which grew."""
+        load = [s for s in self.memory.samples if s.phase not in ("start", "checks")]
         if len(load) < 4:
             return {"pss_mb_max_by_quarter": None, "memory_flat": None}
         size = len(load) / 4
-        peaks = [max(load[int(q * size) : int((q + 1) * size)]) for q in range(4)]
+        quarters = [load[int(q * size) : int((q + 1) * size)] for q in range(4)]
+        peaks = [max(s.pss for s in quarter) for quarter in quarters]
+        kinds = sorted({name for s in load for name in s.by_kind})
         return {
             "pss_mb_max_by_quarter": [round(p / MB, 1) for p in peaks],
+            "pss_mb_max_by_quarter_by_kind": {
+                name: [round(max(s.by_kind.get(name, 0) for s in q) / MB, 1) for q in quarters]
+                for name in kinds
+            },
             "memory_flat": peaks[3] <= peaks[1] * 1.1,
         }
 
@@ -440,9 +447,16 @@ class Soak:
             else None,
             "rss_mb_max": round(max(rss) / MB, 1) if rss else None,
             **self.flatness(),
-            # (seconds, phase, PSS MB, RSS MB, processes), at most 120 points
+            # (seconds, phase, PSS MB, RSS MB, processes, PSS MB per kind), at most 120 points
             "memory_curve": [
-                (round(s.at_s), s.phase, round(s.pss / MB, 1), round(s.rss / MB, 1), s.processes)
+                (
+                    round(s.at_s),
+                    s.phase,
+                    round(s.pss / MB, 1),
+                    round(s.rss / MB, 1),
+                    s.processes,
+                    {name: round(pss / MB, 1) for name, pss in sorted(s.by_kind.items())},
+                )
                 for s in samples[:: max(1, len(samples) // 120)]
             ],
         }

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from bench.memory import MB, MemorySampler, tree
+from bench.memory import MB, MemorySampler, kind, tree
 
 # A child holding 60 MB of its own, and a grandchild forked after it touched them: RSS counts
 # those pages twice, PSS once.
@@ -48,3 +48,11 @@ def test_a_tree_is_sampled_whole_with_shared_pages_once() -> None:
     assert summary["peak_serving"]["processes"] == 2
     assert all(point[2] <= point[3] for point in summary["curve"])  # PSS ≤ RSS
     assert MB == 1024 * 1024
+    # Per kind of process: here both are the interpreter, named by its program.
+    last = sampler.samples[-1]
+    assert last.by_kind == {os.path.basename(sys.executable): last.pss}
+
+
+def test_the_service_s_processes_are_told_apart_by_their_command_line() -> None:
+    assert kind(os.getpid()) == os.path.basename(sys.executable)  # pytest: no module of ours
+    assert kind(2**22 + 1) is None  # beyond pid_max: no such process

@@ -28,6 +28,17 @@ def _port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _memory_is_told_per_kind(figures: dict[str, object], kinds: set[str]) -> None:
+    """Each quarter's peak is split by kind of process, so growth can be put down to one."""
+    by_kind = figures["pss_mb_max_by_quarter_by_kind"]
+    assert isinstance(by_kind, dict) and kinds <= set(by_kind), by_kind
+    totals = figures["pss_mb_max_by_quarter"]
+    assert isinstance(totals, list)
+    for quarter, total in enumerate(totals):
+        # the kinds' peaks, taken at their own moments, add up to at least the tree's peak
+        assert sum(peaks[quarter] for peaks in by_kind.values()) >= total - 0.5, by_kind
+
+
 @pytest.mark.slow
 def test_a_soak_with_a_kill_leaves_no_process_behind(built_dir: Path, tmp_path: Path) -> None:
     data_dir = copy_data_dir(built_dir, tmp_path / "data")
@@ -45,6 +56,7 @@ def test_a_soak_with_a_kill_leaves_no_process_behind(built_dir: Path, tmp_path: 
     # one page per accepted contribution at least, each as small as the record, not the history
     assert figures["feed_pages"] > figures["accepted"]
     assert figures["feed_page_kb_max_after_build"] < 32, figures
+    _memory_is_told_per_kind(figures, {"service", "engine"})
 
 
 @pytest.mark.slow
@@ -70,6 +82,7 @@ def test_a_remote_soak_kills_one_api_process_while_the_other_serves(
     assert figures["consistency_problems"] == []
     assert figures["read_errors"] == 0, figures["error_samples"]
     assert figures["reads"] and figures["accepted"]
+    _memory_is_told_per_kind(figures, {"service", "oxigraph published", "oxigraph queue"})
 
 
 @pytest.mark.slow

@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pyoxigraph import Quad
 
+from tests.support.signals import stop_on_sigterm
 from tests.support.servers import (
     VIRTUOSO_HIDDEN_GRAPHS,
     Server,
@@ -46,6 +47,10 @@ _SERVER_FIXTURES = {
     "page",
 }
 _REASONER_FIXTURES = {"built_dir"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    stop_on_sigterm()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

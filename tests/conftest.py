@@ -12,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 from pyoxigraph import Quad
 
-from tests.support.signals import stop_on_sigterm
 from tests.support.servers import (
     VIRTUOSO_HIDDEN_GRAPHS,
     Server,
@@ -22,6 +21,7 @@ from tests.support.servers import (
     start_virtuoso,
     virtuoso_binary,
 )
+from tests.support.signals import stop_on_sigterm
 from uikg.api.app import create_app
 from uikg.graph.build import Rebase, build
 from uikg.graph.settings import DEFAULT_BASE_IRI, Settings

@@ -1,6 +1,8 @@
-"""RDF term helpers shared by the store backends and the SPARQL result writers."""
+"""RDF term helpers shared by the SPARQL result writers."""
 
 from __future__ import annotations
+
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
@@ -8,24 +10,44 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 Term = NamedNode | BlankNode | Literal | Triple
 
 
-def json_term(term: Term) -> dict[str, object]:
+def json_term(term: Term) -> str:
+    """A term as JSON text in the W3C SPARQL 1.1 results format, assembled from parts with C's
+    string encoder: a dict per term, dumped, cost ~11 µs a row, as much as a point lookup.
+
+    >>> json_term(Literal("Gdańsk", language="pl"))
+    '{"type":"literal","value":"Gdańsk","xml:lang":"pl"}'
+    """
     if isinstance(term, NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, BlankNode):
-        return {"type": "bnode", "value": term.value}
+        return '{"type":"uri","value":' + encode_basestring(term.value) + "}"
     if isinstance(term, Literal):
-        out: dict[str, object] = {"type": "literal", "value": term.value}
+        value = encode_basestring(term.value)
         if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
+            return (
+                '{"type":"literal","value":'
+                + value
+                + ',"xml:lang":'
+                + encode_basestring(term.language)
+                + "}"
+            )
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return '{"type":"literal","value":' + value + "}"
+        return (
+            '{"type":"literal","value":'
+            + value
+            + ',"datatype":'
+            + encode_basestring(datatype)
+            + "}"
+        )
+    if isinstance(term, BlankNode):
+        return '{"type":"bnode","value":' + encode_basestring(term.value) + "}"
     assert isinstance(term, Triple)
-    return {
-        "type": "triple",
-        "value": {
-            "subject": json_term(term.subject),  # type: ignore[arg-type]
-            "predicate": json_term(term.predicate),
-            "object": json_term(term.object),  # type: ignore[arg-type]
-        },
-    }
+    return (
+        '{"type":"triple","value":{"subject":'
+        + json_term(term.subject)  # type: ignore[arg-type]
+        + ',"predicate":'
+        + json_term(term.predicate)
+        + ',"object":'
+        + json_term(term.object)  # type: ignore[arg-type]
+        + "}}"
+    )

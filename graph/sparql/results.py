@@ -12,6 +12,7 @@ import io
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Protocol
 from xml.sax.saxutils import escape, quoteattr
 
@@ -101,19 +102,24 @@ Term = NamedNode | BlankNode | Literal | Triple | None
 
 
 class _JsonWriter:
+    """Rows as JSON text, each variable's key quoted once."""
+
     def __init__(self, names: list[str], sink: Sink) -> None:
-        self.names = names
+        self.keys = [encode_basestring(name) + ":" for name in names]
         self.sink = sink
         self.first = True
         sink.write(('{"head":{"vars":' + json.dumps(names) + '},"results":{"bindings":[').encode())
 
     def row(self, terms: list[Term]) -> str:
-        binding = {
-            name: json_term(term)
-            for name, term in zip(self.names, terms, strict=True)
-            if term is not None
-        }
-        text = json.dumps(binding, ensure_ascii=False, separators=(",", ":"))
+        text = (
+            "{"
+            + ",".join(
+                key + json_term(term)
+                for key, term in zip(self.keys, terms, strict=True)
+                if term is not None
+            )
+            + "}"
+        )
         if self.first:
             self.first = False
             return text

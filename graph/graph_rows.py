@@ -4,6 +4,7 @@ stream of contributions does not make each view read the whole store once per wr
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -95,5 +96,4 @@ class RowsByGraph(Generic[T]):
 
     def rows(self) -> Iterator[T]:
         """Every graph's rows, as of the last refresh (a refresh meanwhile does not change them)."""
-        graphs = self._graphs
-        return (row for rows in graphs.values() for row in rows)
+        return itertools.chain.from_iterable(self._graphs.values())

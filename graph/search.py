@@ -38,16 +38,21 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hit:
     iri: str
     label: str
     language: str | None
 
 
-def _entry(row: Any) -> tuple[str, Hit]:
+def _entry(row: Any) -> bytes:
+    """A label as one ``bytes``: its folded form, the thing's IRI, its language and itself,
+    split by NUL (the label last, so a NUL in it is kept). Tuples of strings took 470 bytes a
+    label, 70 MB at 656 k quads, held all the time by the service; this takes about a third,
+    and the search tests each with C's substring search before it splits any."""
     label = row["l"]
-    return fold(label.value), Hit(row["s"].value, label.value, label.language)
+    folded = fold(label.value).replace("\0", " ")
+    return f"{folded}\0{row['s'].value}\0{label.language or ''}\0{label.value}".encode()
 
 
 class LabelIndex:
@@ -59,25 +64,33 @@ class LabelIndex:
             f"VALUES ?p {{ {' '.join(f'<{p}>' for p in LABEL_PROPERTIES)} }} ?s ?p ?l "
             "FILTER(isIRI(?s) && isLiteral(?l))"
         )
-        self._labels = RowsByGraph(pattern, "?s ?l", _entry)
+        self._labels: RowsByGraph[bytes] = RowsByGraph(pattern, "?s ?l", _entry)
 
     def refresh(self, source: Source) -> None:
         self._labels.refresh(source)
 
     def search(self, query: str, limit: int = 50) -> list[Hit]:
         """Things whose label contains every word of ``query``; exact and prefix matches first."""
-        words = fold(query).split()
+        words = [word.encode() for word in fold(query).split()]
         if not words:
             return []
-        needle = " ".join(words)
-        scored: dict[str, tuple[int, Hit]] = {}
-        for folded, hit in self._labels.rows():
-            if all(word in folded for word in words):
+        needle = b" ".join(words)
+        scored: dict[bytes, tuple[int, bytes]] = {}
+        first, rest = words[0], words[1:]
+        for entry in self._labels.rows():
+            if first not in entry:  # C's substring search rules out nearly every entry
+                continue
+            folded, iri, _ = entry.split(b"\0", 2)
+            if first in folded and all(word in folded for word in rest):
                 rank = 0 if folded == needle else 1 if folded.startswith(needle) else 2
-                best = scored.get(hit.iri)
+                best = scored.get(iri)
                 if best is None or rank < best[0]:
-                    scored[hit.iri] = (rank, hit)
-        ordered = sorted(
-            scored.values(), key=lambda item: (item[0], len(item[1].label), item[1].label)
-        )
-        return [hit for _, hit in ordered[:limit]]
+                    scored[iri] = (rank, entry)
+        hits = [(rank, _hit(entry)) for rank, entry in scored.values()]
+        hits.sort(key=lambda item: (item[0], len(item[1].label), item[1].label))
+        return [hit for _, hit in hits[:limit]]
+
+
+def _hit(entry: bytes) -> Hit:
+    _, iri, language, label = entry.decode().split("\0", 3)
+    return Hit(iri, label, language or None)

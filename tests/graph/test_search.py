@@ -82,3 +82,27 @@ def test_searches_run_while_the_index_is_refreshed() -> None:
         searcher.join()
     assert failures == []
     assert len(index.search("town new", limit=1000)) == 299
+
+
+def test_hits_carry_the_label_and_language_as_written_best_first() -> None:
+    store = EmbeddedStore(None)
+    thing = lambda name: NamedNode(f"urn:thing:{name}")  # noqa: E731
+    store.add_triples(
+        A,
+        [
+            Triple(thing("voivodeship"), LABEL, Literal("Łódź Voivodeship", language="en")),
+            Triple(thing("odd"), LABEL, Literal("Lodz\x00odd")),  # a NUL: kept, matched before it
+            Triple(thing("lodz"), LABEL, Literal("Łódź", language="pl")),
+            Triple(thing("lodz"), LABEL, Literal("Lodz, the city", language="en")),
+        ],
+    )
+    index = LabelIndex()
+    index.refresh(StoreSource(store))
+    hits = index.search("LÓDŹ")
+    assert [(h.iri, h.label, h.language) for h in hits] == [
+        ("urn:thing:lodz", "Łódź", "pl"),  # the exact name, over its other label
+        ("urn:thing:odd", "Lodz\x00odd", None),  # then names that start with it, shortest first
+        ("urn:thing:voivodeship", "Łódź Voivodeship", "en"),
+    ]
+    assert found(index, "odd") == {"odd"} and found(index, "city lodz") == {"lodz"}
+    assert index.search("  ") == [] and found(index, "thing") == set()  # not in the IRI

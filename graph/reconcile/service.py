@@ -3,7 +3,7 @@ extension, over the index and the properties, every read through the reader it i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from uikg.graph.graph_rows import Source
@@ -89,7 +89,7 @@ class Reconciler:
                 looked_at.append(index.entities[query.text])
         for entity in looked_at:
             if wanted:
-                shared = wanted & entity.types
+                shared = wanted.intersection(entity.types)
                 if not shared or (query.type_strict == "all" and shared != wanted):
                     continue
             if not folded or query.text == entity.iri:
@@ -239,7 +239,7 @@ class Reconciler:
         return {"meta": meta, "rows": rows}
 
 
-def _prefix_rank(needle: str, names: list[str], is_iri: bool) -> int | None:
+def _prefix_rank(needle: str, names: Sequence[str], is_iri: bool) -> int | None:
     if is_iri:
         return 0
     best = None

@@ -33,7 +33,7 @@ def typed(slug: str, type_iri: NamedNode = CITY) -> Triple:
 
 
 def state(index: Index) -> dict[str, tuple[list[str], set[str]]]:
-    return {iri: (e.names, e.types) for iri, e in index.entities.items()}
+    return {iri: (list(e.names), set(e.types)) for iri, e in index.entities.items()}
 
 
 def matches(index: Index, name: str) -> set[str]:

@@ -28,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +38,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench import end_on_sigterm  # noqa: E402
-from bench.memory import MB, MemorySampler  # noqa: E402
+from bench.memory import MB, MemorySampler, Sample  # noqa: E402
 from tests.support.servers import (  # noqa: E402
     Server,
     dump_built,
@@ -99,6 +100,10 @@ class Tally:
     submitted: dict[str, str] = field(default_factory=dict)  # contribution id -> slug
     accepted: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _pss_of(kind: str) -> Callable[[Sample], int]:
+    return lambda sample: sample.by_kind.get(kind, 0)
 
 
 class Soak:
@@ -338,21 +343,32 @@ class Soak:
     def flatness(self) -> dict[str, object]:
         """The peak PSS of each quarter of the load: after the first (warm-up), memory is flat
         when the last quarter's peak is within 10% of the second's. The same per kind of
-        process (``bench.memory.kind``, summed over the processes of a kind) says which grew."""
+        process (``bench.memory.kind``, summed over the processes of a kind) says which grew;
+        RSS too, since the PSS of a page shared with a process outside the tree (another
+        Python process on the same libraries) changes when that process comes or goes."""
         load = [s for s in self.memory.samples if s.phase not in ("start", "checks")]
         if len(load) < 4:
             return {"pss_mb_max_by_quarter": None, "memory_flat": None}
         size = len(load) / 4
         quarters = [load[int(q * size) : int((q + 1) * size)] for q in range(4)]
-        peaks = [max(s.pss for s in quarter) for quarter in quarters]
-        kinds = sorted({name for s in load for name in s.by_kind})
+
+        def peaks(value: Callable[[Sample], int]) -> list[float]:
+            return [round(max(value(s) for s in quarter) / MB, 1) for quarter in quarters]
+
+        def flat(peaks: list[float]) -> bool:
+            return peaks[3] <= peaks[1] * 1.1
+
+        pss, rss = peaks(lambda s: s.pss), peaks(lambda s: s.rss)
+        by_kind = {
+            name: peaks(_pss_of(name)) for name in sorted({n for s in load for n in s.by_kind})
+        }
         return {
-            "pss_mb_max_by_quarter": [round(p / MB, 1) for p in peaks],
-            "pss_mb_max_by_quarter_by_kind": {
-                name: [round(max(s.by_kind.get(name, 0) for s in q) / MB, 1) for q in quarters]
-                for name in kinds
-            },
-            "memory_flat": peaks[3] <= peaks[1] * 1.1,
+            "pss_mb_max_by_quarter": pss,
+            "rss_mb_max_by_quarter": rss,
+            "pss_mb_max_by_quarter_by_kind": by_kind,
+            "memory_flat_by_kind": {name: flat(p) for name, p in by_kind.items()},
+            "memory_flat_rss": flat(rss),
+            "memory_flat": flat(pss),
         }
 
     def feed(self) -> dict[str, object]:

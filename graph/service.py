@@ -80,6 +80,8 @@ class GraphService:
         self._changes: deque[tuple[int, frozenset[str] | None]] = deque(maxlen=1024)
         self._generation_lock = threading.Lock()  # bumped from writers' threads and the watcher
         self._watcher: asyncio.Task[None] | None = None
+        self._indexing: asyncio.Task[None] | None = None
+        self.labels_indexed = threading.Event()  # the start's label index is built (or failed)
         self._trimmed = 0.0  # when freed memory was last given back to the system
         self.cache = ResultCache(
             settings.query_cache_mb * 1024 * 1024, settings.query_cache_entry_kb * 1024
@@ -109,12 +111,7 @@ class GraphService:
         if self.settings.change_feed:  # first: with the engine loading, the dataset was twice
             await asyncio.to_thread(self._feed_catch_up)  # in memory at once (bench/README.md)
         await self._executor.start()
-        # the label index before the first search, not during it (graph by graph: a large
-        # store's labels take seconds); a failure leaves it to the first search
-        try:
-            await asyncio.to_thread(self._refresh_labels)
-        except UIKGError as error:
-            log.warning("the label index was not built at start (%s)", error)
+        self._indexing = asyncio.create_task(self._index_labels())
         if self._versions.ttl_s is not None:  # others may write the store
             self._watcher = asyncio.create_task(self._watch(self._versions.ttl_s))
 
@@ -191,11 +188,12 @@ class GraphService:
 
     async def stop(self) -> None:
         """Stop what runs queries (on the same loop); ``close`` then closes the store."""
-        if self._watcher is not None:
-            self._watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._watcher
-            self._watcher = None
+        for task in (self._watcher, self._indexing):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._watcher = self._indexing = None
         await self._executor.stop()
 
     @property
@@ -322,6 +320,19 @@ class GraphService:
 
     def _refresh_labels(self) -> None:
         self._labels.refresh(self)
+
+    async def _index_labels(self) -> None:
+        """The label index before the first search, not during it (a large store's labels take
+        seconds, read graph by graph), once the in-memory engine has loaded: read through the
+        on-disk snapshots while it loaded, the index and the disk workers' caches came on top
+        of the loading peak (2.05× Oxigraph in memory at 1 M triples, bench/README.md). A
+        search before then builds it; a failure leaves it to the first search."""
+        await self._executor.settled()
+        try:
+            await asyncio.to_thread(self._refresh_labels)
+        except UIKGError as error:
+            log.warning("the label index was not built at start (%s)", error)
+        self.labels_indexed.set()
 
     def dumps(self) -> list[Dump]:
         """Whole-dataset files for download: an export of every quad, not a query, written

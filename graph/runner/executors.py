@@ -23,6 +23,10 @@ class Executor(Protocol):
         """What queries run on now: "memory", "disk" (a copy is loading) or "remote"."""
 
     async def start(self) -> None: ...
+    async def settled(self) -> None:
+        """Wait until queries run where they will run from now on (the in-memory engine
+        loaded, or not to be)."""
+
     async def run(self, job: QueryJob) -> Stream: ...
     def refresh(self, change: Change | None = None) -> None:
         """After a write; ``change`` says it as a SPARQL Update, so that an in-memory copy can
@@ -57,6 +61,9 @@ class PoolExecutor:
     async def start(self) -> None:
         await self.pool.start()
 
+    async def settled(self) -> None:
+        await self.pool.loaded()
+
     @property
     def query_store(self) -> str:
         return "memory" if self.pool.in_memory else "disk"
@@ -86,6 +93,9 @@ class InlineExecutor:
         return "remote"
 
     async def start(self) -> None:
+        pass
+
+    async def settled(self) -> None:
         pass
 
     async def run(self, job: QueryJob) -> Stream:

@@ -302,6 +302,13 @@ class WorkerPool:
                 self._starting -= 1
             self._idle.append(worker)
 
+    async def loaded(self) -> None:
+        """Wait until the engine that ``start`` began loading has loaded (or failed to)."""
+        task = self._load_task
+        if task is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(task)
+
     @property
     def in_memory(self) -> bool:
         """Whether queries now run on the engine's in-memory copy of the newest snapshot."""

@@ -71,8 +71,10 @@ def test_search_sees_each_write_as_soon_as_it_is_answered(app: TestClient) -> No
 
 
 def test_the_index_is_built_before_the_first_search(app: TestClient) -> None:
-    """At start, not in the first search's time limit: that search reads nothing."""
+    """At start (once the engine has loaded), not in the first search's time limit: that
+    search reads nothing."""
     service = app.app.state.service  # type: ignore[attr-defined]
+    assert service.labels_indexed.wait(60)
     reads: list[str] = []
     query = service.reader.query
 

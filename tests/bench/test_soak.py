@@ -37,6 +37,10 @@ def _memory_is_told_per_kind(figures: dict[str, object], kinds: set[str]) -> Non
     for quarter, total in enumerate(totals):
         # the kinds' peaks, taken at their own moments, add up to at least the tree's peak
         assert sum(peaks[quarter] for peaks in by_kind.values()) >= total - 0.5, by_kind
+    rss = figures["rss_mb_max_by_quarter"]
+    assert isinstance(rss, list) and all(r >= p for r, p in zip(rss, totals, strict=True))
+    flat = figures["memory_flat_by_kind"]
+    assert isinstance(flat, dict) and set(flat) == set(by_kind)
 
 
 @pytest.mark.slow

@@ -355,8 +355,8 @@ class Soak:
         def peaks(value: Callable[[Sample], int]) -> list[float]:
             return [round(max(value(s) for s in quarter) / MB, 1) for quarter in quarters]
 
-        def flat(peaks: list[float]) -> bool:
-            return peaks[3] <= peaks[1] * 1.1
+        def flat(quarter_peaks: list[float]) -> bool:
+            return quarter_peaks[3] <= quarter_peaks[1] * 1.1
 
         pss, rss = peaks(lambda s: s.pss), peaks(lambda s: s.rss)
         by_kind = {

@@ -330,7 +330,7 @@ class GraphService:
         await self._executor.settled()
         try:
             await asyncio.to_thread(self._refresh_labels)
-        except UIKGError as error:
+        except (UIKGError, OSError) as error:
             log.warning("the label index was not built at start (%s)", error)
         self.labels_indexed.set()
 
